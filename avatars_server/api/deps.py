@@ -1,0 +1,84 @@
+"""Providers for Depends: settings, database session, current user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session, sessionmaker
+
+from avatars_server.config import Settings
+from avatars_server.errors import NotAuthenticatedError, PermissionDeniedError
+from avatars_server.security import InvalidTokenError, decode_access_token
+from avatars_server.storage import users
+from avatars_server.storage.tables import UserRow
+
+_bearer = OAuth2PasswordBearer(tokenUrl="login", auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session_factory(request: Request) -> sessionmaker[Session]:
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    return factory
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request, committed when the handler succeeds."""
+    session = get_session_factory(request)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_current_user(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(_bearer)]
+) -> UserRow:
+    if not token:
+        raise NotAuthenticatedError(
+            "You are not authenticated. Log in with POST /login and send "
+            "'Authorization: Bearer <access_token>'.",
+            detail="Not authenticated",
+        )
+    try:
+        user_id = decode_access_token(token, secret_key=settings.resolved_secret_key())
+    except InvalidTokenError as exc:
+        raise NotAuthenticatedError(
+            "Your access token is invalid or has expired. Log in again with POST /login.",
+            detail="Not authenticated",
+        ) from exc
+    user = users.get_user(session, user_id)
+    if user is None:
+        raise NotAuthenticatedError(
+            "The user of this access token no longer exists. Log in again.",
+            detail="Not authenticated",
+        )
+    return user
+
+
+CurrentUser = Annotated[UserRow, Depends(get_current_user)]
+
+
+def get_admin_user(user: CurrentUser) -> UserRow:
+    if user.role != "admin":
+        raise PermissionDeniedError(
+            "This operation is reserved to administrators. Ask an admin of your organisation."
+        )
+    return user
+
+
+AdminUser = Annotated[UserRow, Depends(get_admin_user)]

@@ -1,0 +1,65 @@
+"""create_app(settings): routers, error handlers and lifespan; no work at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from avatars_server import __version__
+from avatars_server.api.errors import install_error_handlers
+from avatars_server.api.middleware import RequestIdMiddleware
+from avatars_server.api.openapi import install_openapi
+from avatars_server.api.routes import auth, compatibility, health, users
+from avatars_server.config import Settings
+from avatars_server.storage.db import make_engine, make_session_factory
+from avatars_server.storage.migrate import upgrade_to_head
+
+logger = logging.getLogger(__name__)
+
+ROUTERS = (auth.router, compatibility.router, health.router, users.router)
+
+
+def create_app(settings: Settings | None = None, *, start_services: bool = True) -> FastAPI:
+    """Build the application.
+
+    Args:
+        settings: configuration; read from the environment when omitted.
+        start_services: open the database and the job runner on startup (False only to
+            export the OpenAPI document).
+    """
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not start_services:
+            yield
+            return
+        settings.prepare_directories()
+        settings.resolved_secret_key()
+        engine = make_engine(settings)
+        upgrade_to_head(engine)
+        app.state.engine = engine
+        app.state.session_factory = make_session_factory(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Avatar API",
+        version=__version__,
+        description="Anonymise personal data with the Avatar method.",
+        lifespan=lifespan,
+        redirect_slashes=False,
+        root_path=settings.root_path,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    install_openapi(app)
+    app.add_middleware(RequestIdMiddleware)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,1 @@
+"""Pydantic wire models; names and fields exactly as in the API reference."""

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, sessions, repositories and the dataset file store."""
