@@ -1,0 +1,156 @@
+"""The one job-polling loop: capped back-off up to a deadline; injectable clock and sleep."""
+
+import sys
+import time
+from collections.abc import Callable
+from typing import TypeVar
+from uuid import UUID
+
+from tqdm import tqdm
+
+from avatars._constants import POLL_INITIAL_DELAY, POLL_MAX_DELAY
+from avatars.exceptions import JobFailedError, JobTimeoutError
+
+__all__ = ["FAILED_STATUSES", "RUNNING_STATUSES", "SUCCESS_STATUS", "poll", "wait_for_job"]
+
+T = TypeVar("T")
+
+RUNNING_STATUSES = frozenset({"pending", "started"})
+"""Statuses of a job that has not finished yet."""
+SUCCESS_STATUS = "success"
+FAILED_STATUSES = frozenset({"failure", "killed"})
+
+
+def poll(
+    fetch: Callable[[], T],
+    is_running: Callable[[T], bool],
+    *,
+    timeout: float | None,
+    on_update: Callable[[T], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    initial_delay: float = POLL_INITIAL_DELAY,
+    max_delay: float = POLL_MAX_DELAY,
+) -> T:
+    """Fetch a value until it stops running or the deadline passes, and return it as last read.
+
+    Fetches once; then, while `is_running` and the deadline has not passed, sleeps (`initial_delay`,
+    doubling, capped at `max_delay`, and never past the deadline) and fetches again. Reaching the
+    deadline is not an error: the caller checks the returned value.
+
+    Args:
+        fetch: Reads the current value (e.g. GETs a job).
+        is_running: True while the value is still expected to change (e.g. pending or started).
+        timeout: Seconds from the call to the deadline; None waits without a deadline.
+        on_update: Called with each value fetched (e.g. to move a progress bar).
+        clock: Monotonic clock in seconds (injected by tests).
+        sleep: Sleeps for the given seconds (injected by tests).
+        initial_delay: First sleep, in seconds.
+        max_delay: Longest sleep, in seconds.
+
+    Returns:
+        The last value fetched.
+
+    Raises:
+        ValueError: If `timeout` is negative.
+    """
+    if timeout is not None and timeout < 0:
+        raise ValueError(f"timeout must be None or a number >= 0. Got {timeout} instead.")
+    deadline = None if timeout is None else clock() + timeout
+    delay = initial_delay
+    value = fetch()
+    if on_update is not None:
+        on_update(value)
+    while is_running(value):
+        pause = delay
+        if deadline is not None:
+            remaining = deadline - clock()
+            if remaining <= 0:
+                break
+            pause = min(pause, remaining)
+        sleep(pause)
+        value = fetch()
+        if on_update is not None:
+            on_update(value)
+        delay = min(delay * 2, max_delay)
+    return value
+
+
+def wait_for_job(
+    job_id: str | UUID,
+    fetch: Callable[[], T],
+    *,
+    status: Callable[[T], str],
+    error_message: Callable[[T], str | None],
+    progress: Callable[[T], tuple[str | None, float | None]] | None = None,
+    timeout: float | None = None,
+    show_progress: bool = True,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    initial_delay: float = POLL_INITIAL_DELAY,
+    max_delay: float = POLL_MAX_DELAY,
+) -> T:
+    """Wait until a job succeeds, showing its progress; raise if it fails or the deadline passes.
+
+    On Ctrl-C the job keeps running on the server: a note on stderr says how to resume or cancel,
+    and the KeyboardInterrupt propagates.
+
+    Args:
+        job_id: Id of the job, for messages.
+        fetch: GETs the job.
+        status: Returns the job's status string ("pending", "started", "success", ...).
+        error_message: Returns the job's `error_message`.
+        progress: Returns the job's current step name and completed fraction in [0, 1] (each may
+            be None); without it the bar shows the status only.
+        timeout: Seconds from the call to the deadline; None waits without a deadline.
+        show_progress: Whether to show a tqdm bar on stderr.
+        clock: Monotonic clock in seconds (injected by tests).
+        sleep: Sleeps for the given seconds (injected by tests).
+        initial_delay: First sleep between two GETs, in seconds.
+        max_delay: Longest sleep between two GETs, in seconds.
+
+    Returns:
+        The job as last read, with status "success".
+
+    Raises:
+        JobFailedError: If the job ends with any status other than "success" (failure, killed).
+        JobTimeoutError: If the job is still pending or started at the deadline.
+        ValueError: If `timeout` is negative.
+    """
+    start = clock()
+    bar = tqdm(total=100, unit="%", desc=f"Job {job_id}", disable=not show_progress, leave=False)
+
+    def on_update(job: T) -> None:
+        step, fraction = progress(job) if progress is not None else (None, None)
+        bar.set_description(f"Job {job_id}: {step or status(job)}", refresh=False)
+        if fraction is not None:
+            bar.n = round(100 * min(max(fraction, 0.0), 1.0))
+        bar.refresh()
+
+    try:
+        job = poll(
+            fetch,
+            lambda job: status(job) in RUNNING_STATUSES,
+            timeout=timeout,
+            on_update=on_update,
+            clock=clock,
+            sleep=sleep,
+            initial_delay=initial_delay,
+            max_delay=max_delay,
+        )
+    except KeyboardInterrupt:
+        bar.close()
+        sys.stderr.write(
+            f"\nStopped waiting for job {job_id}; the job is still running on the server.\n"
+            f"Resume with client.jobs.wait('{job_id}') "
+            f"or cancel it with client.jobs.cancel_job('{job_id}').\n"
+        )
+        raise
+    finally:
+        bar.close()
+    final_status = status(job)
+    if final_status in RUNNING_STATUSES:
+        raise JobTimeoutError(job_id, clock() - start, final_status)
+    if final_status != SUCCESS_STATUS:
+        raise JobFailedError(job_id, error_message(job), job, final_status)
+    return job

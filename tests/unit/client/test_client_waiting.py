@@ -1,0 +1,221 @@
+"""The polling loop and wait_for_job, with a fake clock and sleep; and the transfer progress bar."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from avatars._constants import PROGRESS_MIN_BYTES
+from avatars._progress import transfer_bar
+from avatars.exceptions import JobFailedError, JobTimeoutError
+from avatars.waiting import poll, wait_for_job
+
+
+class FakeClock:
+    """A monotonic clock that only moves when `sleep` is called."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds > 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@dataclass
+class Job:
+    id: str
+    status: str
+    error_message: str | None = None
+    step: str | None = None
+    fraction: float | None = None
+
+
+def _jobs(*statuses: str) -> Callable[[], Job]:
+    """A fetch returning jobs with these statuses in turn, then the last one forever."""
+    remaining = list(statuses)
+
+    def fetch() -> Job:
+        status = remaining.pop(0) if len(remaining) > 1 else remaining[0]
+        return Job("j1", status, error_message="boom" if status == "failure" else None)
+
+    return fetch
+
+
+def _counter(finish_after: int) -> tuple[Callable[[], int], list[int]]:
+    calls: list[int] = []
+
+    def fetch() -> int:
+        calls.append(len(calls))
+        return min(len(calls), finish_after)
+
+    return fetch, calls
+
+
+def test_poll_backoff_doubles_up_to_the_cap() -> None:
+    clock = FakeClock()
+    fetch, calls = _counter(finish_after=9)
+    value = poll(fetch, lambda n: n < 9, timeout=None, clock=clock, sleep=clock.sleep)
+    assert value == 9
+    assert len(calls) == 9
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0, 5.0]
+
+
+def test_poll_returns_the_first_value_without_sleeping_when_done() -> None:
+    clock = FakeClock()
+    assert poll(lambda: "success", lambda s: s == "started", timeout=10, clock=clock) == "success"
+    assert clock.sleeps == []
+
+
+def test_poll_respects_the_deadline_and_returns_the_last_value() -> None:
+    clock = FakeClock()
+    fetch, calls = _counter(finish_after=1000)
+    value = poll(fetch, lambda n: True, timeout=10, clock=clock, sleep=clock.sleep)
+    # 0.5 + 1 + 2 + 4 = 7.5, then the last sleep is cut to the 2.5 s left.
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 2.5]
+    assert clock.now == 1010.0
+    assert value == len(calls) == 6  # one last fetch at the deadline
+
+
+def test_poll_never_sleeps_past_the_deadline() -> None:
+    for timeout in (0.1, 0.7, 3.3, 12.0, 31.4):
+        clock = FakeClock()
+        poll(lambda: 0, lambda _: True, timeout=timeout, clock=clock, sleep=clock.sleep)
+        assert clock.now == pytest.approx(1000.0 + timeout)
+        assert all(s <= 5.0 for s in clock.sleeps)
+
+
+def test_poll_with_zero_timeout_fetches_once() -> None:
+    clock = FakeClock()
+    fetch, _ = _counter(finish_after=5)
+    assert poll(fetch, lambda n: True, timeout=0, clock=clock, sleep=clock.sleep) == 1
+    assert clock.sleeps == []
+
+
+def test_poll_counts_the_time_spent_fetching() -> None:
+    clock = FakeClock()
+
+    def slow_fetch() -> str:
+        clock.now += 3.0  # each GET takes 3 s
+        return "started"
+
+    poll(slow_fetch, lambda s: s == "started", timeout=10, clock=clock, sleep=clock.sleep)
+    # fetch@3, sleep 0.5, fetch@6.5, sleep 1, fetch@10.5 -> past the deadline: stop.
+    assert clock.sleeps == [0.5, 1.0]
+
+
+def test_poll_reports_each_value() -> None:
+    clock = FakeClock()
+    seen: list[str] = []
+    poll(
+        _jobs("pending", "started", "success"),
+        lambda job: job.status in {"pending", "started"},
+        timeout=None,
+        on_update=lambda job: seen.append(job.status),
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    assert seen == ["pending", "started", "success"]
+
+
+def test_poll_rejects_a_negative_timeout() -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        poll(lambda: 0, lambda _: False, timeout=-1)
+
+
+def _wait(fetch: Callable[[], Job], clock: FakeClock, **kwargs: object) -> Job:
+    return wait_for_job(
+        "j1",
+        fetch,
+        status=lambda job: job.status,
+        error_message=lambda job: job.error_message,
+        progress=lambda job: (job.step, job.fraction),
+        clock=clock,
+        sleep=clock.sleep,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_wait_for_job_returns_the_successful_job() -> None:
+    clock = FakeClock()
+    job = _wait(_jobs("pending", "started", "success"), clock, show_progress=False)
+    assert job.status == "success"
+    assert clock.sleeps == [0.5, 1.0]
+
+
+@pytest.mark.parametrize("final", ["failure", "killed", "unknown"])
+def test_wait_for_job_raises_job_failed_error(final: str) -> None:
+    clock = FakeClock()
+    with pytest.raises(JobFailedError) as info:
+        _wait(_jobs("started", final), clock, show_progress=False)
+    assert info.value.job_id == "j1"
+    assert info.value.status == final
+    assert isinstance(info.value.job, Job)
+    assert info.value.reason == ("boom" if final == "failure" else None)
+
+
+def test_wait_for_job_raises_timeout_when_still_running() -> None:
+    clock = FakeClock()
+    with pytest.raises(JobTimeoutError) as info:
+        _wait(_jobs("pending", "started"), clock, timeout=4.0, show_progress=False)
+    assert info.value.job_id == "j1"
+    assert info.value.waited == 4.0
+    assert info.value.last_status == "started"
+
+
+def test_wait_for_job_shows_step_and_fraction(capsys: pytest.CaptureFixture[str]) -> None:
+    clock = FakeClock()
+    jobs = iter(
+        [
+            Job("j1", "started", step="projection", fraction=0.25),
+            Job("j1", "started", step="metrics", fraction=0.9),
+            Job("j1", "success", fraction=1.0),
+        ]
+    )
+    job = _wait(lambda: next(jobs), clock, show_progress=True)
+    assert job.status == "success"
+    err = capsys.readouterr().err
+    assert "Job j1: projection" in err
+    assert "Job j1: metrics" in err
+    assert "90%" in err
+
+
+def test_ctrl_c_says_how_to_resume_or_cancel(capsys: pytest.CaptureFixture[str]) -> None:
+    clock = FakeClock()
+    statuses = iter(["started"])
+
+    def fetch() -> Job:
+        status = next(statuses, None)
+        if status is None:
+            raise KeyboardInterrupt
+        return Job("j1", status)
+
+    with pytest.raises(KeyboardInterrupt):
+        _wait(fetch, clock, show_progress=False)
+    err = capsys.readouterr().err
+    assert "the job is still running on the server" in err
+    assert "client.jobs.wait('j1')" in err
+    assert "client.jobs.cancel_job('j1')" in err
+
+
+@pytest.mark.parametrize(
+    ("total", "enabled", "disabled"),
+    [
+        (None, True, False),
+        (PROGRESS_MIN_BYTES, True, False),
+        (PROGRESS_MIN_BYTES - 1, True, True),
+        (10, True, True),
+        (PROGRESS_MIN_BYTES * 10, False, True),
+    ],
+)
+def test_transfer_bar_is_shown_only_for_large_transfers(
+    total: int | None, enabled: bool, disabled: bool
+) -> None:
+    with transfer_bar(total, enabled=enabled, desc="Uploading") as bar:
+        bar.update(3)
+        assert bar.disable is disabled
