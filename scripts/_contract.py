@@ -53,6 +53,8 @@ def generate(spec_path: Path, output_dir: Path) -> Path:
             f"openapi-python-client failed ({completed.returncode}):\n"
             f"{completed.stdout}\n{completed.stderr}"
         )
+    # `--meta none` writes no PEP 561 marker; the package ships its types, so add it here.
+    (package_dir / "py.typed").write_text("# Marker file for PEP 561\n", encoding="utf-8")
     return package_dir
 
 

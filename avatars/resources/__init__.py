@@ -1,0 +1,1 @@
+"""One module per client namespace; each calls the generated functions."""
