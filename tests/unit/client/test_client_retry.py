@@ -119,6 +119,9 @@ def test_retry_delay_honours_retry_after_http_date() -> None:
     assert retry_delay(0, in_7_s, random=lambda: 1.0, now=lambda: now) == 7.0
     assert retry_delay(0, in_1_h, random=lambda: 1.0, now=lambda: now) == RETRY_AFTER_CAP
     assert retry_delay(0, past, random=lambda: 1.0, now=lambda: now) == 0.0
+    # "-0000" leaves the parsed date naive; it is still GMT.
+    naive = email.utils.formatdate(now + 5, usegmt=False).rsplit(" ", 1)[0] + " -0000"
+    assert retry_delay(0, naive, random=lambda: 1.0, now=lambda: now) == 5.0
 
 
 class _TrackedStream(httpx.SyncByteStream):
