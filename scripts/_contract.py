@@ -14,6 +14,8 @@ SPEC_PATH = ROOT / "openapi.json"
 GENERATED_DIR = ROOT / "generated"
 PACKAGE_NAME = "avatar_api_client"
 CONFIG_PATH = GENERATED_DIR / "config.yml"
+# Template overrides: enums also get the published client's lowercase member names.
+TEMPLATES_DIR = GENERATED_DIR / "templates"
 # Tool caches that the generator's post hooks leave behind.
 IGNORED = frozenset({"__pycache__", ".ruff_cache"})
 
@@ -42,6 +44,8 @@ def generate(spec_path: Path, output_dir: Path) -> Path:
         str(package_dir),
         "--config",
         str(CONFIG_PATH),
+        "--custom-template-path",
+        str(TEMPLATES_DIR),
         "--meta",
         "none",
         "--fail-on-warning",
