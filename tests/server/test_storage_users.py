@@ -34,7 +34,7 @@ def test_duplicate_username_or_email_conflicts(session: Session) -> None:
     users.create_user(session, username="bob", email="b@example.org", password="x")
     with pytest.raises(ConflictError, match="username 'bob'"):
         users.create_user(session, username="bob", email=None, password="x")
-    with pytest.raises(ConflictError, match="email 'b@example.org'"):
+    with pytest.raises(ConflictError, match=r"email 'b@example\.org'"):
         users.create_user(session, username="other", email="b@example.org", password="x")
 
 
