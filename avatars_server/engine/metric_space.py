@@ -1,0 +1,130 @@
+"""Common set-up of the privacy metrics: preprocessing, projection, known variables (§4)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from avatars_server.engine.avatarize import resolve_ncp
+from avatars_server.engine.config import PrivacyConfig
+from avatars_server.engine.errors import AvatarError
+from avatars_server.engine.imputation import fit_imputer, impute
+from avatars_server.engine.projection import Projection, fit_projection
+from avatars_server.engine.table import (
+    Encoded,
+    FloatArray,
+    Kind,
+    check_not_empty,
+    column_kinds,
+    encode,
+)
+
+
+@dataclass(frozen=True)
+class MetricSpace:
+    """Originals and avatars, preprocessed and projected with a FAMD fitted on the originals.
+
+    Attributes:
+        kinds: role of every column.
+        original, avatars: the encoded tables (avatars in the originals' levels).
+        original_filled, avatars_filled: shape (n, n_continuous), imputed continuous values.
+        projection: the FAMD fitted on the preprocessed originals (no is-missing indicators).
+        ncp: the metric ncp.
+        original_coords, avatar_coords: shape (n, ncp).
+    """
+
+    kinds: dict[str, Kind]
+    original: Encoded
+    avatars: Encoded
+    original_filled: FloatArray
+    avatars_filled: FloatArray
+    projection: Projection
+    ncp: int
+    original_coords: FloatArray
+    avatar_coords: FloatArray
+
+
+def align_avatars(original: pd.DataFrame, avatars: pd.DataFrame) -> pd.DataFrame:
+    """The avatars with the originals' columns in the originals' order, index 0..n-1.
+
+    Raises:
+        AvatarError: ``UNKNOWN_COLUMN`` when the column sets differ.
+    """
+    missing = [str(c) for c in original.columns if c not in avatars.columns]
+    extra = [str(c) for c in avatars.columns if c not in original.columns]
+    if missing or extra:
+        raise AvatarError(
+            "UNKNOWN_COLUMN",
+            f"avatars and originals must have the same columns; missing from the avatars: "
+            f"{missing}, not in the originals: {extra}",
+            field=(missing + extra)[0],
+        )
+    return avatars[list(original.columns)].reset_index(drop=True)
+
+
+def build_metric_space(
+    original: pd.DataFrame,
+    avatars: pd.DataFrame,
+    config: PrivacyConfig,
+    categorical: Collection[str] | None,
+    rng: np.random.Generator,
+) -> MetricSpace:
+    """Preprocess and project originals and avatars as method.md §4 specifies.
+
+    Args:
+        original: shape (n, p), identifiers removed.
+        avatars: shape (m, p), same columns.
+        config: privacy parameters (ncp, imputation).
+        categorical: explicit list of categorical columns, or None for the dtype rule.
+        rng: the metric stream (imputation training subset).
+    """
+    original = original.reset_index(drop=True)
+    avatars = align_avatars(original, avatars)
+    check_not_empty(original)
+    kinds = column_kinds(original, categorical)
+    x = encode(original, kinds)
+    a = encode(avatars, kinds, reference=x)
+    imputer = fit_imputer(x, config.imputation, rng)
+    x_filled = impute(imputer, x)
+    a_filled = impute(imputer, a)
+    weights = [1.0] * (len(x.continuous_names) + len(x.categoricals))
+    projection = fit_projection(x, x_filled, weights)
+    ncp = resolve_ncp(config.ncp, x.n_dimensions, x.n_rows)
+    x_coords = projection.transform(x_filled, [v.codes for v in x.categoricals], ncp)
+    a_coords = projection.transform(a_filled, [v.codes for v in a.categoricals], ncp)
+    return MetricSpace(kinds, x, a, x_filled, a_filled, projection, ncp, x_coords, a_coords)
+
+
+def known_variable_space(space: MetricSpace, known: Sequence[str]) -> tuple[FloatArray, FloatArray]:
+    """Scaled columns of the known variables, no projection (method.md §5.9).
+
+    Returns:
+        Originals and avatars in that space, shapes (n, d) and (m, d).
+    """
+    proj = space.projection
+    parts_x: list[FloatArray] = []
+    parts_a: list[FloatArray] = []
+    cont_index = {name: j for j, name in enumerate(space.original.continuous_names)}
+    cat_index = {v.name: j for j, v in enumerate(space.original.categoricals)}
+    for name in known:
+        if name in cont_index:
+            j = cont_index[name]
+            for filled, parts in (
+                (space.original_filled, parts_x),
+                (space.avatars_filled, parts_a),
+            ):
+                parts.append(((filled[:, j] - proj.mean[j]) / proj.sd[j])[:, None])
+        else:
+            j = cat_index[name]
+            p = proj.proportions[j]
+            root = np.sqrt(p)
+            for table, parts in ((space.original, parts_x), (space.avatars, parts_a)):
+                codes = table.categoricals[j].codes
+                block = np.broadcast_to(-root, (len(codes), len(p))).copy()
+                rows = np.flatnonzero(codes >= 0)
+                block[rows, codes[rows]] += 1.0 / root[codes[rows]]
+                parts.append(block)
+    return np.hstack(parts_x), np.hstack(parts_a)

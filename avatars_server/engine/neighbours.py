@@ -1,0 +1,118 @@
+"""Exact k-nearest-neighbour searches on KD-trees, with the tie rules of method.md §3.5 and §4."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from avatars_server.engine.table import FloatArray, IntArray
+
+TIE_TOLERANCE = 1e-9
+
+
+def _query(tree: cKDTree, queries: FloatArray, q: int) -> tuple[FloatArray, IntArray]:
+    dist, idx = tree.query(queries, k=q, workers=-1)
+    dist = np.asarray(dist, dtype=np.float64).reshape(len(queries), q)
+    idx = np.asarray(idx, dtype=np.int64).reshape(len(queries), q)
+    return dist, idx
+
+
+def _select(
+    dist: FloatArray, idx: IntArray, k: int, exclude: IntArray | None, complete: bool
+) -> tuple[FloatArray, IntArray, np.ndarray]:
+    """Keep the k nearest by (distance, index); flag rows where a non-returned point may tie."""
+    key = dist.copy()
+    if exclude is not None:
+        key[idx == exclude[:, None]] = np.inf
+    order = np.lexsort((idx, key), axis=1)[:, :k]
+    sel_d = np.take_along_axis(key, order, axis=1)
+    sel_i = np.take_along_axis(idx, order, axis=1)
+    # Every point not returned is at least as far as the last returned one: the selection is
+    # exact when the k-th kept distance is strictly below it.
+    unresolved = np.zeros(len(dist), dtype=bool) if complete else ~(sel_d[:, -1] < dist[:, -1])
+    return sel_d, sel_i, unresolved
+
+
+def exact_knn(
+    tree: cKDTree, queries: FloatArray, k: int, *, exclude: IntArray | None = None
+) -> tuple[FloatArray, IntArray]:
+    """The k nearest tree points of each query, ties at the k-th distance to the lowest index.
+
+    Args:
+        tree: KD-tree on n points.
+        queries: shape (m, dim).
+        k: neighbours wanted; at most n (n - 1 with ``exclude``).
+        exclude: shape (m,), a tree index excluded for each query (the query itself), or None.
+
+    Returns:
+        Distances and indices, each of shape (m, k), sorted by (distance, index).
+    """
+    n = int(tree.n)
+    m = len(queries)
+    q = min(k + (2 if exclude is not None else 1), n)
+    dist, idx = _query(tree, queries, q)
+    out_d, out_i, todo = _select(dist, idx, k, exclude, q == n)
+    rows = np.flatnonzero(todo)
+    while rows.size:
+        # Ties straddle the search boundary (duplicates): widen the search for those rows only.
+        q = min(2 * q, n)
+        dist, idx = _query(tree, queries[rows], q)
+        sub_ex = exclude[rows] if exclude is not None else None
+        d, i, todo = _select(dist, idx, k, sub_ex, q == n)
+        out_d[rows], out_i[rows] = d, i
+        rows = rows[todo]
+    assert out_d.shape == (m, k)
+    return out_d, out_i
+
+
+def neighbours_excluding_self(coords: FloatArray, k: int) -> tuple[FloatArray, IntArray]:
+    """For every row, its k nearest other rows (method.md §3.5).
+
+    Queries run in the tree's leaf order, which keeps consecutive queries close in memory and
+    makes the search several times faster than in input order.
+
+    Args:
+        coords: shape (n, ncp).
+        k: 1 <= k <= n - 1.
+
+    Returns:
+        Distances and indices, each of shape (n, k), row i sorted by (distance, index).
+    """
+    tree = cKDTree(coords)
+    leaf_order = np.asarray(tree.indices, dtype=np.int64)
+    d, i = exact_knn(tree, coords[leaf_order], k, exclude=leaf_order)
+    dist = np.empty_like(d)
+    idx = np.empty_like(i)
+    dist[leaf_order] = d
+    idx[leaf_order] = i
+    return dist, idx
+
+
+def nearest_ties(tree: cKDTree, queries: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
+    """All tree points tied at the minimal distance of each query (tolerance of method.md §4).
+
+    Returns:
+        ``(query_rows, points, nearest)``: flat pairs (query row, tied tree point) and, for each
+        query, shape (m,), the minimal distance.
+    """
+    n = int(tree.n)
+    m = len(queries)
+    q = min(4, n)
+    dist, idx = _query(tree, queries, q)
+    nearest = dist[:, 0].copy()
+    limit = nearest + TIE_TOLERANCE * np.maximum(1.0, nearest)
+    pair_rows: list[IntArray] = []
+    pair_points: list[IntArray] = []
+    rows = np.arange(m)
+    while True:
+        done = (dist[:, -1] > limit[rows]) | (q == n)
+        hit = (dist <= limit[rows][:, None]) & done[:, None]
+        r, c = np.nonzero(hit)
+        pair_rows.append(rows[r])
+        pair_points.append(idx[r, c])
+        rows = rows[~done]
+        if not rows.size:
+            break
+        q = min(2 * q, n)
+        dist, idx = _query(tree, queries[rows], q)
+    return np.concatenate(pair_rows), np.concatenate(pair_points), nearest

@@ -1,0 +1,187 @@
+"""The eleven privacy metrics of method.md §5, from the originals and the unshuffled avatars."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from avatars_server.engine.config import PRIVACY_TARGETS, PrivacyConfig, check_privacy_parameters
+from avatars_server.engine.distances import closest, closest_rate, linkage
+from avatars_server.engine.errors import AvatarError
+from avatars_server.engine.inference import inference_categorical, inference_continuous
+from avatars_server.engine.matching import (
+    categorical_hidden_rate,
+    column_direct_match_protection,
+    joint_codes,
+    row_direct_match_protection,
+)
+from avatars_server.engine.metric_space import (
+    MetricSpace,
+    align_avatars,
+    build_metric_space,
+    known_variable_space,
+)
+from avatars_server.engine.random import make_streams
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class PrivacyMetricsResult:
+    """Privacy metrics (wire names of avatar-api.md §3.7); every float is finite.
+
+    ``categorical_hidden_rate`` is 100.0 when there is no categorical variable (no profile can
+    be linked); optional metrics are None when undefined. ``details`` holds diagnostics: local
+    cloaking mean and shares, per-column direct-match protection, the worst column, ncp...
+    """
+
+    hidden_rate: float
+    local_cloaking: float
+    distance_to_closest: float | None
+    closest_distances_ratio: float | None
+    column_direct_match_protection: float
+    categorical_hidden_rate: float
+    row_direct_match_protection: float
+    correlation_protection_rate: float | None
+    inference_continuous: float | None
+    inference_categorical: float | None
+    closest_rate: float | None
+    targets: Mapping[str, str]
+    details: Mapping[str, object]
+
+
+def _ignore(stage: str, fraction: float) -> None:
+    """Default progress callback: does nothing."""
+
+
+def compute_privacy_metrics(
+    original: pd.DataFrame,
+    unshuffled_avatars: pd.DataFrame,
+    config: PrivacyConfig = PrivacyConfig(),  # noqa: B008 (frozen dataclass)
+    *,
+    categorical: Collection[str] | None = None,
+    progress: Progress | None = None,
+) -> PrivacyMetricsResult:
+    """Compute every privacy metric of method.md §5.
+
+    Args:
+        original: the originals, shape (n, p), identifiers removed.
+        unshuffled_avatars: shape (n, p), row i = avatar of original i; numeric columns may be
+            float where the originals' are int.
+        config: metric parameters.
+        categorical: explicit list of the categorical columns (default: from the dtypes).
+        progress: called as ``progress(stage, fraction)``.
+
+    Raises:
+        AvatarError: invalid parameters, mismatched tables, or an empty column.
+    """
+    report = progress or _ignore
+    columns = [str(c) for c in original.columns]
+    check_privacy_parameters(config, columns=columns)
+    if len(original) != len(unshuffled_avatars):
+        raise AvatarError(
+            "INVALID_METRIC_PARAMETER",
+            f"the unshuffled avatars must have one row per original: {len(unshuffled_avatars)} "
+            f"avatars for {len(original)} originals",
+        )
+    if len(original) < 2:
+        raise AvatarError(
+            "TOO_FEW_ROWS", f"privacy metrics need at least 2 rows, got {len(original)}"
+        )
+    original = original.reset_index(drop=True)
+    original.columns = pd.Index(columns)
+    avatars = align_avatars(
+        original, unshuffled_avatars.set_axis([str(c) for c in unshuffled_avatars.columns], axis=1)
+    )
+    streams = make_streams(config.seed)
+    report("projection", 0.0)
+    space = build_metric_space(original, avatars, config, categorical, streams.metrics)
+    order = np.asarray(cKDTree(space.original_coords).indices, dtype=np.int64)
+
+    report("hidden_rate", 0.2)
+    link = linkage(space.original_coords, space.avatar_coords, order)
+    report("distance_to_closest", 0.5)
+    near = closest(space.original_coords, space.avatar_coords, order)
+    rate = closest_rate(
+        near, config.closest_rate_percentage_threshold, config.closest_rate_ratio_threshold
+    )
+
+    report("direct_match", 0.7)
+    codes = {
+        name: joint_codes(original[name], avatars[name], space.kinds[name]) for name in columns
+    }
+    per_column = {name: column_direct_match_protection(*codes[name]) for name in columns}
+    worst = min(per_column, key=per_column.__getitem__)
+    row_dmp = row_direct_match_protection(
+        [codes[c][0] for c in columns], [codes[c][1] for c in columns]
+    )
+    cat_hr = _categorical_hidden_rate(space, config)
+
+    report("inference", 0.85)
+    cpr, inf_cont, inf_cat = _attacks(space, original, avatars, config)
+    report("done", 1.0)
+    lc = link.cloaking
+    details: dict[str, object] = {
+        "ncp": space.ncp,
+        "local_cloaking_mean": float(lc.mean()),
+        "local_cloaking_share_zero": float(100.0 * (lc == 0).mean()),
+        "local_cloaking_share_at_most_5": float(100.0 * (lc <= 5).mean()),
+        "column_direct_match_protection_per_column": per_column,
+        "column_direct_match_protection_worst_column": worst,
+        "distance_to_closest_mean": float(near.dcr.mean()),
+        "categorical_variables": [v.name for v in space.original.categoricals],
+    }
+    return PrivacyMetricsResult(
+        hidden_rate=link.hidden_rate,
+        local_cloaking=float(np.median(lc)),
+        distance_to_closest=float(np.median(near.dcr)),
+        closest_distances_ratio=float(np.median(near.nndr)),
+        column_direct_match_protection=per_column[worst],
+        categorical_hidden_rate=cat_hr,
+        row_direct_match_protection=row_dmp,
+        correlation_protection_rate=cpr,
+        inference_continuous=inf_cont,
+        inference_categorical=inf_cat,
+        closest_rate=rate,
+        targets=PRIVACY_TARGETS,
+        details=details,
+    )
+
+
+def _categorical_hidden_rate(space: MetricSpace, config: PrivacyConfig) -> float:
+    """§5.8 on the chosen variables; 100.0 when there is no categorical variable."""
+    by_name = {v.name: j for j, v in enumerate(space.original.categoricals)}
+    wanted = config.categorical_hidden_rate_variables
+    names = [n for n in wanted if n in by_name] if wanted is not None else list(by_name)
+    if not names:
+        return 100.0
+    x_codes = [space.original.categoricals[by_name[n]].codes for n in names]
+    a_codes = [space.avatars.categoricals[by_name[n]].codes for n in names]
+    return categorical_hidden_rate(x_codes, a_codes)
+
+
+def _attacks(
+    space: MetricSpace, original: pd.DataFrame, avatars: pd.DataFrame, config: PrivacyConfig
+) -> tuple[float | None, float | None, float | None]:
+    """correlation_protection_rate and the inference metric of the target's kind (§5.9-5.12)."""
+    known = list(config.known_variables or [])
+    if not known:
+        return None, None, None
+    x_known, a_known = known_variable_space(space, known)
+    cpr = linkage(x_known, a_known).hidden_rate
+    target = config.target
+    if target is None:
+        return cpr, None, None
+    if space.kinds[target] == "categorical":
+        j = [v.name for v in space.original.categoricals].index(target)
+        x_target = space.original.categoricals[j].codes
+        a_target = space.avatars.categoricals[j].codes
+        return cpr, None, inference_categorical(x_known, x_target, a_known, a_target)
+    j = space.original.continuous_names.index(target)
+    x_values = space.original.continuous[:, j]
+    a_values = space.avatars.continuous[:, j]
+    return cpr, inference_continuous(x_known, x_values, a_known, a_values), None

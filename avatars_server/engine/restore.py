@@ -1,0 +1,130 @@
+"""Back to the original format: rounding, dtypes, datetimes and modalities (method.md §3.9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from avatars_server.engine.table import (
+    Categorical,
+    FloatArray,
+    IntArray,
+    Kind,
+    decimal_count,
+    to_float,
+)
+
+_SECONDS_PER_DAY = 86_400.0
+_MAX_SECOND_DECIMALS = 9
+
+
+@dataclass(frozen=True)
+class ColumnFormat:
+    """What is needed to give an avatar column the original's format.
+
+    Attributes:
+        name: column name.
+        kind: role of the column.
+        dtype: the original pandas dtype.
+        decimals: decimal count (continuous), or decimals of seconds (datetime).
+        date_only: datetime column whose values are all at midnight (rounded to days).
+        missing: the original's missing marker for object columns (None, NaN...).
+    """
+
+    name: str
+    kind: Kind
+    dtype: Any
+    decimals: int
+    date_only: bool
+    missing: object
+
+
+def column_format(series: pd.Series, kind: Kind) -> ColumnFormat:
+    """Record the format of an original column."""
+    name = str(series.name)
+    missing: object = np.nan
+    if kind == "categorical":
+        mask = series.isna().to_numpy(dtype=bool)
+        if mask.any():
+            missing = series.astype(object).to_numpy(dtype=object)[np.argmax(mask)]
+        return ColumnFormat(name, kind, series.dtype, 0, False, missing)
+    values = to_float(series, kind)
+    if kind == "datetime":
+        observed = values[~np.isnan(values)]
+        date_only = bool(np.all(np.mod(observed, _SECONDS_PER_DAY) == 0))
+        decimals = min(decimal_count(values), _MAX_SECOND_DECIMALS)
+        return ColumnFormat(name, kind, series.dtype, decimals, date_only, missing)
+    is_int = pd.api.types.is_integer_dtype(series.dtype)
+    decimals = 0 if is_int else decimal_count(values)
+    return ColumnFormat(name, kind, series.dtype, decimals, False, missing)
+
+
+def restore_continuous(
+    fmt: ColumnFormat, values: FloatArray, missing: npt.NDArray[np.bool_]
+) -> Any:
+    """An avatar continuous or datetime column in the original format.
+
+    Args:
+        fmt: the original column's format.
+        values: shape (n,), weighted means (datetimes in seconds).
+        missing: shape (n,), where the avatar value is missing.
+
+    Returns:
+        A pandas array or numpy array of length n, ready for a DataFrame.
+    """
+    if fmt.kind == "datetime":
+        if fmt.date_only:
+            rounded = np.round(values / _SECONDS_PER_DAY) * _SECONDS_PER_DAY
+        else:
+            rounded = np.round(values, fmt.decimals)
+        ns = np.round(rounded * 1e9)
+        ns[missing] = 0
+        stamps = pd.to_datetime(ns.astype(np.int64), unit="ns")
+        tz = getattr(fmt.dtype, "tz", None)
+        if tz is not None:
+            stamps = stamps.tz_localize("UTC").tz_convert(tz)
+        series = pd.Series(stamps).astype(fmt.dtype)
+        series[missing] = pd.NaT
+        return series.array
+    # numpy rounds half to even; rounding happens before any integer cast (never truncate).
+    rounded = np.round(values, fmt.decimals)
+    dtype = fmt.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        if missing.any():
+            nullable = pd.array(np.where(missing, 0, rounded).astype(np.int64), dtype="Int64")
+            nullable[missing] = pd.NA
+            return nullable
+        return rounded.astype(dtype)
+    if isinstance(dtype, np.dtype):
+        return np.where(missing, np.nan, rounded).astype(dtype)
+    # Nullable extension dtypes (Int64, Float64, ...): cast then blank.
+    array = pd.array(np.where(missing, 0, rounded), dtype=dtype)
+    return pd.Series(array).where(~missing, pd.NA).array
+
+
+def restore_categorical(fmt: ColumnFormat, variable: Categorical, codes: IntArray) -> Any:
+    """An avatar categorical column with the original modality values and dtype.
+
+    Args:
+        fmt: the original column's format.
+        variable: the fitted categorical variable (its modalities).
+        codes: shape (n,), drawn level codes; the missing level means a missing value.
+
+    Returns:
+        An array-like of length n.
+    """
+    lookup = np.append(variable.modalities.astype(object), np.array([fmt.missing], dtype=object))
+    values = lookup[np.minimum(codes, len(variable.modalities))]
+    dtype = fmt.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.Categorical(values, dtype=dtype)
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        return values
+    try:
+        return pd.Series(values, dtype=object).astype(dtype).array
+    except (TypeError, ValueError):
+        return values

@@ -1,0 +1,232 @@
+"""Column roles and the numeric encoding of a table: floats for continuous, codes for categories.
+
+Roles come from dtypes only (method.md §2.2): numeric → continuous, datetime → continuous in
+seconds since the epoch, anything else (object, string, category, bool) → categorical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from avatars_server.engine.errors import AvatarError
+
+Kind = Literal["continuous", "categorical", "datetime"]
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+_NS_PER_SECOND = 1e9
+_MAX_DECIMALS = 12
+
+
+@dataclass(frozen=True)
+class Categorical:
+    """One categorical variable encoded as integer codes.
+
+    Attributes:
+        name: column name.
+        codes: shape (n,); ``0..len(modalities)-1`` for observed modalities, ``len(modalities)``
+            for the missing level, -1 for a modality unknown to the fitted table.
+        modalities: observed modalities sorted by string form, original values.
+        has_missing: whether the fitted table has a missing level (then it is the last level).
+    """
+
+    name: str
+    codes: IntArray
+    modalities: npt.NDArray[np.object_]
+    has_missing: bool
+
+    @property
+    def n_levels(self) -> int:
+        """Number of levels, missing level included."""
+        return len(self.modalities) + int(self.has_missing)
+
+    @property
+    def missing_code(self) -> int:
+        """Code of the missing level (meaningful when ``has_missing``)."""
+        return len(self.modalities)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A table as numbers.
+
+    Attributes:
+        continuous_names: names of the continuous (and datetime) columns, in input order.
+        continuous: shape (n, n_continuous); NaN where missing; datetimes in seconds.
+        categoricals: the categorical variables, in input order.
+    """
+
+    continuous_names: list[str]
+    continuous: FloatArray
+    categoricals: list[Categorical]
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows."""
+        return int(self.continuous.shape[0])
+
+    @property
+    def n_dimensions(self) -> int:
+        """D_enc: continuous columns plus the levels of every categorical variable."""
+        return len(self.continuous_names) + sum(v.n_levels for v in self.categoricals)
+
+
+def column_kind(series: pd.Series) -> Kind:
+    """Role of a column from its dtype alone (method.md §2.2)."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "categorical"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "categorical"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "continuous"
+    return "categorical"
+
+
+def column_kinds(df: pd.DataFrame, categorical: Collection[str] | None = None) -> dict[str, Kind]:
+    """Role of every column; ``categorical`` (when given) lists exactly the categorical ones."""
+    kinds: dict[str, Kind] = {}
+    for name in df.columns:
+        kind = column_kind(df[name])
+        if categorical is not None:
+            if name in categorical:
+                kind = "categorical"
+            elif kind == "categorical":
+                # Not listed: continuous, provided its values are numbers.
+                kind = "continuous" if _is_numeric_like(df[name]) else "categorical"
+        kinds[str(name)] = kind
+    return kinds
+
+
+def _is_numeric_like(series: pd.Series) -> bool:
+    converted = pd.to_numeric(series.astype(object), errors="coerce")
+    return bool(converted.notna().sum() == series.notna().sum())
+
+
+def to_float(series: pd.Series, kind: Kind) -> FloatArray:
+    """Continuous values as float64 with NaN for missing; datetimes as seconds since the epoch.
+
+    Returns:
+        Shape (n,).
+    """
+    if kind == "datetime":
+        values = series
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        as_ns = values.astype("datetime64[ns]")
+        mask = as_ns.isna().to_numpy()
+        seconds = as_ns.to_numpy().view(np.int64).astype(np.float64) / _NS_PER_SECOND
+        seconds[mask] = np.nan
+        return seconds
+    if not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        series = pd.to_numeric(series.astype(object), errors="coerce")
+    return np.asarray(series.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+
+
+def to_objects(series: pd.Series) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.bool_]]:
+    """Values as an object array plus the missing mask, both of shape (n,)."""
+    mask = series.isna().to_numpy(dtype=bool)
+    values = series.astype(object).to_numpy(dtype=object)
+    return values, mask
+
+
+def _sort_modalities(uniques: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
+    """Order of modalities by string form (type name breaks ties such as 1 and '1')."""
+    keys = [(str(value), type(value).__name__) for value in uniques]
+    return np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+
+
+def encode_categorical(name: str, series: pd.Series) -> Categorical:
+    """Codes of a categorical column, its sorted modalities and its missing level."""
+    values, mask = to_objects(series)
+    observed = values[~mask]
+    codes_obs, uniques = pd.factorize(observed)
+    uniques_arr = np.asarray(uniques, dtype=object)
+    order = _sort_modalities(uniques_arr)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    codes = np.full(len(values), len(order), dtype=np.int64)
+    codes[~mask] = rank[codes_obs]
+    return Categorical(name, codes, uniques_arr[order], bool(mask.any()))
+
+
+def encode_like(series: pd.Series, fitted: Categorical) -> IntArray:
+    """Codes of another table's column in a fitted variable's levels; -1 for unknown values.
+
+    Returns:
+        Shape (n,).
+    """
+    values, mask = to_objects(series)
+    index = pd.Index(fitted.modalities, dtype=object)
+    codes = np.asarray(index.get_indexer(pd.Index(values, dtype=object)), dtype=np.int64)
+    codes[mask] = fitted.missing_code if fitted.has_missing else -1
+    return codes
+
+
+def encode(
+    df: pd.DataFrame, kinds: dict[str, Kind], *, reference: Encoded | None = None
+) -> Encoded:
+    """Encode ``df`` (all of its columns, in order).
+
+    Args:
+        df: the table, shape (n, p).
+        kinds: role of each column.
+        reference: when given, categorical codes use its levels (for avatars or new rows).
+
+    Raises:
+        AvatarError: ``NON_FINITE_VALUE`` for ±inf in a continuous column.
+    """
+    cont_names = [str(c) for c in df.columns if kinds[str(c)] != "categorical"]
+    cont = np.empty((len(df), len(cont_names)), dtype=np.float64)
+    for j, name in enumerate(cont_names):
+        cont[:, j] = to_float(df[name], kinds[name])
+        if np.isinf(cont[:, j]).any():
+            raise AvatarError(
+                "NON_FINITE_VALUE", f"column {name!r} contains an infinite value", field=name
+            )
+    cats: list[Categorical] = []
+    ref_cats = {v.name: v for v in reference.categoricals} if reference is not None else {}
+    for name in (str(c) for c in df.columns if kinds[str(c)] == "categorical"):
+        if reference is None:
+            cats.append(encode_categorical(name, df[name]))
+        else:
+            ref = ref_cats[name]
+            cats.append(
+                Categorical(name, encode_like(df[name], ref), ref.modalities, ref.has_missing)
+            )
+    return Encoded(cont_names, cont, cats)
+
+
+def check_not_empty(df: pd.DataFrame) -> None:
+    """Raise ``EMPTY_COLUMN`` when a column has no observed value."""
+    for name in df.columns:
+        if not df[name].notna().any():
+            raise AvatarError(
+                "EMPTY_COLUMN", f"column {name!r} has no non-missing value", field=str(name)
+            )
+
+
+def decimal_count(values: FloatArray) -> int:
+    """Largest number of decimals among the observed values, capped at 12 (method.md §3.9)."""
+    observed = values[~np.isnan(values)]
+    if observed.size == 0:
+        return 0
+    spacing = 2 * np.spacing(np.abs(observed))
+    for decimals in range(_MAX_DECIMALS):
+        # A value "has" d decimals when rounding to d decimals moves it by at most ~1 ulp.
+        if np.all(np.abs(np.round(observed, decimals) - observed) <= spacing):
+            return decimals
+    return _MAX_DECIMALS
+
+
+def column_names(df: pd.DataFrame) -> Sequence[str]:
+    """Column labels as strings."""
+    return [str(c) for c in df.columns]
