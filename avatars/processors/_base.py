@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
@@ -69,11 +69,11 @@ def is_number_dtype(dtype: DType) -> bool:
     return is_numeric_dtype(dtype) and not is_bool_dtype(dtype)
 
 
-def _names(columns: Iterable[str]) -> str:
+def _names(columns: Iterable[Hashable]) -> str:
     return ", ".join(repr(c) for c in columns)
 
 
-def check_present(df: pd.DataFrame, columns: Iterable[str], *, owner: str, role: str) -> None:
+def check_present(df: pd.DataFrame, columns: Iterable[Hashable], *, owner: str, role: str) -> None:
     """Raise `ValueError` naming the first of `columns` that `df` lacks.
 
     Args:
@@ -86,11 +86,11 @@ def check_present(df: pd.DataFrame, columns: Iterable[str], *, owner: str, role:
     if missing:
         raise ValueError(
             f"{owner}: column {missing[0]!r} ({role}) is not in the frame. "
-            f"Missing: {_names(missing)}; available: {_names(map(str, df.columns))}."
+            f"Missing: {_names(missing)}; available: {_names(df.columns)}."
         )
 
 
-def check_numeric(df: pd.DataFrame, columns: Iterable[str], *, owner: str) -> None:
+def check_numeric(df: pd.DataFrame, columns: Iterable[Hashable], *, owner: str) -> None:
     """Raise `ValueError` naming the first of `columns` whose dtype is not numeric."""
     for column in columns:
         if not is_number_dtype(df[column].dtype):
@@ -99,7 +99,7 @@ def check_numeric(df: pd.DataFrame, columns: Iterable[str], *, owner: str) -> No
             )
 
 
-def check_complete(df: pd.DataFrame, columns: Iterable[str], *, owner: str, role: str) -> None:
+def check_complete(df: pd.DataFrame, columns: Iterable[Hashable], *, owner: str, role: str) -> None:
     """Raise `ValueError` naming the first of `columns` that has missing values."""
     for column in columns:
         missing = int(df[column].isna().sum())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import pandas as pd
 
 from avatars.processors._base import check_present, is_categorical_like
@@ -61,12 +63,12 @@ class GroupModalitiesProcessor:
         self.global_threshold = global_threshold
         self.new_category = new_category
 
-    def _choose_thresholds(self, df: pd.DataFrame) -> dict[str, int]:
+    def _choose_thresholds(self, df: pd.DataFrame) -> dict[Hashable, int]:
         if self.variable_thresholds is not None:
-            return dict(self.variable_thresholds)
+            return {column: threshold for column, threshold in self.variable_thresholds.items()}
         assert self.min_unique is not None and self.global_threshold is not None
         return {
-            str(column): self.global_threshold
+            column: self.global_threshold
             for column in df.columns
             if is_categorical_like(df[column].dtype)
             and df[column].nunique(dropna=True) >= self.min_unique

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import pandas as pd
 from pandas.api.types import is_bool_dtype
 
@@ -49,8 +51,8 @@ class ToCategoricalProcessor:
 
     def preprocess(self, df: pd.DataFrame) -> pd.DataFrame:
         """Select the low-cardinality columns, optionally keep numeric copies, cast to object."""
-        selected = [
-            str(column)
+        selected: list[Hashable] = [
+            column
             for column in df.columns
             if not is_categorical_like(df[column].dtype)
             and not is_bool_dtype(df[column].dtype)
