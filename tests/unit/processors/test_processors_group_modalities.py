@@ -98,3 +98,10 @@ def test_kept_modalities_are_unchanged_and_rare_ones_become_the_new_category(
             assert after == before
         else:
             assert after == "other"
+
+
+def test_global_mode_keeps_non_string_column_labels() -> None:
+    df = pd.DataFrame({1: ["a", "a", "b"], "n": [1, 2, 3]})
+    processor = GroupModalitiesProcessor(min_unique=2, global_threshold=1)
+    assert processor.preprocess(df)[1].tolist() == ["a", "a", "other"]
+    assert processor.thresholds_ == {1: 1}

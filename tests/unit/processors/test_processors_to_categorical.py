@@ -100,3 +100,12 @@ def test_round_trip_restores_values_and_dtypes(
         assert source[column].nunique() <= threshold
     out = processor.postprocess(source, processed)
     pd.testing.assert_frame_equal(out, source)
+
+
+def test_non_string_column_labels_are_kept_as_they_are() -> None:
+    df = pd.DataFrame({0: [1, 2, 1], "b": [1.5, 2.0, 3.0]})
+    processor = ToCategoricalProcessor(2, keep_continuous=True)
+    processed = processor.preprocess(df)
+    assert processor.categorical_columns_ == [0]
+    assert list(processed.columns) == [0, "b", "0__cont"]
+    pd.testing.assert_frame_equal(processor.postprocess(df, processed), df)
