@@ -11,6 +11,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from avatars_server import errors
 
@@ -85,16 +86,35 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return _json(422, validation_message(problems), problems)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method of every route on this path (Starlette only lists the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    template = _HTTP_MESSAGES.get(exc.status_code)
-    if template:
-        message = template.format(method=request.method, path=request.url.path)
+    status = exc.status_code
+    headers = dict(exc.headers or {})
+    if status == 400:
+        # FastAPI answers 400 when a body cannot be decoded; the API treats it as invalid input.
+        status = 422
+        message = (
+            "The request body could not be parsed. Send valid UTF-8 JSON (or a form) with "
+            "the right Content-Type."
+        )
+    elif status in _HTTP_MESSAGES:
+        message = _HTTP_MESSAGES[status].format(method=request.method, path=request.url.path)
     else:
         message = str(exc.detail)
-    headers = dict(exc.headers or {})
+    if status == 405:
+        headers["Allow"] = _allowed_methods(request)
     return JSONResponse(
-        status_code=exc.status_code, content=error_body(message, exc.detail), headers=headers
+        status_code=status, content=error_body(message, exc.detail), headers=headers
     )
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from avatars_server.schemas.common import HTTPValidationError
+
 
 def _binary_uploads(node: Any) -> None:
     """FastAPI >= 0.129 marks uploads `contentMediaType`; openapi-python-client 0.29 needs
@@ -24,6 +26,14 @@ def _binary_uploads(node: Any) -> None:
             _binary_uploads(value)
 
 
+def _our_validation_error(schema: dict[str, Any]) -> None:
+    """FastAPI writes its own HTTPValidationError over ours; put ours (with `message`) back."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    ours = HTTPValidationError.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(ours.pop("$defs", {}))
+    components["HTTPValidationError"] = ours
+
+
 def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -34,6 +44,7 @@ def install_openapi(app: FastAPI) -> None:
                 routes=app.routes,
             )
             _binary_uploads(schema)
+            _our_validation_error(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

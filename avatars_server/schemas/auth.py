@@ -30,9 +30,12 @@ class ForgottenPasswordRequest(RequestModel):
     email: str
 
 
+MIN_PASSWORD_LENGTH = 8
+
+
 class ResetPasswordRequest(RequestModel):
     email: str
-    new_password: str
+    new_password: str = Field(min_length=MIN_PASSWORD_LENGTH)
     new_password_repeated: str
     token: uuid.UUID
 

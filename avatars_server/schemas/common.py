@@ -59,10 +59,11 @@ class ValidationError(BaseModel):
 
 
 class HTTPValidationError(BaseModel):
-    """Body of a 422 for request validation: FastAPI's detail list plus a readable message."""
+    """Body of a 422: FastAPI's detail list (request validation) or the context of a rejected
+    input (a string or an object), plus a readable message."""
 
     message: str
-    detail: list[ValidationError] | None = None
+    detail: list[ValidationError] | dict[str, Any] | str | None = None
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -23,8 +23,6 @@ logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["auth"])
 
-MIN_PASSWORD_LENGTH = 8
-
 
 @router.post(
     "/login", operation_id="login", response_model=LoginResponse, responses=error_responses(401)
@@ -85,10 +83,6 @@ def reset_password(request: ResetPasswordRequest, session: SessionDep) -> Messag
     if request.new_password != request.new_password_repeated:
         raise InvalidInputError(
             "new_password and new_password_repeated differ. Type the same password twice."
-        )
-    if len(request.new_password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInputError(
-            f"The new password is too weak: use at least {MIN_PASSWORD_LENGTH} characters."
         )
     user = users.consume_reset_token(session, token=request.token, email=request.email)
     if user is None:

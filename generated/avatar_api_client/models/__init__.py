@@ -9,6 +9,7 @@ from .get_health_db_response_get_health_db import GetHealthDbResponseGetHealthDb
 from .get_health_response_get_health import GetHealthResponseGetHealth
 from .get_root_response_get_root import GetRootResponseGetRoot
 from .http_validation_error import HTTPValidationError
+from .http_validation_error_detail_type_1 import HTTPValidationErrorDetailType1
 from .login import Login
 from .login_response import LoginResponse
 from .message_response import MessageResponse
@@ -16,7 +17,6 @@ from .reset_password_request import ResetPasswordRequest
 from .user import User
 from .user_role import UserRole
 from .validation_error import ValidationError
-from .validation_error_context import ValidationErrorContext
 
 __all__ = (
     "CompatibilityResponse",
@@ -28,6 +28,7 @@ __all__ = (
     "GetHealthResponseGetHealth",
     "GetRootResponseGetRoot",
     "HTTPValidationError",
+    "HTTPValidationErrorDetailType1",
     "Login",
     "LoginResponse",
     "MessageResponse",
@@ -35,5 +36,4 @@ __all__ = (
     "User",
     "UserRole",
     "ValidationError",
-    "ValidationErrorContext",
 )

@@ -6,11 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ValidationErrorContext")
+T = TypeVar("T", bound="HTTPValidationErrorDetailType1")
 
 
 @_attrs_define
-class ValidationErrorContext:
+class HTTPValidationErrorDetailType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +23,10 @@ class ValidationErrorContext:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        validation_error_context = cls()
+        http_validation_error_detail_type_1 = cls()
 
-        validation_error_context.additional_properties = d
-        return validation_error_context
+        http_validation_error_detail_type_1.additional_properties = d
+        return http_validation_error_detail_type_1
 
     @property
     def additional_keys(self) -> list[str]:
