@@ -219,8 +219,8 @@ def avatarize(
     data.columns = [str(c) for c in labels]
     check_not_empty(data)
     kinds = column_kinds(data)
-    formats = {name: column_format(data[name], kinds[name]) for name in data.columns}
     table = encode(data, kinds)
+    formats = {name: column_format(data[name], kinds[name]) for name in data.columns}
     full, sources = _with_indicators(table)
     n = table.n_rows
     d_enc = full.n_dimensions

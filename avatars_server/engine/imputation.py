@@ -9,7 +9,7 @@ import numpy.typing as npt
 from scipy.spatial import cKDTree
 
 from avatars_server.engine.config import ImputationConfig
-from avatars_server.engine.neighbours import exact_knn
+from avatars_server.engine.neighbours import TIE_TOLERANCE, exact_knn
 from avatars_server.engine.table import Encoded, FloatArray, IntArray
 
 # Memory bound of one block of the brute-force knn distance matrix (float64 cells).
@@ -170,8 +170,11 @@ def _k_smallest_mask(dist: FloatArray, k: int) -> npt.NDArray[np.bool_]:
     candidates = np.isfinite(dist)
     kk = min(k, dist.shape[1])
     kth = np.partition(dist, kk - 1, axis=1)[:, kk - 1 : kk]
-    below = dist < kth
-    tied = (dist == kth) & candidates
+    # Tolerant ties (method.md §4), so rounding noise of the z-scores cannot break them.
+    tol = TIE_TOLERANCE * np.maximum(1.0, np.where(np.isfinite(kth), kth, 1.0))
+    below = dist < kth - tol
+    with np.errstate(invalid="ignore"):
+        tied = (np.abs(dist - kth) <= tol) & candidates
     room = kk - below.sum(axis=1, keepdims=True)
     return np.asarray(below | (tied & (np.cumsum(tied, axis=1) <= room)), dtype=bool)
 

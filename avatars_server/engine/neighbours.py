@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from scipy.spatial import cKDTree
 
 from avatars_server.engine.table import FloatArray, IntArray
+
+BoolArray = npt.NDArray[np.bool_]
 
 TIE_TOLERANCE = 1e-9
 
@@ -19,18 +22,42 @@ def _query(tree: cKDTree, queries: FloatArray, q: int) -> tuple[FloatArray, IntA
 
 def _select(
     dist: FloatArray, idx: IntArray, k: int, exclude: IntArray | None, complete: bool
-) -> tuple[FloatArray, IntArray, np.ndarray]:
-    """Keep the k nearest by (distance, index); flag rows where a non-returned point may tie."""
+) -> tuple[FloatArray, IntArray, BoolArray]:
+    """Keep the k nearest by (distance, index); flag rows where a non-returned point may tie.
+
+    Distances within the tie tolerance of the k-th one count as tied, so that rounding noise
+    in the coordinates cannot override the lowest-index rule.
+    """
     key = dist.copy()
     if exclude is not None:
         key[idx == exclude[:, None]] = np.inf
-    order = np.lexsort((idx, key), axis=1)[:, :k]
-    sel_d = np.take_along_axis(key, order, axis=1)
-    sel_i = np.take_along_axis(idx, order, axis=1)
+    order = np.lexsort((idx, key), axis=1)
+    key = np.take_along_axis(key, order, axis=1)
+    idx = np.take_along_axis(idx, order, axis=1)
+    boundary = key[:, k - 1]
+    limit = boundary + TIE_TOLERANCE * np.maximum(1.0, boundary)
+    if key.shape[1] > k:
+        for row in np.flatnonzero(key[:, k] <= limit):
+            # Rare: a near-tie straddles the k-th place; keep the lowest indices among the tied.
+            key[row], idx[row] = _lowest_index_ties(key[row], idx[row], k)
     # Every point not returned is at least as far as the last returned one: the selection is
-    # exact when the k-th kept distance is strictly below it.
-    unresolved = np.zeros(len(dist), dtype=bool) if complete else ~(sel_d[:, -1] < dist[:, -1])
-    return sel_d, sel_i, unresolved
+    # exact when that distance is beyond the tie limit.
+    unresolved = np.zeros(len(dist), dtype=bool) if complete else ~(dist[:, -1] > limit)
+    return key[:, :k], idx[:, :k], unresolved
+
+
+def _lowest_index_ties(d: FloatArray, i: IntArray, k: int) -> tuple[FloatArray, IntArray]:
+    """Reorder one row so that its first k entries follow the tolerant lowest-index rule."""
+    boundary = d[k - 1]
+    tol = TIE_TOLERANCE * max(1.0, float(boundary))
+    below = d < boundary - tol
+    tied = np.flatnonzero(np.abs(d - boundary) <= tol)
+    chosen = np.concatenate([np.flatnonzero(below), tied[np.argsort(i[tied], kind="stable")]])
+    chosen = chosen[:k]
+    chosen = chosen[np.lexsort((i[chosen], d[chosen]))]
+    rest = np.setdiff1d(np.arange(len(d)), chosen)
+    new = np.concatenate([chosen, rest])
+    return d[new], i[new]
 
 
 def exact_knn(

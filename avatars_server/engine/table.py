@@ -216,7 +216,7 @@ def check_not_empty(df: pd.DataFrame) -> None:
 
 def decimal_count(values: FloatArray) -> int:
     """Largest number of decimals among the observed values, capped at 12 (method.md §3.9)."""
-    observed = values[~np.isnan(values)]
+    observed = values[np.isfinite(values)]
     if observed.size == 0:
         return 0
     spacing = 2 * np.spacing(np.abs(observed))

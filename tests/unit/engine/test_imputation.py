@@ -1,0 +1,91 @@
+"""Imputation methods of method.md §3.3 on hand-checked tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from avatars_server.engine.config import ImputationConfig
+from avatars_server.engine.imputation import fit_imputer, impute, training_rows
+from avatars_server.engine.table import column_kinds, encode
+
+
+def _impute(frame: pd.DataFrame, config: ImputationConfig) -> np.ndarray:
+    table = encode(frame, column_kinds(frame))
+    imputer = fit_imputer(table, config, np.random.default_rng(0))
+    return impute(imputer, table)
+
+
+@pytest.mark.parametrize(("method", "expected"), [("mean", 3.75), ("median", 2.0), ("mode", 2.0)])
+def test_simple_fills(method: str, expected: float) -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0, 2.0, 10.0, np.nan]})
+    filled = _impute(frame, ImputationConfig(method=method))
+    assert filled[4, 0] == expected
+    assert filled[:4, 0].tolist() == [1.0, 2.0, 2.0, 10.0]
+
+
+def test_mode_ties_go_to_the_smallest_value_and_median_averages_the_middle() -> None:
+    frame = pd.DataFrame({"x": [3.0, 1.0, 3.0, 1.0, np.nan]})
+    assert _impute(frame, ImputationConfig(method="mode"))[4, 0] == 1.0
+    assert _impute(frame, ImputationConfig(method="median"))[4, 0] == 2.0
+
+
+@pytest.mark.parametrize("method", ["knn", "fast_knn"])
+def test_knn_uses_the_nearest_donors_with_ties_to_the_lowest_index(method: str) -> None:
+    frame = pd.DataFrame({"a": [0.0, 1.0, 10.0, np.nan], "b": [0.0, 1.0, 10.0, 0.5]})
+    # Rows 0 and 1 are both at the same distance from row 3 on b.
+    assert _impute(frame, ImputationConfig(method=method, k=2))[3, 0] == 0.5
+    assert _impute(frame, ImputationConfig(method=method, k=1))[3, 0] == 0.0
+    # Fewer donors than k: all of them.
+    assert _impute(frame, ImputationConfig(method=method, k=10))[3, 0] == pytest.approx(11 / 3)
+
+
+def test_knn_uses_categorical_columns_and_nan_euclidean_weighting() -> None:
+    frame = pd.DataFrame(
+        {
+            "a": [1.0, 2.0, 100.0, np.nan],
+            "b": [np.nan, 0.0, 0.0, 0.0],
+            "c": pd.Categorical(["u", "v", "u", "u"]),
+        }
+    )
+    # Row 3 shares c with rows 0 and 2; row 2 also matches on b, row 0 has no b (so its distance
+    # is scaled up by total/present coordinates but stays on c alone: 0).
+    filled = _impute(frame, ImputationConfig(method="knn", k=1))
+    assert filled[3, 0] == 1.0
+    assert filled[0, 1] == 0.0
+
+
+def test_fast_knn_donors_are_complete_rows_only() -> None:
+    frame = pd.DataFrame(
+        {"a": [0.0, 0.1, 5.0, np.nan], "b": [np.nan, 1.0, 1.0, 1.0], "c": [0.0, 0.0, 9.0, 0.0]}
+    )
+    # knn may use row 0 (b missing, equal on c: distance 0); fast_knn may not.
+    assert _impute(frame, ImputationConfig(method="knn", k=1))[3, 0] == 0.0
+    assert _impute(frame, ImputationConfig(method="fast_knn", k=1))[3, 0] == 0.1
+    assert _impute(frame, ImputationConfig(method="fast_knn", k=2))[3, 0] == pytest.approx(2.55)
+
+
+def test_training_subset_size_and_reproducibility() -> None:
+    config = ImputationConfig(training_fraction=0.25, k=5)
+    rows = training_rows(100, config, np.random.default_rng(3))
+    assert len(rows) == 25 and len(set(rows.tolist())) == 25
+    assert np.array_equal(rows, training_rows(100, config, np.random.default_rng(3)))
+    assert (
+        len(
+            training_rows(
+                10, ImputationConfig(training_fraction=0.01, k=4), np.random.default_rng(0)
+            )
+        )
+        == 4
+    )
+    assert training_rows(7, ImputationConfig(), np.random.default_rng(0)).tolist() == list(range(7))
+
+
+def test_imputer_fitted_on_originals_fills_another_table() -> None:
+    original = pd.DataFrame({"a": [0.0, 1.0, 10.0], "b": [0.0, 1.0, 10.0]})
+    other = pd.DataFrame({"a": [np.nan], "b": [9.0]})
+    kinds = column_kinds(original)
+    table = encode(original, kinds)
+    imputer = fit_imputer(table, ImputationConfig(k=1), np.random.default_rng(0))
+    assert impute(imputer, encode(other, kinds, reference=table))[0, 0] == 10.0
