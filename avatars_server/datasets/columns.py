@@ -1,0 +1,290 @@
+"""Column types: inference from CSV text and Arrow types, casts to declared types, fit checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from avatars_server.errors import InvalidInputError
+
+ColumnType = Literal["int", "bool", "category", "float", "datetime"]
+COLUMN_TYPES: tuple[ColumnType, ...] = get_args(ColumnType)
+
+TRUE_TEXT = ("True", "true", "TRUE")
+FALSE_TEXT = ("False", "false", "FALSE")
+_BOOL_TEXT = pa.array(TRUE_TEXT + FALSE_TEXT)
+# Zero-padded numbers ("007", "-01.5") are codes, not quantities: typing them as numbers would
+# lose the padding for good, so they stay `category`.
+_ZERO_PADDED = r"^[+-]?0[0-9]"
+_TIMESTAMP = pa.timestamp("ns")
+_TIMESTAMP_UTC = pa.timestamp("ns", tz="UTC")
+
+
+class ColumnCastError(ValueError):
+    """Values of a column that do not fit a type; `value` is the first offending one."""
+
+    def __init__(self, value: object) -> None:
+        super().__init__(f"value {value!r} does not fit")
+        self.value = value
+
+
+def column_detail(label: str, ctype: ColumnType) -> dict[str, object]:
+    """The stored (and wire) shape of one column's metadata."""
+    return {"label": label, "type": ctype, "is_identifier": False}
+
+
+# -- inference ------------------------------------------------------------------------------
+
+
+@dataclass
+class TextColumnInference:
+    """Types still possible for one CSV column, narrowed batch by batch (values are text)."""
+
+    candidates: set[ColumnType] = field(
+        default_factory=lambda: {"bool", "int", "float", "datetime"}
+    )
+    has_missing: bool = False
+
+    def update(self, values: pa.Array) -> None:
+        if values.null_count:
+            self.has_missing = True
+        present = values.drop_null() if values.null_count else values
+        if len(present) == 0 or not self.candidates:
+            return
+        if "bool" in self.candidates and not pc.all(pc.is_in(present, _BOOL_TEXT)).as_py():
+            self.candidates.discard("bool")
+        if "int" in self.candidates and not _all_int_text(present):
+            self.candidates.discard("int")
+        if "float" in self.candidates and not _all_float_text(present):
+            self.candidates.discard("float")
+        if "datetime" in self.candidates and _parse_datetime_text(present) is None:
+            self.candidates.discard("datetime")
+
+    def result(self) -> ColumnType:
+        """The first rule of the API reference's table (§1.7) that matches."""
+        if "bool" in self.candidates and not self.has_missing:
+            return "bool"
+        if "int" in self.candidates and not self.has_missing:
+            return "int"
+        if "int" in self.candidates or "float" in self.candidates:
+            return "float"
+        if "datetime" in self.candidates:
+            return "datetime"
+        return "category"
+
+
+def _all_int_text(values: pa.Array) -> bool:
+    try:
+        as_int = pc.cast(values, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    # Round-tripping rejects "007", "+5" and "-0": their text would not survive normalisation.
+    return bool(pc.all(pc.equal(pc.cast(as_int, pa.string()), values)).as_py())
+
+
+def _all_float_text(values: pa.Array) -> bool:
+    try:
+        pc.cast(values, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return not pc.any(pc.match_substring_regex(values, _ZERO_PADDED)).as_py()
+
+
+def _parse_datetime_text(values: pa.Array) -> pa.Array | None:
+    """ISO-8601 text as naive UTC timestamps[ns], or None when some value does not parse."""
+    try:
+        parsed: pa.Array = pc.cast(values, _TIMESTAMP)
+        return parsed
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    try:
+        # Values carrying "Z" or an offset: parse as UTC instants, keep them naive in UTC.
+        aware = pc.cast(values, _TIMESTAMP_UTC)
+        return pc.cast(aware, _TIMESTAMP)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+class UntypableColumnError(ValueError):
+    """A column whose Arrow type cannot be one of the column types (lists, structs, ...)."""
+
+
+def infer_arrow_column(
+    arrow_type: pa.DataType, *, has_missing: bool, pandas_type: str | None = None
+) -> ColumnType:
+    """The column type of typed (parquet) data, per the API reference's table (§1.7)."""
+    if pa.types.is_dictionary(arrow_type) or pandas_type == "categorical":
+        return "category"
+    if pa.types.is_boolean(arrow_type):
+        return "category" if has_missing else "bool"
+    if pa.types.is_integer(arrow_type):
+        return "float" if has_missing else "int"
+    if pa.types.is_floating(arrow_type) or pa.types.is_decimal(arrow_type):
+        return "float"
+    if pa.types.is_timestamp(arrow_type) or pa.types.is_date(arrow_type):
+        return "datetime"
+    if is_flat_type(arrow_type):
+        return "category"
+    raise UntypableColumnError(str(arrow_type))
+
+
+def is_flat_type(arrow_type: pa.DataType) -> bool:
+    """Whether values of this type are scalars a table cell can hold."""
+    if pa.types.is_dictionary(arrow_type):
+        return is_flat_type(arrow_type.value_type)
+    return not (
+        pa.types.is_nested(arrow_type)
+        or pa.types.is_union(arrow_type)
+        or isinstance(arrow_type, pa.ExtensionType)
+    )
+
+
+# -- casts to declared types ----------------------------------------------------------------
+
+
+def cast_to_declared(values: pa.Array, ctype: ColumnType) -> pa.Array:
+    """Values (CSV text or any flat Arrow type) as the Arrow type of `ctype`.
+
+    int -> int64, float -> float64, bool -> bool, datetime -> timestamp[ns] (naive, UTC),
+    category -> unchanged (dictionaries decoded).
+
+    Raises:
+        ColumnCastError: a value does not fit (its first offender is attached).
+    """
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    if ctype == "category":
+        return values
+    try:
+        return _CASTS[ctype](values)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+        raise ColumnCastError(_first_offender(values, ctype)) from exc
+
+
+def _to_int(values: pa.Array) -> pa.Array:
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        try:
+            return pc.cast(values, pa.int64())
+        except pa.ArrowInvalid:
+            values = pc.cast(values, pa.float64())
+    if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
+        raise pa.ArrowInvalid("dates are not integers")
+    # safe casts refuse fractional floats and NaN instead of truncating them.
+    return pc.cast(values, pa.int64())
+
+
+def _to_float(values: pa.Array) -> pa.Array:
+    if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
+        raise pa.ArrowInvalid("dates are not numbers")
+    return pc.cast(values, pa.float64())
+
+
+def _to_bool(values: pa.Array) -> pa.Array:
+    if pa.types.is_boolean(values.type):
+        return values
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        truth = pc.is_in(values, pa.array([*TRUE_TEXT, "1", "1.0"]))
+        falsity = pc.is_in(values, pa.array([*FALSE_TEXT, "0", "0.0"]))
+        if not pc.all(pc.or_(truth, falsity)).as_py():
+            raise pa.ArrowInvalid("not a boolean")
+        return pc.if_else(values.is_null(), pa.scalar(None, pa.bool_()), truth)
+    if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
+        if not pc.all(pc.is_in(values, pa.array([0, 1], values.type))).as_py():
+            raise pa.ArrowInvalid("not 0 or 1")
+        return pc.not_equal(values, pa.scalar(0, values.type))
+    raise pa.ArrowInvalid("not a boolean")
+
+
+def _to_datetime(values: pa.Array) -> pa.Array:
+    if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
+        return pc.cast(values, _TIMESTAMP)
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        parsed = _parse_datetime_text(values)
+        if parsed is None:
+            raise pa.ArrowInvalid("not ISO-8601")
+        return parsed
+    raise pa.ArrowInvalid("not a date-time")
+
+
+_CASTS = {"int": _to_int, "float": _to_float, "bool": _to_bool, "datetime": _to_datetime}
+
+
+def _first_offender(values: pa.Array, ctype: ColumnType) -> object:
+    """The first value that does not cast on its own (slow path, for error messages)."""
+    cast = _CASTS[ctype]
+    for start in range(0, len(values), 1024):
+        chunk = values.slice(start, 1024)
+        try:
+            cast(chunk)
+            continue
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            pass
+        for item in chunk:
+            try:
+                cast(pa.array([item.as_py()], chunk.type))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+                return item.as_py()
+    return None
+
+
+def check_fits(values: pa.Array, ctype: ColumnType) -> str | None:
+    """Why `values` cannot be declared `ctype` (a sentence fragment), or None when they fit."""
+    if ctype == "category":
+        return None
+    if ctype in ("int", "bool") and values.null_count:
+        return "it has missing values"
+    try:
+        cast_to_declared(values, ctype)
+    except ColumnCastError as exc:
+        return f"the value {_short(exc.value)} is not {_ARTICLE[ctype]}"
+    return None
+
+
+_ARTICLE = {
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a boolean (True/False or 0/1)",
+    "datetime": "an ISO-8601 date or date-time",
+}
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def declared_types(columns: Sequence[dict[str, Any]]) -> dict[str, ColumnType]:
+    """Label -> declared type, from stored column metadata."""
+    return {str(c["label"]): c["type"] for c in columns}
+
+
+def check_labels(labels: Sequence[str]) -> None:
+    """Refuse a table without columns, with an unnamed column or with duplicate names.
+
+    Raises:
+        InvalidInputError: the message names the problem and the fix.
+    """
+    if not labels:
+        raise InvalidInputError("The table has no columns. Upload a table with a header row.")
+    if any(label.strip() == "" for label in labels):
+        raise InvalidInputError(
+            "A column has an empty name. Name every column in the header; if the file was "
+            "written by pandas, save it without its index: df.to_csv(path, index=False).",
+            detail={"labels": list(labels)},
+        )
+    seen: set[str] = set()
+    duplicates: list[str] = []
+    for label in labels:
+        if label in seen and label not in duplicates:
+            duplicates.append(label)
+        seen.add(label)
+    if duplicates:
+        raise InvalidInputError(
+            f"Duplicate column names: {', '.join(repr(d) for d in duplicates)}. Give every "
+            "column a distinct name.",
+            detail={"duplicates": duplicates},
+        )

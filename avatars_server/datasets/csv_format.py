@@ -1,0 +1,229 @@
+"""CSV dialect: separator sniffing, streamed reading as text, and the download format (§1.8)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from avatars_server.datasets.columns import ColumnType, cast_to_declared
+
+SEPARATORS = (",", ";", "\t", "|")
+_SNIFF_BYTES = 64 * 1024
+_BLOCK_SIZE = 4 * 1024 * 1024
+_BOM = codecs.BOM_UTF8
+
+
+class CsvFormatError(ValueError):
+    """A CSV that cannot be read; the message says what is wrong and how to fix it."""
+
+
+def sniff_separator(path: Path) -> str:
+    """The separator among , ; tab | that splits the first lines into equal field counts.
+
+    The header and the next few complete lines are parsed with each candidate; the one giving
+    the most fields on the header, consistently on every line, wins (default `,`).
+    """
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    text = head.decode("utf-8", errors="replace")
+    if len(head) == _SNIFF_BYTES and "\n" in text:
+        text = text[: text.rindex("\n")]  # drop the line the sniff window cut
+    best, best_fields = ",", 1
+    for separator in SEPARATORS:
+        rows = [r for r in csv.reader(io.StringIO(text), delimiter=separator) if r][:50]
+        if not rows:
+            continue
+        width = len(rows[0])
+        if width > best_fields and all(len(r) == width for r in rows):
+            best, best_fields = separator, width
+    return best
+
+
+def read_header(path: Path, separator: str) -> list[str]:
+    """The header row's labels (BOM stripped).
+
+    Raises:
+        CsvFormatError: the header is not valid UTF-8.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        text = decoder.decode(head, final=False)
+    except UnicodeDecodeError as exc:
+        raise CsvFormatError(_NOT_UTF8) from exc
+    for row in csv.reader(io.StringIO(text), delimiter=separator):
+        return row
+    return []
+
+
+_NOT_UTF8 = (
+    "The file is not valid UTF-8 text. Save it as UTF-8 (e.g. pandas "
+    "df.to_csv(path, index=False, encoding='utf-8')) and upload it again."
+)
+
+
+def text_batches(
+    path: Path, separator: str, labels: Sequence[str], *, include: Sequence[str] | None = None
+) -> Iterator[pa.RecordBatch]:
+    """Record batches of the data rows, every value as text; empty fields are null.
+
+    Raises:
+        CsvFormatError: invalid UTF-8, or a row with the wrong number of fields (message gives
+            its line number).
+    """
+    ragged: list[int] = []
+
+    def on_invalid_row(row: pa_csv.InvalidRow) -> str:
+        ragged.append(row.actual_columns)
+        return "error"
+
+    reader_options = pa_csv.ReadOptions(
+        block_size=_BLOCK_SIZE, column_names=list(labels), skip_rows=1, use_threads=True
+    )
+    parse_options = pa_csv.ParseOptions(
+        delimiter=separator, newlines_in_values=True, invalid_row_handler=on_invalid_row
+    )
+    convert_options = pa_csv.ConvertOptions(
+        column_types={label: pa.string() for label in labels},
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        null_values=[""],
+        include_columns=list(include) if include is not None else None,
+    )
+    try:
+        reader = pa_csv.open_csv(
+            path,
+            read_options=reader_options,
+            parse_options=parse_options,
+            convert_options=convert_options,
+        )
+        yield from reader
+    except pa.ArrowInvalid as exc:
+        if ragged:
+            line = _first_ragged_line(path, separator, len(labels))
+            raise CsvFormatError(
+                f"Line {line} has {ragged[0]} fields but the header has {len(labels)}. Give "
+                "every row as many fields as the header (quote values containing the separator)."
+            ) from exc
+        if "UTF8" in str(exc) or "UTF-8" in str(exc):
+            raise CsvFormatError(_NOT_UTF8) from exc
+        raise CsvFormatError(
+            f"The CSV file cannot be parsed ({exc}). Check its quoting and separator."
+        ) from exc
+
+
+def _first_ragged_line(path: Path, separator: str, width: int) -> int | str:
+    """Line number (1-based, header = 1) of the first row whose field count differs."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=separator)
+        for row in reader:
+            if row and len(row) != width:
+                return reader.line_num
+    return "?"
+
+
+# -- writing (the download format of §1.8) --------------------------------------------------
+
+_NEEDS_QUOTES = '[",\r\n]'
+
+
+def header_line(labels: Sequence[str]) -> bytes:
+    return (",".join(_quote_text(label) for label in labels) + "\n").encode("utf-8")
+
+
+def _quote_text(text: str) -> str:
+    if any(ch in text for ch in '",\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def format_batch(batch: pa.RecordBatch, types: Sequence[ColumnType]) -> bytes:
+    """Rows of `batch` as CSV lines: comma, `\\n`, RFC 4180 quoting, missing values empty."""
+    if batch.num_rows == 0:
+        return b""
+    fields = [
+        _format_column(column, ctype) for column, ctype in zip(batch.columns, types, strict=True)
+    ]
+    if not fields:
+        return b"\n" * int(batch.num_rows)
+    lines = pc.binary_join_element_wise(*fields, ",", null_handling="replace", null_replacement="")
+    lines = pc.binary_join_element_wise(lines, "", "\n")
+    return _concatenated_values(lines)
+
+
+def _concatenated_values(strings: pa.Array) -> bytes:
+    """All values of a null-free string array, back to back, without a Python loop."""
+    offsets, data = strings.buffers()[1], strings.buffers()[2]
+    dtype = np.int64 if pa.types.is_large_string(strings.type) else np.int32
+    bounds = np.frombuffer(offsets, dtype=dtype, count=strings.offset + len(strings) + 1)
+    start, end = int(bounds[strings.offset]), int(bounds[-1])
+    text: bytes = data[start:end].to_pybytes()
+    return text
+
+
+def _format_column(values: pa.Array, ctype: ColumnType) -> pa.Array:
+    values = cast_to_declared(values, ctype)
+    kind = values.type
+    if pa.types.is_boolean(kind):
+        text = pc.if_else(values, "True", "False")
+    elif pa.types.is_floating(kind):
+        text = _format_floats(values)
+    elif pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        text = _format_datetimes(values)
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = values
+    elif pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        text = pa.array(
+            [None if v is None else v.decode("utf-8", "replace") for v in values.to_pylist()],
+            pa.string(),
+        )
+    else:
+        text = pc.cast(values, pa.string())
+    if not pa.types.is_string(text.type):
+        # One batch is far below 2 GiB, so 32-bit offsets suffice; joins need one string type.
+        text = pc.cast(text, pa.string())
+    return _quote(text)
+
+
+def _format_floats(values: pa.Array) -> pa.Array:
+    # NaN is a missing value; integral floats keep a ".0" so pandas reads the column as float.
+    values = pc.if_else(pc.is_nan(values), pa.scalar(None, values.type), values)
+    text = pc.cast(values, pa.string())
+    integral = pc.match_substring_regex(text, r"^-?[0-9]+$")
+    return pc.if_else(integral, pc.binary_join_element_wise(text, ".0", ""), text)
+
+
+def _format_datetimes(values: pa.Array) -> pa.Array:
+    """`YYYY-MM-DD HH:MM:SS`, plus `.ffffff` only where the value has a fraction."""
+    micros = pc.cast(pc.cast(values, pa.timestamp("us"), safe=False), pa.int64())
+    # Floor division, so that instants before 1970 keep a positive fraction.
+    whole = pc.divide(micros, 1_000_000)
+    overshoot = pc.greater(pc.multiply(whole, 1_000_000), micros)
+    whole = pc.subtract(whole, pc.cast(overshoot, pa.int64()))
+    fraction = pc.subtract(micros, pc.multiply(whole, 1_000_000))
+    text = pc.strftime(pc.cast(whole, pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S")
+    padded = pc.utf8_lpad(pc.cast(fraction, pa.string()), 6, "0")
+    with_fraction = pc.binary_join_element_wise(text, padded, ".")
+    return pc.if_else(pc.equal(fraction, 0), text, with_fraction)
+
+
+def _quote(text: pa.Array) -> pa.Array:
+    needs = pc.match_substring_regex(text, _NEEDS_QUOTES)
+    if not pc.any(needs).as_py():
+        return text
+    escaped = pc.replace_substring(text, '"', '""')
+    quoted = pc.binary_join_element_wise('"', escaped, '"', "")
+    return pc.if_else(needs, quoted, text)

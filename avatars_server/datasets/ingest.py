@@ -1,0 +1,193 @@
+"""Uploaded parts -> one validated, typed table file in the stored format (§1.7)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pyarrow as pa
+
+from avatars_server.datasets import csv_format, parquet_format
+from avatars_server.datasets.columns import (
+    ColumnType,
+    TextColumnInference,
+    check_labels,
+    column_detail,
+)
+from avatars_server.datasets.csv_format import CsvFormatError
+from avatars_server.errors import InvalidInputError
+
+FileType = Literal["csv", "parquet"]
+PARQUET_MAGIC = b"PAR1"
+_BINARY_SNIFF = 8192
+
+
+@dataclass
+class IngestedTable:
+    """A table ready to be stored: `path` is a temporary file the caller moves or deletes."""
+
+    path: Path
+    filetype: FileType
+    columns: list[dict[str, object]]
+    nb_lines: int
+    # True when `path` is one of the uploaded parts itself (stored unchanged).
+    is_upload: bool = False
+
+
+def detect_format(path: Path) -> FileType:
+    """Parquet when the content starts with the `PAR1` magic, else CSV (names are not trusted)."""
+    with path.open("rb") as handle:
+        head = handle.read(len(PARQUET_MAGIC))
+    return "parquet" if head == PARQUET_MAGIC else "csv"
+
+
+def ingest_parts(parts: Sequence[Path], tmp_dir: Path) -> IngestedTable:
+    """Validate the parts of one upload and build the table to store.
+
+    Raises:
+        InvalidInputError: no part, an empty part, mixed formats, or a file that cannot be
+            read as a table (the message says which part and how to fix it).
+    """
+    if not parts:
+        raise InvalidInputError(
+            "The request has no file. Send the table as a multipart/form-data part named "
+            "'file' (several 'file' parts are concatenated)."
+        )
+    for number, part in enumerate(parts, start=1):
+        if part.stat().st_size == 0:
+            raise InvalidInputError(
+                f"{_which(number, parts)} is empty. Send a CSV file with a header and data "
+                "rows, or a parquet file."
+            )
+    formats = [detect_format(part) for part in parts]
+    if len(set(formats)) > 1:
+        raise InvalidInputError(
+            "The upload mixes parquet and CSV parts "
+            f"({', '.join(f'part {n}: {f}' for n, f in enumerate(formats, start=1))}). Send "
+            "every part of a dataset in the same format.",
+            detail={"formats": formats},
+        )
+    if formats[0] == "parquet":
+        return _ingest_parquet(parts, tmp_dir)
+    return _ingest_csv(parts, tmp_dir)
+
+
+def _which(number: int, parts: Sequence[object]) -> str:
+    return "The file" if len(parts) == 1 else f"File part {number}"
+
+
+# -- parquet --------------------------------------------------------------------------------
+
+
+def _ingest_parquet(parts: Sequence[Path], tmp_dir: Path) -> IngestedTable:
+    try:
+        layout = parquet_format.inspect_parts(parts)
+    except parquet_format.ParquetFormatError as exc:
+        raise InvalidInputError(str(exc)) from exc
+    check_labels(layout.labels)
+    if layout.nb_lines == 0:
+        raise InvalidInputError(
+            "The parquet data has no rows. Upload a table with at least one row."
+        )
+    pairs = zip(layout.labels, layout.types, strict=True)
+    columns = [column_detail(label, ctype) for label, ctype in pairs]
+    if layout.stored_as_is:
+        return IngestedTable(parts[0], "parquet", columns, layout.nb_lines, is_upload=True)
+    with _temporary(tmp_dir, ".parquet") as target:
+        try:
+            parquet_format.write_combined(parts, layout, target)
+        except parquet_format.ParquetFormatError as exc:
+            raise InvalidInputError(str(exc)) from exc
+        return IngestedTable(target, "parquet", columns, layout.nb_lines)
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+
+def _ingest_csv(parts: Sequence[Path], tmp_dir: Path) -> IngestedTable:
+    dialects: list[str] = []
+    labels: list[str] | None = None
+    for number, part in enumerate(parts, start=1):
+        _refuse_binary(part, number, parts)
+        separator = csv_format.sniff_separator(part)
+        try:
+            header = csv_format.read_header(part, separator)
+        except CsvFormatError as exc:
+            raise InvalidInputError(f"{_which(number, parts)}: {exc}") from exc
+        if labels is None:
+            labels = header
+            check_labels(labels)
+        elif header != labels:
+            raise InvalidInputError(
+                f"File part {number} has the header {header!r}, but part 1 has {labels!r}. "
+                "Every CSV part must start with the same header row.",
+            )
+        dialects.append(separator)
+    assert labels is not None
+    types, nb_lines = _infer_csv(parts, dialects, labels)
+    if nb_lines == 0:
+        raise InvalidInputError(
+            "The CSV file has a header but no data rows. Upload a table with at least one row."
+        )
+    with _temporary(tmp_dir, ".csv") as target:
+        with target.open("wb") as out:
+            out.write(csv_format.header_line(labels))
+            for batch in _csv_batches(parts, dialects, labels):
+                out.write(csv_format.format_batch(batch, types))
+        columns = [column_detail(label, ctype) for label, ctype in zip(labels, types, strict=True)]
+        return IngestedTable(target, "csv", columns, nb_lines)
+
+
+def _refuse_binary(part: Path, number: int, parts: Sequence[Path]) -> None:
+    with part.open("rb") as handle:
+        head = handle.read(_BINARY_SNIFF)
+    if b"\x00" in head:
+        raise InvalidInputError(
+            f"{_which(number, parts)} is neither a CSV text file nor a parquet file (it "
+            "contains binary data). Upload a UTF-8 CSV file or a parquet file.",
+        )
+
+
+def _infer_csv(
+    parts: Sequence[Path], dialects: Sequence[str], labels: Sequence[str]
+) -> tuple[list[ColumnType], int]:
+    states = [TextColumnInference() for _ in labels]
+    nb_lines = 0
+    for batch in _csv_batches(parts, dialects, labels):
+        nb_lines += batch.num_rows
+        for state, column in zip(states, batch.columns, strict=True):
+            state.update(column)
+    return [state.result() for state in states], nb_lines
+
+
+def _csv_batches(
+    parts: Sequence[Path], dialects: Sequence[str], labels: Sequence[str]
+) -> Iterator[pa.RecordBatch]:
+    for number, (part, separator) in enumerate(zip(parts, dialects, strict=True), start=1):
+        try:
+            yield from csv_format.text_batches(part, separator, labels)
+        except CsvFormatError as exc:
+            where = "" if len(parts) == 1 else f"File part {number}: "
+            raise InvalidInputError(f"{where}{exc}") from exc
+
+
+# -- shared ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _temporary(tmp_dir: Path, suffix: str) -> Iterator[Path]:
+    """A temporary file path that is deleted if the block raises (kept otherwise)."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=tmp_dir, suffix=suffix)
+    os.close(handle)
+    path = Path(name)
+    try:
+        yield path
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
