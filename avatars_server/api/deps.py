@@ -1,4 +1,4 @@
-"""Providers for Depends: settings, database session, current user."""
+"""Providers for Depends: settings, database session, current user, job runner."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from avatars_server.config import Settings
 from avatars_server.errors import NotAuthenticatedError, PermissionDeniedError
+from avatars_server.jobs.runner import JobRunner
 from avatars_server.security import InvalidTokenError, decode_access_token
 from avatars_server.storage import users
 from avatars_server.storage.tables import UserRow
@@ -41,8 +42,16 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
+def get_runner(request: Request) -> JobRunner:
+    runner: JobRunner = request.app.state.runner
+    return runner
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response leaves, so a client that acts on a 2xx at once
+# (log in right after a password reset, GET right after a create) sees the change.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+RunnerDep = Annotated[JobRunner, Depends(get_runner)]
 
 
 def get_current_user(
