@@ -12,14 +12,15 @@ from avatars_server import __version__
 from avatars_server.api.errors import install_error_handlers
 from avatars_server.api.middleware import RequestIdMiddleware
 from avatars_server.api.openapi import install_openapi
-from avatars_server.api.routes import auth, compatibility, health, users
+from avatars_server.api.routes import auth, compatibility, health, jobs, users
 from avatars_server.config import Settings
+from avatars_server.jobs.runner import create_runner
 from avatars_server.storage.db import make_engine, make_session_factory
 from avatars_server.storage.migrate import upgrade_to_head
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = (auth.router, compatibility.router, health.router, users.router)
+ROUTERS = (auth.router, compatibility.router, health.router, users.router, jobs.router)
 
 
 def create_app(settings: Settings | None = None, *, start_services: bool = True) -> FastAPI:
@@ -43,9 +44,14 @@ def create_app(settings: Settings | None = None, *, start_services: bool = True)
         upgrade_to_head(engine)
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
+        # Jobs left unfinished by a dead server process are marked failed before new ones run.
+        runner = create_runner(settings, app.state.session_factory)
+        runner.start()
+        app.state.runner = runner
         try:
             yield
         finally:
+            runner.shutdown()
             engine.dispose()
 
     app = FastAPI(

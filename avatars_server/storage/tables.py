@@ -75,3 +75,8 @@ class JobRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Server process that queued the job ("host:pid:token") and its last sign of life.
+    runner_id: Mapped[str | None] = mapped_column(String(128))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A full avatarization job (POST /jobs) also computes the metrics.
+    with_metrics: Mapped[bool] = mapped_column(default=False)

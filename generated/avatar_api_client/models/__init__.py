@@ -1,38 +1,106 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .analysis_status import AnalysisStatus
+from .avatarization_job import AvatarizationJob
+from .avatarization_job_create import AvatarizationJobCreate
+from .avatarization_parameters import AvatarizationParameters
+from .avatarization_parameters_column_weights_type_0 import (
+    AvatarizationParametersColumnWeightsType0,
+)
+from .avatarization_result import AvatarizationResult
+from .column_detail import ColumnDetail
+from .column_stats import ColumnStats
+from .column_type import ColumnType
 from .compatibility_response import CompatibilityResponse
 from .compatibility_status import CompatibilityStatus
 from .create_user import CreateUser
+from .dataset import Dataset
+from .dataset_summary import DatasetSummary
 from .error_response import ErrorResponse
+from .exclude_categorical_method import ExcludeCategoricalMethod
+from .exclude_categorical_parameters import ExcludeCategoricalParameters
+from .file_type import FileType
 from .forgotten_password_request import ForgottenPasswordRequest
+from .generic_job import GenericJob
+from .generic_parameters import GenericParameters
+from .generic_result import GenericResult
 from .get_health_db_response_get_health_db import GetHealthDbResponseGetHealthDb
 from .get_health_response_get_health import GetHealthResponseGetHealth
 from .get_root_response_get_root import GetRootResponseGetRoot
 from .http_validation_error import HTTPValidationError
 from .http_validation_error_detail_type_1 import HTTPValidationErrorDetailType1
+from .imputation_parameters import ImputationParameters
+from .impute_method import ImputeMethod
+from .job_kind import JobKind
+from .job_progress import JobProgress
+from .job_status import JobStatus
 from .login import Login
 from .login_response import LoginResponse
 from .message_response import MessageResponse
+from .privacy_metrics import PrivacyMetrics
+from .privacy_metrics_job import PrivacyMetricsJob
+from .privacy_metrics_job_create import PrivacyMetricsJobCreate
+from .privacy_metrics_parameters import PrivacyMetricsParameters
+from .privacy_metrics_targets import PrivacyMetricsTargets
+from .rare_categorical_method import RareCategoricalMethod
 from .reset_password_request import ResetPasswordRequest
+from .signal_metrics import SignalMetrics
+from .signal_metrics_job import SignalMetricsJob
+from .signal_metrics_job_create import SignalMetricsJobCreate
+from .signal_metrics_parameters import SignalMetricsParameters
+from .signal_metrics_targets import SignalMetricsTargets
 from .user import User
 from .user_role import UserRole
 from .validation_error import ValidationError
 
 __all__ = (
+    "AnalysisStatus",
+    "AvatarizationJob",
+    "AvatarizationJobCreate",
+    "AvatarizationParameters",
+    "AvatarizationParametersColumnWeightsType0",
+    "AvatarizationResult",
+    "ColumnDetail",
+    "ColumnStats",
+    "ColumnType",
     "CompatibilityResponse",
     "CompatibilityStatus",
     "CreateUser",
+    "Dataset",
+    "DatasetSummary",
     "ErrorResponse",
+    "ExcludeCategoricalMethod",
+    "ExcludeCategoricalParameters",
+    "FileType",
     "ForgottenPasswordRequest",
+    "GenericJob",
+    "GenericParameters",
+    "GenericResult",
     "GetHealthDbResponseGetHealthDb",
     "GetHealthResponseGetHealth",
     "GetRootResponseGetRoot",
     "HTTPValidationError",
     "HTTPValidationErrorDetailType1",
+    "ImputationParameters",
+    "ImputeMethod",
+    "JobKind",
+    "JobProgress",
+    "JobStatus",
     "Login",
     "LoginResponse",
     "MessageResponse",
+    "PrivacyMetrics",
+    "PrivacyMetricsJob",
+    "PrivacyMetricsJobCreate",
+    "PrivacyMetricsParameters",
+    "PrivacyMetricsTargets",
+    "RareCategoricalMethod",
     "ResetPasswordRequest",
+    "SignalMetrics",
+    "SignalMetricsJob",
+    "SignalMetricsJobCreate",
+    "SignalMetricsParameters",
+    "SignalMetricsTargets",
     "User",
     "UserRole",
     "ValidationError",

@@ -1,0 +1,102 @@
+"""The job function every executor runs: module-level, called with a job id and plain settings."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from avatars_server.config import Settings
+from avatars_server.jobs import repository
+from avatars_server.jobs.context import JobCancelled, JobContext, JobFailure
+from avatars_server.storage.db import session_scope
+from avatars_server.storage.tables import JobRow
+
+logger = logging.getLogger(__name__)
+
+INTERNAL_ERROR_MESSAGE = (
+    "The job failed because of an internal error (job {job_id}). Report this id to the "
+    "administrator; the server log has the details."
+)
+
+
+def warmup() -> None:
+    """Import the engine once per worker process, so that jobs start at once."""
+    import avatars_server.engine
+    import avatars_server.jobs.steps.avatarization  # noqa: F401
+
+
+def _run(
+    context: JobContext,
+    kind: str,
+    owner_id: uuid.UUID,
+    parameters: dict[str, Any],
+    *,
+    with_metrics: bool,
+) -> dict[str, Any]:
+    if kind == "avatarization":
+        from avatars_server.jobs.steps.avatarization import run_avatarization_job
+
+        return run_avatarization_job(context, owner_id, parameters, with_metrics=with_metrics)
+    if kind == "privacy_metrics":
+        from avatars_server.jobs.steps.metrics import run_privacy_job
+
+        return run_privacy_job(context, owner_id, parameters)
+    if kind == "signal_metrics":
+        from avatars_server.jobs.steps.metrics import run_signal_job
+
+        return run_signal_job(context, owner_id, parameters)
+    raise JobFailure(f"This server cannot run jobs of kind {kind!r}.")
+
+
+def _fail(context: JobContext, message: str) -> None:
+    with session_scope(context.sessions) as session:
+        repository.finish(session, context.job_id, status="failure", error_message=message)
+
+
+def run_job(job_id: str, settings_values: dict[str, Any]) -> str:
+    """Run one job to its end and record the outcome in its row.
+
+    Args:
+        job_id: the job's id.
+        settings_values: the server's Settings as JSON-compatible values.
+
+    Returns:
+        The job's final status as this worker saw it (for logs and tests).
+    """
+    settings = Settings.model_validate(settings_values)
+    context = JobContext(uuid.UUID(job_id), settings)
+    if not context.start():
+        return "skipped"
+    with session_scope(context.sessions) as session:
+        row = session.get(JobRow, context.job_id)
+        assert row is not None
+        kind, owner_id, parameters = row.kind, row.owner_id, dict(row.parameters)
+        with_metrics = bool(row.with_metrics)
+    try:
+        watchdog = context.watch()
+        try:
+            result = _run(context, kind, owner_id, parameters, with_metrics=with_metrics)
+        finally:
+            watchdog.disarm()
+        if watchdog.fired:
+            raise JobCancelled()
+        with session_scope(context.sessions) as session:
+            repository.finish(session, context.job_id, status="success", result=result)
+        return "success"
+    except JobCancelled:
+        logger.info("Job %s stopped: it is no longer running (cancelled or recovered)", job_id)
+        return "cancelled"
+    except JobFailure as exc:
+        _fail(context, str(exc))
+    except Exception as exc:
+        from avatars_server.engine import AvatarError
+
+        if isinstance(exc, AvatarError):
+            _fail(context, exc.message)
+        elif isinstance(exc, MemoryError):
+            _fail(context, "The job ran out of memory. Try a smaller dataset or fewer columns.")
+        else:
+            logger.exception("Job %s failed with an unexpected error", job_id)
+            _fail(context, INTERNAL_ERROR_MESSAGE.format(job_id=job_id))
+    return "failure"

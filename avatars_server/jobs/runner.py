@@ -1,0 +1,197 @@
+"""JobRunner: queues recorded jobs on a concurrent.futures Executor, cancels them, and keeps the
+jobs table honest about server processes that died (heartbeat + recovery)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from avatars_server.config import Settings
+from avatars_server.jobs import repository
+from avatars_server.jobs.execute import run_job, warmup
+from avatars_server.storage.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_INTERVAL = 5.0
+"""Seconds between two heartbeats (and recovery sweeps) of a runner."""
+WORKER_LOST_MESSAGE = (
+    "The job's worker stopped unexpectedly (it may have run out of memory). Try again, or "
+    "with a smaller dataset."
+)
+
+
+@dataclass(frozen=True)
+class RunnerStats:
+    active: int
+    capacity: int
+    description: str
+
+
+class JobRunner:
+    """Runs jobs on `executor` and tracks their futures.
+
+    Args:
+        executor: any concurrent.futures Executor able to pickle module-level functions.
+        settings: the server settings, handed to workers as plain values.
+        session_factory: the server's sessions, for recovery and heartbeats.
+        capacity: number of jobs the executor runs at once (for stats).
+        terminate: stops a running future (kills its worker); None when the executor
+            cannot, then cancellation relies on the job noticing its status.
+        close: releases the executor's resources at shutdown.
+        description: what the runner is, for logs and stats.
+    """
+
+    def __init__(
+        self,
+        executor: Executor,
+        settings: Settings,
+        session_factory: sessionmaker[Session],
+        *,
+        capacity: int,
+        terminate: Callable[[Future[Any]], None] | None = None,
+        close: Callable[[], None] | None = None,
+        description: str = "",
+    ) -> None:
+        self.runner_id = repository.new_runner_id()
+        self._executor = executor
+        # The signing key stays in the server: workers (maybe remote Dask ones) never need it.
+        self._settings_values = settings.model_dump(mode="json", exclude={"secret_key"})
+        self._sessions = session_factory
+        self._capacity = capacity
+        self._terminate = terminate
+        self._close = close
+        self._description = description
+        self._futures: dict[uuid.UUID, Future[Any]] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- jobs ----------------------------------------------------------------------------------
+    def submit(self, job_id: uuid.UUID) -> None:
+        """Queue a job whose row is already committed as pending."""
+        future = self._executor.submit(run_job, str(job_id), self._settings_values)
+        with self._lock:
+            self._futures[job_id] = future
+        future.add_done_callback(lambda done: self._finished(job_id, done))
+
+    def cancel(self, job_id: uuid.UUID) -> None:
+        """Stop a job this runner queued; its row must already say `killed`."""
+        with self._lock:
+            future = self._futures.get(job_id)
+        if future is None or future.cancel():
+            return
+        if self._terminate is not None:
+            self._terminate(future)
+
+    def _finished(self, job_id: uuid.UUID, future: Future[Any]) -> None:
+        with self._lock:
+            self._futures.pop(job_id, None)
+        if future.cancelled():
+            return
+        error = future.exception()
+        if error is None:
+            return
+        try:
+            with session_scope(self._sessions) as session:
+                recorded = repository.finish(
+                    session,
+                    job_id,
+                    status="failure",
+                    error_message=WORKER_LOST_MESSAGE,
+                    from_statuses=repository.ACTIVE,
+                )
+        except Exception:
+            logger.exception("Could not record the failure of job %s", job_id)
+            return
+        if recorded:
+            logger.error("Job %s: its worker failed: %r", job_id, error)
+        else:  # killed on purpose (cancelled) after its row was finished
+            logger.info("Job %s: its worker was stopped", job_id)
+
+    def stats(self) -> RunnerStats:
+        with self._lock:
+            active = sum(not f.done() for f in self._futures.values())
+        return RunnerStats(active=active, capacity=self._capacity, description=self._description)
+
+    # -- recovery and heartbeats ---------------------------------------------------------------
+    def recover(self) -> list[uuid.UUID]:
+        """Fail the unfinished jobs of server processes that are gone."""
+        with session_scope(self._sessions) as session:
+            recovered = repository.recover_interrupted(session, self.runner_id)
+        if recovered:
+            logger.warning("Marked %d interrupted job(s) as failed", len(recovered))
+        return recovered
+
+    def start(self) -> None:
+        """Recover orphaned jobs now, then heartbeat and re-check in the background."""
+        self.recover()
+        self._thread = threading.Thread(target=self._background, name="job-heartbeat", daemon=True)
+        self._thread.start()
+
+    def _background(self) -> None:
+        while not self._stop.wait(HEARTBEAT_INTERVAL):
+            try:
+                with session_scope(self._sessions) as session:
+                    repository.heartbeat(session, self.runner_id)
+                self.recover()
+            except Exception:
+                logger.exception("Job heartbeat failed; retrying")
+
+    def shutdown(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        with self._lock:
+            futures = list(self._futures.values())
+        for future in futures:
+            future.cancel()
+        if self._close is not None:
+            self._close()
+        else:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def create_runner(settings: Settings, session_factory: sessionmaker[Session]) -> JobRunner:
+    """A runner over a Dask cluster when `dask_address` is set, else a local process pool."""
+    if settings.dask_address:
+        # distributed is untyped and optional (the `dask` extra): import it only here.
+        distributed: Any = importlib.import_module("distributed")
+        client = distributed.Client(settings.dask_address, set_as_default=False)
+        nthreads = client.nthreads()
+        executor = client.get_executor(pure=False)
+
+        def close() -> None:
+            executor.shutdown(wait=False)
+            client.close()
+
+        return JobRunner(
+            executor,
+            settings,
+            session_factory,
+            capacity=max(1, sum(nthreads.values())),
+            close=close,
+            description=f"dask cluster at {settings.dask_address}",
+        )
+    from avatars_server.jobs.pool import WarmProcessPool
+
+    workers = settings.job_workers or os.cpu_count() or 1
+    pool = WarmProcessPool(workers, warmup=warmup)
+    return JobRunner(
+        pool,
+        settings,
+        session_factory,
+        capacity=workers,
+        terminate=pool.terminate,
+        close=pool.shutdown,
+        description=f"{workers} local worker process(es)",
+    )

@@ -1,0 +1,1 @@
+"""Job steps: avatarization, privacy metrics and signal metrics, on datasets from storage."""

@@ -1,0 +1,127 @@
+"""The avatarization step: avatars, their two result datasets, and (full job) the metrics."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from avatars_server.jobs.context import JobContext
+from avatars_server.jobs.steps.common import identifiers, load_dataset, variables
+from avatars_server.jobs.steps.metrics import imputation_config, privacy_metrics, signal_metrics
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from avatars_server.engine import AvatarizationConfig
+    from avatars_server.storage.tables import DatasetRow
+
+# Share of the full job's progress bar given to each stage.
+_AVATARS_END_FULL = 0.6
+_PRIVACY_END_FULL = 0.9
+
+
+def avatarization_config(parameters: Mapping[str, Any]) -> AvatarizationConfig:
+    from avatars_server.engine import AvatarizationConfig
+
+    return AvatarizationConfig(
+        k=parameters["k"],
+        ncp=parameters.get("ncp"),
+        column_weights=parameters.get("column_weights"),
+        imputation=imputation_config(parameters.get("imputation")),
+        seed=parameters.get("seed"),
+    )
+
+
+def _to_categorical(
+    frame: pd.DataFrame, columns: Sequence[Mapping[str, Any]], threshold: int | None
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Numeric columns with at most `threshold` distinct values, made categorical for the job.
+
+    Returns the frame to avatarize and the original dtypes of the converted columns.
+    """
+    if threshold is None:
+        return frame, {}
+    converted: dict[str, Any] = {}
+    frame = frame.copy()
+    for column in variables(columns):
+        label = column["label"]
+        if column.get("type") in ("int", "float") and frame[label].nunique() <= threshold:
+            converted[label] = frame[label].dtype
+            frame[label] = frame[label].astype(object)
+    return frame, converted
+
+
+def _restore_types(frame: pd.DataFrame, dtypes: Mapping[str, Any]) -> pd.DataFrame:
+    for label, dtype in dtypes.items():
+        frame[label] = frame[label].astype(dtype)
+    return frame
+
+
+def _store(
+    context: JobContext, frame: pd.DataFrame, original: DatasetRow, suffix: str
+) -> uuid.UUID:
+    from avatars_server.storage.datasets import store_dataframe
+
+    base = original.name or "dataset"
+    with context.session() as session:
+        row = store_dataframe(
+            session,
+            context.settings,
+            frame,
+            owner_id=original.owner_id,
+            columns=variables(original.columns),
+            filetype=original.filetype,
+            name=f"{base} ({suffix})",
+        )
+        session.commit()
+        return row.id
+
+
+def run_avatarization_job(
+    context: JobContext,
+    owner_id: uuid.UUID,
+    parameters: Mapping[str, Any],
+    *,
+    with_metrics: bool,
+) -> dict[str, Any]:
+    """Avatarize the dataset; with_metrics: then privacy and signal metrics (POST /jobs)."""
+    from avatars_server.engine import PrivacyConfig, avatarize
+
+    avatars_end = _AVATARS_END_FULL if with_metrics else 0.95
+    context.report("reading", 0.0)
+    original_row, original = load_dataset(context, uuid.UUID(parameters["dataset_id"]), owner_id)
+    config = avatarization_config(parameters)
+    frame, converted = _to_categorical(
+        original, original_row.columns, parameters.get("to_categorical_threshold")
+    )
+    output = avatarize(
+        frame,
+        config,
+        identifiers=identifiers(original_row.columns),
+        progress=context.phase(0.02, avatars_end),
+        max_dimensions=context.settings.max_encoded_dimensions,
+    )
+    avatars = _restore_types(output.avatars, converted)
+    unshuffled = _restore_types(output.unshuffled, converted)
+    context.report("storing", avatars_end)
+    result: dict[str, Any] = {
+        "avatars_dataset_id": str(_store(context, avatars, original_row, "avatars")),
+        "sensitive_unshuffled_avatars_datasets_id": str(
+            _store(context, unshuffled, original_row, "sensitive unshuffled avatars")
+        ),
+        "privacy_metrics": None,
+        "signal_metrics": None,
+    }
+    if with_metrics:
+        privacy = PrivacyConfig(ncp=output.ncp, imputation=config.imputation, seed=config.seed)
+        result["privacy_metrics"] = privacy_metrics(
+            original,
+            unshuffled,
+            original_row.columns,
+            privacy,
+            context.phase(avatars_end, _PRIVACY_END_FULL),
+        )
+        context.report("signal metrics", _PRIVACY_END_FULL)
+        result["signal_metrics"] = signal_metrics(original, avatars, original_row.columns)
+    return result

@@ -1,0 +1,131 @@
+"""Privacy and signal metric steps, standalone (metrics jobs) or after an avatarization."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from avatars_server.jobs.context import JobContext, Progress
+from avatars_server.jobs.steps.common import (
+    categorical,
+    conform,
+    finite,
+    finite_or_none,
+    load_dataset,
+)
+from avatars_server.schemas.metrics import OPTIONAL_PRIVACY_METRICS, REQUIRED_PRIVACY_METRICS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from avatars_server.engine import ImputationConfig, PrivacyConfig
+
+
+def imputation_config(values: Mapping[str, Any] | None) -> ImputationConfig:
+    """The engine's imputation settings from wire parameters (null fields take defaults)."""
+    from avatars_server.engine import ImputationConfig
+
+    values = values or {}
+    defaults = ImputationConfig()
+    return ImputationConfig(
+        method=values.get("method") or defaults.method,
+        k=values["k"] if values.get("k") is not None else defaults.k,
+        training_fraction=(
+            values["training_fraction"]
+            if values.get("training_fraction") is not None
+            else defaults.training_fraction
+        ),
+    )
+
+
+def privacy_config(parameters: Mapping[str, Any]) -> PrivacyConfig:
+    from avatars_server.engine import PrivacyConfig
+
+    defaults = PrivacyConfig()
+    percentage = parameters.get("closest_rate_percentage_threshold")
+    ratio = parameters.get("closest_rate_ratio_threshold")
+    return PrivacyConfig(
+        ncp=parameters.get("ncp"),
+        imputation=imputation_config(parameters.get("imputation")),
+        known_variables=parameters.get("known_variables"),
+        target=parameters.get("target"),
+        closest_rate_percentage_threshold=(
+            defaults.closest_rate_percentage_threshold if percentage is None else percentage
+        ),
+        closest_rate_ratio_threshold=defaults.closest_rate_ratio_threshold
+        if ratio is None
+        else ratio,
+        seed=parameters.get("seed"),
+    )
+
+
+def privacy_metrics(
+    original: pd.DataFrame,
+    unshuffled: pd.DataFrame,
+    columns: Sequence[Mapping[str, Any]],
+    config: PrivacyConfig,
+    progress: Progress,
+) -> dict[str, Any]:
+    """The wire `PrivacyMetrics` of `unshuffled` avatars against `original`."""
+    from avatars_server.engine import PRIVACY_TARGETS, compute_privacy_metrics
+
+    result = compute_privacy_metrics(
+        conform(original, columns),
+        conform(unshuffled, columns),
+        config,
+        categorical=categorical(columns),
+        progress=progress,
+    )
+    metrics: dict[str, Any] = {
+        name: finite(getattr(result, name), name) for name in REQUIRED_PRIVACY_METRICS
+    }
+    for name in OPTIONAL_PRIVACY_METRICS:
+        metrics[name] = finite_or_none(getattr(result, name))
+    metrics["targets"] = dict(PRIVACY_TARGETS)
+    return metrics
+
+
+def signal_metrics(
+    original: pd.DataFrame, avatars: pd.DataFrame, columns: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The wire `SignalMetrics` of `avatars` against `original`."""
+    from avatars_server.engine import SIGNAL_TARGETS, compute_signal_metrics
+
+    result = compute_signal_metrics(
+        conform(original, columns), conform(avatars, columns), categorical=categorical(columns)
+    )
+    return {
+        "hellinger_mean": finite(result.hellinger_mean, "hellinger_mean"),
+        "hellinger_std": finite(result.hellinger_std, "hellinger_std"),
+        "correlation_difference_ratio": finite_or_none(result.correlation_difference_ratio),
+        "targets": dict(SIGNAL_TARGETS),
+    }
+
+
+def run_privacy_job(
+    context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
+) -> dict[str, Any]:
+    progress = context.phase(0.0, 1.0)
+    progress("reading", 0.0)
+    original_row, original = load_dataset(context, uuid.UUID(parameters["original_id"]), owner_id)
+    _, avatars = load_dataset(context, uuid.UUID(parameters["unshuffled_avatars_id"]), owner_id)
+    progress("metrics", 0.1)
+    return privacy_metrics(
+        original,
+        avatars,
+        original_row.columns,
+        privacy_config(parameters),
+        context.phase(0.1, 1.0),
+    )
+
+
+def run_signal_job(
+    context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
+) -> dict[str, Any]:
+    progress = context.phase(0.0, 1.0)
+    progress("reading", 0.0)
+    original_row, original = load_dataset(context, uuid.UUID(parameters["original_id"]), owner_id)
+    _, avatars = load_dataset(context, uuid.UUID(parameters["avatars_id"]), owner_id)
+    progress("metrics", 0.3)
+    return signal_metrics(original, avatars, original_row.columns)

@@ -1,0 +1,174 @@
+"""Checks run when a job is created, so that parameters that cannot work answer 404/422 at once
+instead of failing later in a worker."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from avatars_server.config import Settings
+from avatars_server.engine import AvatarError, check_avatarization_parameters
+from avatars_server.engine import check_privacy_parameters as _check_privacy
+from avatars_server.errors import InvalidInputError
+from avatars_server.jobs.steps.avatarization import avatarization_config
+from avatars_server.jobs.steps.common import CATEGORICAL_TYPES, identifiers, variables
+from avatars_server.jobs.steps.metrics import privacy_config
+from avatars_server.schemas.jobs import (
+    AvatarizationParameters,
+    JobKind,
+    PrivacyMetricsParameters,
+    SignalMetricsParameters,
+)
+from avatars_server.storage.tables import DatasetRow
+
+# Up to this many cells, the ncp bound (which needs the modalities) is checked at creation by
+# reading the data; larger datasets are checked by the job, which then fails with the message.
+NCP_CHECK_MAX_CELLS = 2_000_000
+
+
+def invalid(field: str, message: str, code: str = "value_error") -> InvalidInputError:
+    """A 422 whose message names the field, with a FastAPI-style detail."""
+    location = ["body", *field.split(".")]
+    text = message[:1].upper() + message[1:]
+    return InvalidInputError(
+        f"{field}: {text.rstrip('.')}.",
+        detail=[{"loc": location, "msg": message, "type": code}],
+    )
+
+
+def _from_engine(exc: AvatarError, prefix: str = "parameters") -> InvalidInputError:
+    field = f"{prefix}.{exc.field}" if exc.field else prefix
+    return invalid(field, exc.message, exc.code)
+
+
+def check_kind(kind: JobKind | None, expected: JobKind, route: str) -> None:
+    if kind is not None and kind != expected:
+        raise invalid(
+            "kind",
+            f"this route creates '{expected.value}' jobs but the body says '{kind.value}'; "
+            f"remove 'kind' or send it to {route}",
+        )
+
+
+def _owned(session: Session, dataset_id: uuid.UUID, owner_id: uuid.UUID) -> DatasetRow:
+    from avatars_server.storage.datasets import get_owned_dataset
+
+    return get_owned_dataset(session, dataset_id, owner_id)
+
+
+def _encoded_dimensions(frame: Any, columns: Sequence[Mapping[str, Any]]) -> int:
+    """D_enc of method.md §2.1: one per continuous column (+2 for a missing indicator), one
+    per modality of a categorical column (+1 for a missing level)."""
+    total = 0
+    for column in variables(columns):
+        series = frame[column["label"]]
+        missing = bool(series.isna().any())
+        if column.get("type") in CATEGORICAL_TYPES:
+            total += int(series.nunique(dropna=True)) + int(missing)
+        else:
+            total += 1 + 2 * int(missing)
+    return total
+
+
+def check_avatarization(
+    session: Session, settings: Settings, owner_id: uuid.UUID, parameters: AvatarizationParameters
+) -> DatasetRow:
+    """The dataset to avatarize, after checking every parameter that can be checked."""
+    dataset = _owned(session, parameters.dataset_id, owner_id)
+    if parameters.use_categorical_reduction:
+        raise invalid(
+            "parameters.use_categorical_reduction",
+            "categorical reduction is not supported by this server; send false or null",
+        )
+    if parameters.exclude_categorical is not None:
+        raise invalid(
+            "parameters.exclude_categorical",
+            "excluding categorical columns is not supported by this server; send null and "
+            "group rare modalities before uploading (e.g. GroupModalitiesProcessor)",
+        )
+    threshold = parameters.to_categorical_threshold
+    if threshold is not None and threshold < 1:
+        raise invalid(
+            "parameters.to_categorical_threshold", f"must be an integer >= 1, got {threshold}"
+        )
+    columns = dataset.columns or []
+    labels = [str(c["label"]) for c in columns]
+    n_rows = int(dataset.nb_lines or 0)
+    config = avatarization_config(parameters.model_dump(mode="json"))
+    try:
+        check_avatarization_parameters(
+            config, columns=labels, n_rows=n_rows, identifiers=identifiers(columns)
+        )
+    except AvatarError as exc:
+        raise _from_engine(exc) from exc
+    ncp = parameters.ncp
+    if (
+        ncp is not None
+        and ncp > len(variables(columns))
+        and n_rows * len(labels) <= (NCP_CHECK_MAX_CELLS)
+    ):
+        from avatars_server.storage.datasets import read_dataframe
+
+        bound = min(_encoded_dimensions(read_dataframe(settings, dataset), columns), n_rows)
+        if ncp > bound:
+            raise invalid(
+                "parameters.ncp",
+                f"ncp must be an integer between 1 and min(D_enc, n) = {bound} for this "
+                f"dataset, got {ncp}",
+                "INVALID_NCP",
+            )
+    return dataset
+
+
+def _labels(dataset: DatasetRow) -> set[str]:
+    return {str(c["label"]) for c in variables(dataset.columns or [])}
+
+
+def _check_pair(original: DatasetRow, other: DatasetRow, other_field: str) -> None:
+    """Same variables (order may differ) and the same number of rows."""
+    ids = set(identifiers(original.columns or [])) | set(identifiers(other.columns or []))
+    mine, theirs = _labels(original) - ids, _labels(other) - ids
+    if mine != theirs:
+        missing, extra = sorted(mine - theirs), sorted(theirs - mine)
+        raise invalid(
+            f"parameters.{other_field}",
+            f"the two datasets must have the same columns; missing from {other_field}: "
+            f"{missing}, not in the original: {extra}",
+        )
+    if (original.nb_lines or 0) != (other.nb_lines or 0):
+        raise invalid(
+            f"parameters.{other_field}",
+            f"the two datasets must have the same number of rows; the original has "
+            f"{original.nb_lines}, {other_field} has {other.nb_lines}",
+        )
+
+
+def check_privacy(
+    session: Session, owner_id: uuid.UUID, parameters: PrivacyMetricsParameters
+) -> None:
+    original = _owned(session, parameters.original_id, owner_id)
+    avatars = _owned(session, parameters.unshuffled_avatars_id, owner_id)
+    if parameters.use_categorical_reduction:
+        raise invalid(
+            "parameters.use_categorical_reduction",
+            "categorical reduction is not supported by this server; send false or null",
+        )
+    _check_pair(original, avatars, "unshuffled_avatars_id")
+    columns = [str(c["label"]) for c in variables(original.columns or [])]
+    try:
+        _check_privacy(privacy_config(parameters.model_dump(mode="json")), columns=columns)
+    except AvatarError as exc:
+        raise _from_engine(exc) from exc
+    if (original.nb_lines or 0) < 2:
+        raise invalid("parameters.original_id", "privacy metrics need at least 2 rows")
+
+
+def check_signal(
+    session: Session, owner_id: uuid.UUID, parameters: SignalMetricsParameters
+) -> None:
+    original = _owned(session, parameters.original_id, owner_id)
+    avatars = _owned(session, parameters.avatars_id, owner_id)
+    _check_pair(original, avatars, "avatars_id")

@@ -1,0 +1,103 @@
+"""Job rows as wire models (reference §3.5): envelope, progress, and results with datasets."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from avatars_server.errors import NotFoundError
+from avatars_server.schemas.jobs import (
+    AvatarizationJob,
+    AvatarizationResult,
+    GenericJob,
+    JobProgress,
+    PrivacyMetricsJob,
+    SignalMetricsJob,
+)
+from avatars_server.storage.tables import DatasetRow, JobRow
+
+# Where each kind is read back, for the 404 of a kind-specific GET on another kind.
+READ_ROUTES = {
+    "avatarization": "GET /jobs/avatarization/{id}",
+    "privacy_metrics": "GET /jobs/{id}/metrics/privacy",
+    "signal_metrics": "GET /jobs/{id}/metrics/signal",
+}
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite returns naive datetimes for timezone-aware columns; every stored time is UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _progress(row: JobRow) -> JobProgress | None:
+    if row.progress_rate is None:
+        return None
+    return JobProgress(
+        completion_rate_100=row.progress_rate,
+        name=row.progress_name,
+        created_at=_utc(row.progress_at or row.created_at),
+    )
+
+
+def _envelope(row: JobRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "created_at": _utc(row.created_at),
+        "status": row.status,
+        "error_message": row.error_message,
+        "traceback": None,
+        "parameters": row.parameters,
+        "current_progress": _progress(row),
+    }
+
+
+def check_kind(row: JobRow, kind: str) -> None:
+    """404 naming the right route when `row` is not of `kind`."""
+    if row.kind != kind:
+        route = READ_ROUTES.get(row.kind, "GET /jobs").replace("{id}", str(row.id))
+        raise NotFoundError(
+            f"No {kind} job with id {row.id}: it is a {row.kind} job. Read it with {route}.",
+            detail={"kind": row.kind, "route": route},
+        )
+
+
+def generic_job(row: JobRow) -> GenericJob:
+    return GenericJob.model_validate({**_envelope(row), "result": None})
+
+
+def _dataset(session: Session, dataset_id: str, base_url: str) -> Any:
+    from avatars_server.storage.datasets import dataset_schema
+
+    row = session.get(DatasetRow, uuid.UUID(dataset_id))
+    return None if row is None else dataset_schema(row, base_url)
+
+
+def avatarization_job(session: Session, row: JobRow, base_url: str) -> AvatarizationJob:
+    result: AvatarizationResult | None = None
+    stored = row.result if row.status == "success" else None
+    if stored:
+        avatars = _dataset(session, stored["avatars_dataset_id"], base_url)
+        unshuffled = _dataset(session, stored["sensitive_unshuffled_avatars_datasets_id"], base_url)
+        # Result datasets deleted by their owner leave a job without a result.
+        if avatars is not None and unshuffled is not None:
+            result = AvatarizationResult(
+                privacy_metrics=stored.get("privacy_metrics"),
+                signal_metrics=stored.get("signal_metrics"),
+                avatars_dataset=avatars,
+                sensitive_unshuffled_avatars_datasets=unshuffled,
+            )
+    return AvatarizationJob.model_validate({**_envelope(row), "result": result})
+
+
+def privacy_job(row: JobRow) -> PrivacyMetricsJob:
+    result = row.result if row.status == "success" else None
+    return PrivacyMetricsJob.model_validate({**_envelope(row), "result": result})
+
+
+def signal_job(row: JobRow) -> SignalMetricsJob:
+    result = row.result if row.status == "success" else None
+    return SignalMetricsJob.model_validate({**_envelope(row), "result": result})

@@ -1,0 +1,185 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.generic_job import GenericJob
+from ...models.http_validation_error import HTTPValidationError
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    nb_days: int | Unset = 5,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["nb_days"] = nb_days
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/jobs",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | HTTPValidationError | list[GenericJob] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = GenericJob.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | HTTPValidationError | list[GenericJob]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    nb_days: int | Unset = 5,
+) -> Response[ErrorResponse | HTTPValidationError | list[GenericJob]]:
+    """Find All Jobs By User
+
+     The caller's jobs of every kind created in the last `nb_days` days, newest first.
+
+    Args:
+        nb_days (int | Unset): Jobs created in the last nb_days days Default: 5.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | HTTPValidationError | list[GenericJob]]
+    """
+
+    kwargs = _get_kwargs(
+        nb_days=nb_days,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    nb_days: int | Unset = 5,
+) -> ErrorResponse | HTTPValidationError | list[GenericJob] | None:
+    """Find All Jobs By User
+
+     The caller's jobs of every kind created in the last `nb_days` days, newest first.
+
+    Args:
+        nb_days (int | Unset): Jobs created in the last nb_days days Default: 5.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | HTTPValidationError | list[GenericJob]
+    """
+
+    return sync_detailed(
+        client=client,
+        nb_days=nb_days,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    nb_days: int | Unset = 5,
+) -> Response[ErrorResponse | HTTPValidationError | list[GenericJob]]:
+    """Find All Jobs By User
+
+     The caller's jobs of every kind created in the last `nb_days` days, newest first.
+
+    Args:
+        nb_days (int | Unset): Jobs created in the last nb_days days Default: 5.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | HTTPValidationError | list[GenericJob]]
+    """
+
+    kwargs = _get_kwargs(
+        nb_days=nb_days,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    nb_days: int | Unset = 5,
+) -> ErrorResponse | HTTPValidationError | list[GenericJob] | None:
+    """Find All Jobs By User
+
+     The caller's jobs of every kind created in the last `nb_days` days, newest first.
+
+    Args:
+        nb_days (int | Unset): Jobs created in the last nb_days days Default: 5.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | HTTPValidationError | list[GenericJob]
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            nb_days=nb_days,
+        )
+    ).parsed

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="SignalMetricsTargets")
+
+
+@_attrs_define
+class SignalMetricsTargets:
+    """
+    Attributes:
+        correlation_difference_ratio (str):
+        hellinger_mean (str):
+    """
+
+    correlation_difference_ratio: str
+    hellinger_mean: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        correlation_difference_ratio = self.correlation_difference_ratio
+
+        hellinger_mean = self.hellinger_mean
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "correlation_difference_ratio": correlation_difference_ratio,
+                "hellinger_mean": hellinger_mean,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        correlation_difference_ratio = d.pop("correlation_difference_ratio")
+
+        hellinger_mean = d.pop("hellinger_mean")
+
+        signal_metrics_targets = cls(
+            correlation_difference_ratio=correlation_difference_ratio,
+            hellinger_mean=hellinger_mean,
+        )
+
+        signal_metrics_targets.additional_properties = d
+        return signal_metrics_targets
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
