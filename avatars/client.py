@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from avatars.resources.auth import Auth
     from avatars.resources.compatibility import Compatibility
     from avatars.resources.health import Health
+    from avatars.resources.jobs import Jobs
     from avatars.resources.users import Users
 
 USER_AGENT = f"avatars/{__version__}"
@@ -181,6 +182,12 @@ class ApiClient:
         from avatars.resources.health import Health
 
         return Health(self)
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        from avatars.resources.jobs import Jobs
+
+        return Jobs(self)
 
     @cached_property
     def users(self) -> Users:

@@ -1,0 +1,261 @@
+"""The `jobs` namespace: create, read (waiting for the end), list, cancel and wait for jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from uuid import UUID
+
+from avatar_api_client.api.jobs import (
+    cancel_job,
+    create_avatarization_job,
+    create_full_avatarization_job,
+    create_privacy_metrics_job,
+    create_signal_metrics_job,
+    find_all_jobs_by_user,
+    get_avatarization_job,
+    get_privacy_metrics,
+    get_signal_metrics,
+)
+from avatar_api_client.models import (
+    AvatarizationJob,
+    AvatarizationJobCreate,
+    GenericJob,
+    PrivacyMetricsJob,
+    PrivacyMetricsJobCreate,
+    SignalMetricsJob,
+    SignalMetricsJobCreate,
+)
+from avatar_api_client.types import UNSET, Unset
+
+from avatars._constants import DEFAULT_JOB_TIMEOUT
+from avatars._response import parsed
+from avatars.exceptions import NotFoundError
+from avatars.resources._base import Resource
+from avatars.waiting import RUNNING_STATUSES, poll, wait_for_job
+
+J = TypeVar("J", AvatarizationJob, PrivacyMetricsJob, SignalMetricsJob, GenericJob)
+
+
+def _uuid(id: str | UUID) -> UUID:
+    return id if isinstance(id, UUID) else UUID(str(id))
+
+
+def _status(job: Any) -> str:
+    return str(getattr(job.status, "value", job.status))
+
+
+def _is_running(job: Any) -> bool:
+    return _status(job) in RUNNING_STATUSES
+
+
+def _progress(job: Any) -> tuple[str | None, float | None]:
+    progress = job.current_progress
+    if progress is None or isinstance(progress, Unset):
+        return (None, None)
+    name = progress.name if isinstance(progress.name, str) else None
+    return (name, progress.completion_rate_100 / 100)
+
+
+def _error_message(job: Any) -> str | None:
+    message = job.error_message
+    return message if isinstance(message, str) else None
+
+
+class Jobs(Resource):
+    # -- creation ------------------------------------------------------------------------------
+    def create_full_avatarization_job(
+        self, request: AvatarizationJobCreate, *, timeout: float | None = None
+    ) -> AvatarizationJob:
+        """Avatarize a dataset, then compute its privacy and signal metrics, in one job.
+
+        Read it back with `get_avatarization_job`; `result.privacy_metrics` and
+        `result.signal_metrics` are set on success.
+        """
+        with self._client.request_options(timeout):
+            response = create_full_avatarization_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, AvatarizationJob)
+
+    def create_avatarization_job(
+        self, request: AvatarizationJobCreate, *, timeout: float | None = None
+    ) -> AvatarizationJob:
+        """Avatarize a dataset (no metrics)."""
+        with self._client.request_options(timeout):
+            response = create_avatarization_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, AvatarizationJob)
+
+    def create_privacy_metrics_job(
+        self, request: PrivacyMetricsJobCreate, *, timeout: float | None = None
+    ) -> PrivacyMetricsJob:
+        """Privacy metrics of row-aligned (unshuffled) avatars against their original."""
+        with self._client.request_options(timeout):
+            response = create_privacy_metrics_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, PrivacyMetricsJob)
+
+    def create_signal_metrics_job(
+        self, request: SignalMetricsJobCreate, *, timeout: float | None = None
+    ) -> SignalMetricsJob:
+        """Signal (utility) metrics of avatars against their original."""
+        with self._client.request_options(timeout):
+            response = create_signal_metrics_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, SignalMetricsJob)
+
+    # -- reading -------------------------------------------------------------------------------
+    def _poll(
+        self,
+        fetch_once: Callable[[], J],
+        timeout: float | None,
+    ) -> J:
+        job: J = poll(fetch_once, _is_running, timeout=timeout)
+        return job
+
+    def get_avatarization_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> AvatarizationJob:
+        """The job once it has finished, or as it is when `timeout` seconds have passed.
+
+        Args:
+            id: the job's id.
+            per_request_timeout: HTTP timeout of each GET (None: the client's default).
+            timeout: how long to wait for the job to finish (None: no limit). Reaching it is
+                not an error: check `job.status`.
+        """
+
+        def fetch() -> AvatarizationJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_avatarization_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, AvatarizationJob)
+
+        return self._poll(fetch, timeout)
+
+    def get_privacy_metrics(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> PrivacyMetricsJob:
+        """The privacy metrics job once finished, or as it is after `timeout` seconds."""
+
+        def fetch() -> PrivacyMetricsJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_privacy_metrics.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, PrivacyMetricsJob)
+
+        return self._poll(fetch, timeout)
+
+    def get_signal_metrics(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> SignalMetricsJob:
+        """The signal metrics job once finished, or as it is after `timeout` seconds."""
+
+        def fetch() -> SignalMetricsJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_signal_metrics.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, SignalMetricsJob)
+
+        return self._poll(fetch, timeout)
+
+    def find_all_jobs_by_user(
+        self, nb_days: int | None = None, *, timeout: float | None = None
+    ) -> list[GenericJob]:
+        """Your jobs of every kind created in the last `nb_days` days (server default 5)."""
+        with self._client.request_options(timeout):
+            response = find_all_jobs_by_user.sync_detailed(
+                client=self._client.generated, nb_days=UNSET if nb_days is None else nb_days
+            )
+        return parsed(response, list)
+
+    def cancel_job(self, id: str | UUID, *, timeout: float | None = None) -> GenericJob:
+        """Stop a pending or running job; a finished job is returned unchanged."""
+        with self._client.request_options(timeout):
+            response = cancel_job.sync_detailed(_uuid(id), client=self._client.generated)
+        return parsed(response, GenericJob)
+
+    # -- waiting -------------------------------------------------------------------------------
+    def wait(
+        self,
+        id: str | UUID,
+        *,
+        timeout: float | None = None,
+        progress: bool = True,
+        per_request_timeout: float | None = None,
+    ) -> AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob:
+        """Wait until the job succeeds, with a progress bar; raise if it does not.
+
+        Works for a job of any kind. On Ctrl-C the job keeps running on the server.
+
+        Args:
+            id: the job's id.
+            timeout: how long to wait, in seconds (None: no limit).
+            progress: show a progress bar on stderr.
+            per_request_timeout: HTTP timeout of each GET.
+
+        Returns:
+            The finished job, typed by its kind (its `result` is set).
+
+        Raises:
+            JobFailedError: the job ended in failure or was cancelled; carries `error_message`.
+            JobTimeoutError: the job was still running after `timeout` seconds.
+            NotFoundError: no such job of yours.
+        """
+        job_id = _uuid(id)
+        getter = self._getter_of(job_id, per_request_timeout)
+
+        def fetch() -> AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob:
+            with self._client.request_options(per_request_timeout):
+                job: AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob = getter(
+                    job_id, client=self._client.generated
+                ).parsed
+            return job
+
+        job: AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob = wait_for_job(
+            job_id,
+            fetch,
+            status=_status,
+            error_message=_error_message,
+            progress=_progress,
+            timeout=timeout,
+            show_progress=progress,
+        )
+        return job
+
+    def _getter_of(self, job_id: UUID, per_request_timeout: float | None) -> Callable[..., Any]:
+        """The generated GET of the job's kind (there is no kind-independent GET of one job)."""
+        getters: dict[str, Callable[..., Any]] = {
+            "avatarization": get_avatarization_job.sync_detailed,
+            "privacy_metrics": get_privacy_metrics.sync_detailed,
+            "signal_metrics": get_signal_metrics.sync_detailed,
+        }
+        try:
+            with self._client.request_options(per_request_timeout):
+                get_avatarization_job.sync_detailed(job_id, client=self._client.generated)
+        except NotFoundError as exc:
+            # The server's 404 for a job of another kind names that kind.
+            kind = exc.detail.get("kind") if isinstance(exc.detail, dict) else None
+            if kind not in getters:
+                raise
+            return getters[kind]
+        return getters["avatarization"]
