@@ -20,8 +20,10 @@ from avatars._version import __version__
 from avatars.exceptions import APIConnectionError, APITimeoutError, AuthenticationError
 
 if TYPE_CHECKING:
+    from avatars.pandas_integration import PandasIntegration
     from avatars.resources.auth import Auth
     from avatars.resources.compatibility import Compatibility
+    from avatars.resources.datasets import Datasets
     from avatars.resources.health import Health
     from avatars.resources.jobs import Jobs
     from avatars.resources.users import Users
@@ -176,6 +178,18 @@ class ApiClient:
         from avatars.resources.compatibility import Compatibility
 
         return Compatibility(self)
+
+    @cached_property
+    def datasets(self) -> Datasets:
+        from avatars.resources.datasets import Datasets
+
+        return Datasets(self)
+
+    @cached_property
+    def pandas_integration(self) -> PandasIntegration:
+        from avatars.pandas_integration import PandasIntegration
+
+        return PandasIntegration(self)
 
     @cached_property
     def health(self) -> Health:

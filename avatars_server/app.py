@@ -12,7 +12,7 @@ from avatars_server import __version__
 from avatars_server.api.errors import install_error_handlers
 from avatars_server.api.middleware import RequestIdMiddleware
 from avatars_server.api.openapi import install_openapi
-from avatars_server.api.routes import auth, compatibility, health, jobs, users
+from avatars_server.api.routes import auth, compatibility, datasets, health, jobs, users
 from avatars_server.config import Settings
 from avatars_server.jobs.runner import create_runner
 from avatars_server.storage.db import make_engine, make_session_factory
@@ -20,7 +20,14 @@ from avatars_server.storage.migrate import upgrade_to_head
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = (auth.router, compatibility.router, health.router, users.router, jobs.router)
+ROUTERS = (
+    auth.router,
+    compatibility.router,
+    health.router,
+    users.router,
+    datasets.router,
+    jobs.router,
+)
 
 
 def create_app(settings: Settings | None = None, *, start_services: bool = True) -> FastAPI:

@@ -14,6 +14,7 @@ from avatars_server.datasets import csv_format
 from avatars_server.datasets.columns import (
     ColumnType,
     cast_to_declared,
+    check_fits,
     column_detail,
     infer_arrow_column,
 )
@@ -46,6 +47,24 @@ def typed_batches(
             for column, ctype in zip(batch.columns, types, strict=True)
         ]
         yield pa.RecordBatch.from_arrays(arrays, names=labels)
+
+
+def first_misfit(
+    path: Path, filetype: str, declared: dict[str, ColumnType]
+) -> tuple[str, str] | None:
+    """The first column (and why) whose stored values do not fit its new declared type."""
+    labels = list(declared)
+    if filetype == "csv":
+        all_labels = csv_format.read_header(path, ",")
+        batches = raw_batches(path, filetype, all_labels, include=labels)
+    else:
+        batches = raw_batches(path, filetype, labels)
+    for batch in batches:
+        for label in labels:
+            reason = check_fits(batch.column(label), declared[label])
+            if reason is not None:
+                return label, reason
+    return None
 
 
 def read_dataframe(path: Path, filetype: str, columns: Sequence[dict[str, Any]]) -> pd.DataFrame:

@@ -139,6 +139,48 @@ def add_dataset(
     return row
 
 
+def patch_columns(settings: Settings, row: DatasetRow, changes: list[dict[str, Any]]) -> None:
+    """Replace the metadata of the listed columns, checking each new type against the data.
+
+    Raises:
+        InvalidInputError: unknown or duplicate labels (all listed), or a type that does not
+            fit the column's values (the column and an offending value are named).
+    """
+    current = {str(c["label"]): _column_dict(c) for c in row.columns}
+    labels = [str(c["label"]) for c in changes]
+    unknown = [label for label in labels if label not in current]
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if unknown or duplicates:
+        problems = []
+        if unknown:
+            problems.append(f"unknown column(s) {', '.join(repr(u) for u in unknown)}")
+        if duplicates:
+            problems.append(f"column(s) listed twice {', '.join(repr(d) for d in duplicates)}")
+        raise errors.InvalidInputError(
+            f"Cannot patch the columns: {'; '.join(problems)}. The dataset's columns are "
+            f"{', '.join(repr(label) for label in current)}.",
+            detail={"unknown_labels": unknown, "duplicate_labels": duplicates},
+        )
+    retyped = {
+        str(c["label"]): cast(ColumnType, str(c["type"]))
+        for c in changes
+        if str(c["type"]) != current[str(c["label"])]["type"]
+    }
+    if retyped:
+        problem = frames.first_misfit(dataset_path(settings, row), row.filetype, retyped)
+        if problem is not None:
+            label, reason = problem
+            raise errors.InvalidInputError(
+                f"Column {label!r} cannot be declared {retyped[label]!r}: {reason}. Declare "
+                "a type that fits its values (category always fits), or fix the data.",
+                detail={"label": label, "type": retyped[label]},
+            )
+    for change in changes:
+        current[str(change["label"])] = _column_dict(change)
+    # A new list object: SQLAlchemy does not see in-place changes of a JSON value.
+    row.columns = [current[str(c["label"])] for c in row.columns]
+
+
 def dataset_schema(row: DatasetRow, base_url: str) -> schemas.Dataset:
     """The wire model of a dataset; `download_url` is built on `base_url`."""
     summary = schemas.DatasetSummary.model_validate(row.summary) if row.summary else None

@@ -13,6 +13,8 @@ from .column_stats import ColumnStats
 from .column_type import ColumnType
 from .compatibility_response import CompatibilityResponse
 from .compatibility_status import CompatibilityStatus
+from .create_dataset_body import CreateDatasetBody
+from .create_dataset_from_stream_body import CreateDatasetFromStreamBody
 from .create_user import CreateUser
 from .dataset import Dataset
 from .dataset_summary import DatasetSummary
@@ -24,6 +26,12 @@ from .forgotten_password_request import ForgottenPasswordRequest
 from .generic_job import GenericJob
 from .generic_parameters import GenericParameters
 from .generic_result import GenericResult
+from .get_dataset_correlations_response_get_dataset_correlations import (
+    GetDatasetCorrelationsResponseGetDatasetCorrelations,
+)
+from .get_dataset_correlations_response_get_dataset_correlations_additional_property import (
+    GetDatasetCorrelationsResponseGetDatasetCorrelationsAdditionalProperty,
+)
 from .get_health_db_response_get_health_db import GetHealthDbResponseGetHealthDb
 from .get_health_response_get_health import GetHealthResponseGetHealth
 from .get_root_response_get_root import GetRootResponseGetRoot
@@ -37,6 +45,7 @@ from .job_status import JobStatus
 from .login import Login
 from .login_response import LoginResponse
 from .message_response import MessageResponse
+from .patch_dataset import PatchDataset
 from .privacy_metrics import PrivacyMetrics
 from .privacy_metrics_job import PrivacyMetricsJob
 from .privacy_metrics_job_create import PrivacyMetricsJobCreate
@@ -65,6 +74,8 @@ __all__ = (
     "ColumnType",
     "CompatibilityResponse",
     "CompatibilityStatus",
+    "CreateDatasetBody",
+    "CreateDatasetFromStreamBody",
     "CreateUser",
     "Dataset",
     "DatasetSummary",
@@ -76,6 +87,8 @@ __all__ = (
     "GenericJob",
     "GenericParameters",
     "GenericResult",
+    "GetDatasetCorrelationsResponseGetDatasetCorrelations",
+    "GetDatasetCorrelationsResponseGetDatasetCorrelationsAdditionalProperty",
     "GetHealthDbResponseGetHealthDb",
     "GetHealthResponseGetHealth",
     "GetRootResponseGetRoot",
@@ -89,6 +102,7 @@ __all__ = (
     "Login",
     "LoginResponse",
     "MessageResponse",
+    "PatchDataset",
     "PrivacyMetrics",
     "PrivacyMetricsJob",
     "PrivacyMetricsJobCreate",

@@ -1,0 +1,72 @@
+"""Downloads: the stored file as is, or converted batch by batch (never whole in memory)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from avatars_server.datasets import csv_format, frames
+from avatars_server.datasets.columns import ColumnType
+
+CHUNK_BYTES = 1024 * 1024
+_TARGET_BUFFER = 1024 * 1024
+
+
+def file_chunks(path: Path, *, delete: bool = False) -> Iterator[bytes]:
+    """The bytes of a file in chunks; `delete` removes it once streamed (or abandoned)."""
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK_BYTES):
+                yield chunk
+    finally:
+        if delete:
+            path.unlink(missing_ok=True)
+
+
+def csv_chunks(path: Path, filetype: str, columns: Sequence[dict[str, Any]]) -> Iterator[bytes]:
+    """The table in the download CSV format (§1.8), converted batch by batch."""
+    labels = [str(c["label"]) for c in columns]
+    types: list[ColumnType] = [c["type"] for c in columns]
+    buffer = bytearray(csv_format.header_line(labels))
+    for batch in frames.raw_batches(path, filetype, labels):
+        buffer += csv_format.format_batch(batch, types)
+        if len(buffer) >= _TARGET_BUFFER:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+def convert_to_parquet(
+    path: Path, filetype: str, columns: Sequence[dict[str, Any]], tmp_dir: Path
+) -> Path:
+    """Write the table as one complete parquet file in `tmp_dir` (the caller deletes it).
+
+    Columns get the Arrow types of their declared types, so readers see int64, float64,
+    bool, timestamp[ns] and strings.
+    """
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=tmp_dir, suffix=".parquet")
+    os.close(handle)
+    target = Path(name)
+    try:
+        writer: pq.ParquetWriter | None = None
+        for batch in frames.typed_batches(path, filetype, columns):
+            if writer is None:
+                writer = pq.ParquetWriter(target, batch.schema)
+            writer.write_table(pa.Table.from_batches([batch]))
+        if writer is None:  # pragma: no cover - stored datasets always have rows
+            empty = pa.table({str(c["label"]): pa.array([], pa.string()) for c in columns})
+            pq.write_table(empty, target)
+        else:
+            writer.close()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,207 @@
+"""Streaming multipart receiver: `file` parts go straight to temporary files, hashed and capped.
+
+Starlette's form parser would spool the whole body before the route sees it; this one writes
+each chunk as it arrives, so the size limit stops the upload early and memory stays flat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from python_multipart import MultipartParser
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import parse_options_header
+
+from avatars_server.errors import InvalidInputError, PayloadTooLargeError
+
+FILE_FIELD = "file"
+_MAX_FIELD_BYTES = 64 * 1024
+
+
+@dataclass
+class ReceivedUpload:
+    """The file parts of one request, in order, with the SHA-256 of their bytes."""
+
+    parts: list[Path]
+    fields: dict[str, str]
+    sha256: str
+    size: int
+
+    def discard(self) -> None:
+        """Delete the temporary part files (idempotent)."""
+        for part in self.parts:
+            part.unlink(missing_ok=True)
+
+
+@dataclass
+class _Part:
+    name: str | None = None
+    handle: IO[bytes] | None = None
+    path: Path | None = None
+    text: bytearray = field(default_factory=bytearray)
+
+
+def boundary_of(content_type: str | None) -> bytes:
+    """The multipart boundary of a Content-Type header.
+
+    Raises:
+        InvalidInputError: not multipart/form-data, or no boundary.
+    """
+    kind, options = parse_options_header(content_type or "")
+    boundary = options.get(b"boundary")
+    if kind != b"multipart/form-data" or not boundary:
+        raise InvalidInputError(
+            "Send the dataset as multipart/form-data with the table in a part named 'file' "
+            f"(got Content-Type {content_type or 'none'!r})."
+        )
+    return boundary
+
+
+class UploadReceiver:
+    """Feed it the request body chunk by chunk with `write`, then call `finish`."""
+
+    def __init__(self, boundary: bytes, tmp_dir: Path, max_bytes: int) -> None:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        self._tmp_dir = tmp_dir
+        self._max_bytes = max_bytes
+        self._digest = hashlib.sha256()
+        self._size = 0
+        self._parts: list[Path] = []
+        self._fields: dict[str, str] = {}
+        self._current = _Part()
+        self._header_field = bytearray()
+        self._header_value = bytearray()
+        self._headers: dict[bytes, bytes] = {}
+        self._too_large = False
+        self._malformed: str | None = None
+        self._parser = MultipartParser(
+            boundary,
+            {
+                "on_part_begin": self._on_part_begin,
+                "on_part_data": self._on_part_data,
+                "on_part_end": self._on_part_end,
+                "on_header_field": self._on_header_field,
+                "on_header_value": self._on_header_value,
+                "on_header_end": self._on_header_end,
+                "on_headers_finished": self._on_headers_finished,
+            },
+        )
+
+    # -- feeding ----------------------------------------------------------------------------
+    def write(self, data: bytes) -> None:
+        """Parse one chunk; after the size limit is hit, the rest is read and dropped."""
+        if self._too_large or self._malformed:
+            return
+        try:
+            self._parser.write(data)
+        except MultipartParseError as exc:
+            self._malformed = str(exc)
+            self._close_current()
+
+    def finish(self) -> ReceivedUpload:
+        """The received parts.
+
+        Raises:
+            PayloadTooLargeError: the file parts exceed the limit (nothing is kept).
+            InvalidInputError: a malformed multipart body (nothing is kept).
+        """
+        if not (self._too_large or self._malformed):
+            try:
+                self._parser.finalize()
+            except MultipartParseError as exc:
+                self._malformed = str(exc)
+        self._close_current()
+        if self._too_large:
+            self.abort()
+            raise PayloadTooLargeError(
+                f"The upload is larger than this server's limit of {self._max_bytes} bytes "
+                f"({_human(self._max_bytes)}). Upload a smaller table, or ask the "
+                "administrator to raise AVATARS_MAX_UPLOAD_BYTES.",
+                detail={"max_upload_bytes": self._max_bytes},
+            )
+        if self._malformed or (self._current.name is not None):
+            self.abort()
+            raise InvalidInputError(
+                "The multipart body is malformed or incomplete"
+                f"{f' ({self._malformed})' if self._malformed else ''}. Send the table as a "
+                "complete multipart/form-data part named 'file'."
+            )
+        return ReceivedUpload(
+            list(self._parts), dict(self._fields), self._digest.hexdigest(), self._size
+        )
+
+    def abort(self) -> None:
+        """Drop everything written so far."""
+        self._close_current()
+        for part in self._parts:
+            part.unlink(missing_ok=True)
+        self._parts.clear()
+
+    # -- parser callbacks -------------------------------------------------------------------
+    def _on_part_begin(self) -> None:
+        self._current = _Part()
+        self._headers = {}
+
+    def _on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_field += data[start:end]
+
+    def _on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def _on_header_end(self) -> None:
+        self._headers[bytes(self._header_field).lower()] = bytes(self._header_value)
+        self._header_field.clear()
+        self._header_value.clear()
+
+    def _on_headers_finished(self) -> None:
+        _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
+        name = options.get(b"name", b"").decode("utf-8", errors="replace")
+        self._current.name = name
+        if name == FILE_FIELD:
+            handle, path = tempfile.mkstemp(dir=self._tmp_dir, suffix=".part")
+            self._current.handle = os.fdopen(handle, "wb")
+            self._current.path = Path(path)
+            self._parts.append(self._current.path)
+
+    def _on_part_data(self, data: bytes, start: int, end: int) -> None:
+        part = self._current
+        if part.handle is not None:
+            self._size += end - start
+            if self._size > self._max_bytes:
+                # Stop writing at once: the disk never holds more than the limit.
+                self._too_large = True
+                self.abort()
+                return
+            chunk = data[start:end]
+            self._digest.update(chunk)
+            part.handle.write(chunk)
+        elif len(part.text) + (end - start) <= _MAX_FIELD_BYTES:
+            part.text += data[start:end]
+        else:
+            self._malformed = f"form field {part.name!r} is longer than {_MAX_FIELD_BYTES} bytes"
+
+    def _on_part_end(self) -> None:
+        part = self._current
+        if part.handle is not None:
+            part.handle.close()
+        elif part.name:
+            self._fields[part.name] = part.text.decode("utf-8", errors="replace")
+        self._current = _Part()
+
+    def _close_current(self) -> None:
+        if self._current.handle is not None and not self._current.handle.closed:
+            self._current.handle.close()
+
+
+def _human(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:g} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"  # pragma: no cover
