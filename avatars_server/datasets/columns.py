@@ -20,6 +20,8 @@ _BOOL_TEXT = pa.array(TRUE_TEXT + FALSE_TEXT)
 # Zero-padded numbers ("007", "-01.5") are codes, not quantities: typing them as numbers would
 # lose the padding for good, so they stay `category`.
 _ZERO_PADDED = r"^[+-]?0[0-9]"
+_UTC_SUFFIX = r"[Zz]$"
+_OFFSET_SUFFIX = r"[T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?[+-][0-9]{2}(:?[0-9]{2})?$"
 _TIMESTAMP = pa.timestamp("ns")
 _TIMESTAMP_UTC = pa.timestamp("ns", tz="UTC")
 
@@ -95,18 +97,28 @@ def _all_float_text(values: pa.Array) -> bool:
 
 
 def _parse_datetime_text(values: pa.Array) -> pa.Array | None:
-    """ISO-8601 text as naive UTC timestamps[ns], or None when some value does not parse."""
+    """ISO-8601 text as naive UTC timestamps[ns], or None when some value does not parse.
+
+    Values may end in "Z" or carry an offset ("+01:00"): those are converted to UTC.
+    """
+    naive_text = pc.replace_substring_regex(values, _UTC_SUFFIX, "")
     try:
-        parsed: pa.Array = pc.cast(values, _TIMESTAMP)
+        parsed: pa.Array = pc.cast(naive_text, _TIMESTAMP)
         return parsed
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
+    has_offset = pc.match_substring_regex(values, _OFFSET_SUFFIX)
     try:
-        # Values carrying "Z" or an offset: parse as UTC instants, keep them naive in UTC.
-        aware = pc.cast(values, _TIMESTAMP_UTC)
-        return pc.cast(aware, _TIMESTAMP)
+        naive = pc.cast(
+            pc.if_else(has_offset, pa.scalar(None, pa.string()), naive_text), _TIMESTAMP
+        )
+        aware = pc.cast(
+            pc.if_else(has_offset, values, pa.scalar(None, pa.string())), _TIMESTAMP_UTC
+        )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+    combined: pa.Array = pc.coalesce(naive, pc.cast(aware, _TIMESTAMP))
+    return combined
 
 
 class UntypableColumnError(ValueError):

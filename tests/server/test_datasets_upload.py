@@ -1,0 +1,100 @@
+"""The streaming multipart receiver and the ingestion of uploaded parts (no HTTP)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from avatars_server.datasets.ingest import ingest_parts
+from avatars_server.datasets.upload import UploadReceiver, boundary_of
+from avatars_server.errors import InvalidInputError, PayloadTooLargeError
+
+BOUNDARY = b"xyzzy"
+
+
+def _body(*parts: tuple[str, bytes], field: tuple[str, str] | None = None) -> bytes:
+    chunks = []
+    for filename, content in parts:
+        chunks.append(
+            b'--xyzzy\r\nContent-Disposition: form-data; name="file"; filename="'
+            + filename.encode()
+            + b'"\r\nContent-Type: application/octet-stream\r\n\r\n'
+            + content
+            + b"\r\n"
+        )
+    if field:
+        chunks.append(
+            b'--xyzzy\r\nContent-Disposition: form-data; name="'
+            + field[0].encode()
+            + b'"\r\n\r\n'
+            + field[1].encode()
+            + b"\r\n"
+        )
+    return b"".join(chunks) + b"--xyzzy--\r\n"
+
+
+def _feed(receiver: UploadReceiver, body: bytes, chunk: int = 7) -> None:
+    for start in range(0, len(body), chunk):
+        receiver.write(body[start : start + chunk])
+
+
+def test_parts_are_written_in_order_and_hashed(tmp_path: Path) -> None:
+    receiver = UploadReceiver(BOUNDARY, tmp_path, max_bytes=1000)
+    _feed(receiver, _body(("a.csv", b"x\n1\n"), ("b.csv", b"x\n2\n"), field=("name", "n")))
+    upload = receiver.finish()
+    assert [p.read_bytes() for p in upload.parts] == [b"x\n1\n", b"x\n2\n"]
+    assert upload.sha256 == hashlib.sha256(b"x\n1\nx\n2\n").hexdigest()
+    assert upload.fields == {"name": "n"} and upload.size == 8
+    upload.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_limit_stops_writing_and_removes_the_parts(tmp_path: Path) -> None:
+    receiver = UploadReceiver(BOUNDARY, tmp_path, max_bytes=100)
+    body = _body(("a.csv", b"a\n" + b"1\n" * 50), ("b.csv", b"a\n" + b"2\n" * 50))
+    _feed(receiver, body, chunk=16)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(PayloadTooLargeError, match="limit of 100 bytes"):
+        receiver.finish()
+
+
+def test_non_multipart_content_type_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="multipart/form-data"):
+        boundary_of("text/csv")
+    assert boundary_of("multipart/form-data; boundary=abc") == b"abc"
+
+
+def test_single_parquet_part_is_stored_as_uploaded(tmp_path: Path) -> None:
+    path = tmp_path / "p.parquet"
+    pd.DataFrame({"x": [1, 2]}).to_parquet(path, index=False)
+    table = ingest_parts([path], tmp_path / "tmp")
+    assert table.is_upload and table.path == path and table.nb_lines == 2
+
+
+def test_parquet_with_index_is_rewritten_without_it(tmp_path: Path) -> None:
+    path = tmp_path / "p.parquet"
+    pd.DataFrame({"x": [1, 2]}, index=[4, 5]).to_parquet(path)
+    table = ingest_parts([path], tmp_path / "tmp")
+    assert not table.is_upload and pq.read_table(table.path).column_names == ["x"]
+    assert table.columns == [{"label": "x", "type": "int", "is_identifier": False}]
+
+
+def test_csv_is_stored_in_the_download_format(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"a;b\r\n1;TRUE\r\n2;false\r\n")
+    table = ingest_parts([path], tmp_path / "tmp")
+    assert table.path.read_bytes() == b"a,b\n1,True\n2,False\n"
+    assert [c["type"] for c in table.columns] == ["int", "bool"]
+
+
+def test_failed_ingest_leaves_no_temporary_file(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"a,b\n1,2\n3\n")
+    (tmp_path / "tmp").mkdir()
+    with pytest.raises(InvalidInputError, match="Line 3"):
+        ingest_parts([path], tmp_path / "tmp")
+    assert list((tmp_path / "tmp").iterdir()) == []
