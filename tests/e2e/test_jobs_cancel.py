@@ -1,0 +1,133 @@
+"""Cancelling jobs on a server with one job worker: pending jobs never run, running ones stop."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import psutil
+import pytest
+
+from avatars.client import ApiClient
+from avatars.exceptions import JobFailedError, JobTimeoutError
+from avatars.local import LocalServer
+from avatars.models import AvatarizationJobCreate, AvatarizationParameters, JobStatus
+
+IRIS = Path(__file__).resolve().parents[2] / "fixtures" / "iris.csv"
+WAIT = 120.0
+
+
+def large_frame(n: int = 200_000) -> pd.DataFrame:
+    """A table whose full job runs for many seconds."""
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "b": rng.normal(size=n),
+            "c": rng.integers(0, 5, n).astype(str),
+        }
+    )
+
+
+def start_full_job(client: ApiClient, dataset_id: uuid.UUID, k: int = 5) -> uuid.UUID:
+    job = client.jobs.create_full_avatarization_job(
+        AvatarizationJobCreate(parameters=AvatarizationParameters(k=k, dataset_id=dataset_id))
+    )
+    return job.id
+
+
+def wait_until_started(client: ApiClient, job_id: uuid.UUID) -> None:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        job = client.jobs.get_avatarization_job(job_id, timeout=0)
+        if job.status != JobStatus.PENDING:
+            assert job.status == JobStatus.STARTED
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not start")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LocalServer]:
+    with LocalServer(env={"AVATARS_JOB_WORKERS": "1"}) as local:
+        yield local
+
+
+@pytest.fixture(scope="module")
+def client(server: LocalServer) -> Iterator[ApiClient]:
+    with server.client() as logged_in:
+        yield logged_in
+
+
+@pytest.fixture(scope="module")
+def large_id(client: ApiClient) -> uuid.UUID:
+    return client.pandas_integration.upload_dataframe(large_frame()).id
+
+
+def _alive(process: psutil.Process) -> bool:
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _workers(server: LocalServer) -> set[int]:
+    """Pids of the server's live job worker processes."""
+    assert server._process is not None
+    pids = set()
+    for child in psutil.Process(server._process.pid).children():
+        try:
+            if "spawn_main" in " ".join(child.cmdline()) and _alive(child):
+                pids.add(child.pid)
+        except psutil.Error:  # exited while we looked
+            continue
+    return pids
+
+
+def test_cancel_pending_and_running_jobs(
+    server: LocalServer, client: ApiClient, large_id: uuid.UUID
+) -> None:
+    running = start_full_job(client, large_id)
+    wait_until_started(client, running)
+    pending = start_full_job(client, large_id)
+    assert client.jobs.get_avatarization_job(pending, timeout=0).status == JobStatus.PENDING
+    busy_workers = _workers(server)
+
+    cancelled = client.jobs.cancel_job(pending)
+    assert (cancelled.status, cancelled.error_message) == (JobStatus.KILLED, "cancelled by user")
+    cancelled = client.jobs.cancel_job(running)
+    assert (cancelled.status, cancelled.error_message) == (JobStatus.KILLED, "cancelled by user")
+
+    # The worker that ran the job is really stopped, and a fresh one takes its place.
+    deadline = time.monotonic() + 30
+    while busy_workers & _workers(server) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not busy_workers & _workers(server)
+    survivors = [psutil.Process(p) for p in busy_workers if psutil.pid_exists(p)]
+    assert not [(p.pid, p.ppid(), p.cmdline(), p.status()) for p in survivors if _alive(p)]
+    never_ran = client.jobs.get_avatarization_job(pending, timeout=0)
+    assert (never_ran.status, never_ran.current_progress) == (JobStatus.KILLED, None)
+
+    with IRIS.open("rb") as handle:
+        iris = client.datasets.create_dataset(handle)
+    after = client.jobs.get_avatarization_job(start_full_job(client, iris.id, k=20), timeout=WAIT)
+    assert after.status == JobStatus.SUCCESS, after.error_message
+    unchanged = client.jobs.cancel_job(after.id)  # finished jobs are returned unchanged
+    assert unchanged.status == JobStatus.SUCCESS
+
+
+def test_wait_times_out_then_reports_the_cancellation(
+    client: ApiClient, large_id: uuid.UUID
+) -> None:
+    job_id = start_full_job(client, large_id)
+    with pytest.raises(JobTimeoutError):
+        client.jobs.wait(job_id, timeout=0.5, progress=False)
+    same = client.jobs.get_avatarization_job(job_id, timeout=0.5)  # returns, never raises
+    assert same.status in (JobStatus.PENDING, JobStatus.STARTED)
+    client.jobs.cancel_job(str(job_id))
+    with pytest.raises(JobFailedError, match="cancelled by user"):
+        client.jobs.wait(job_id, timeout=WAIT, progress=False)
