@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -20,24 +20,18 @@ _BLOCK_CELLS = 4_000_000
 class Imputer:
     """An imputer fitted on a training subset of a table.
 
+    The statistics are computed lazily, by :func:`impute`, and only for the columns that have
+    missing values: a complete table costs nothing.
+
     Attributes:
         config: the method and its parameters.
+        fitted: the table the imputer is fitted on.
         train: shape (m,), row indices of the training subset in the fitted table.
-        fill: shape (n_continuous,), the fill value of mean/median/mode (NaN for knn).
-        features: shape (m, n_features), training feature vectors (knn methods); NaN where missing.
-        train_values: shape (m, n_continuous), training continuous values (NaN where missing).
-        scale_mean, scale_sd: shape (n_continuous,), the z-scoring of the feature vectors.
-        levels: number of levels of each categorical variable (one-hot widths).
     """
 
     config: ImputationConfig
+    fitted: Encoded
     train: IntArray
-    fill: FloatArray
-    features: FloatArray
-    train_values: FloatArray
-    scale_mean: FloatArray
-    scale_sd: FloatArray
-    levels: tuple[int, ...]
 
 
 def training_rows(n: int, config: ImputationConfig, rng: np.random.Generator) -> IntArray:
@@ -52,10 +46,36 @@ def training_rows(n: int, config: ImputationConfig, rng: np.random.Generator) ->
     return np.sort(rng.choice(n, size=size, replace=False)).astype(np.int64)
 
 
+def fit_imputer(table: Encoded, config: ImputationConfig, rng: np.random.Generator) -> Imputer:
+    """Fit the imputer of ``config.method`` on a training subset of ``table``."""
+    return Imputer(config, table, training_rows(table.n_rows, config, rng))
+
+
+def _observed(imputer: Imputer, j: int) -> FloatArray:
+    """Observed training values of continuous column j (the whole table if the subset has none)."""
+    values = imputer.fitted.continuous[imputer.train, j]
+    observed = values[~np.isnan(values)]
+    if observed.size == 0:
+        full = imputer.fitted.continuous[:, j]
+        observed = full[~np.isnan(full)]
+    return np.asarray(observed, dtype=np.float64)
+
+
 def _mode(values: FloatArray) -> float:
     uniques, counts = np.unique(values, return_counts=True)
     # np.unique sorts, so argmax returns the smallest of the most frequent values.
     return float(uniques[np.argmax(counts)])
+
+
+def _fill_value(imputer: Imputer, j: int) -> float:
+    observed = _observed(imputer, j)
+    if observed.size == 0:
+        return float("nan")
+    if imputer.config.method == "mean":
+        return float(np.mean(observed))
+    if imputer.config.method == "median":
+        return float(np.median(observed))
+    return _mode(observed)
 
 
 def _features(table: Encoded, mean: FloatArray, sd: FloatArray) -> FloatArray:
@@ -71,41 +91,7 @@ def _features(table: Encoded, mean: FloatArray, sd: FloatArray) -> FloatArray:
         known = var.codes >= 0
         onehot[np.flatnonzero(known), var.codes[known]] = 1.0
         parts.append(onehot)
-    return np.hstack(parts) if parts else np.zeros((n, 0))
-
-
-def fit_imputer(table: Encoded, config: ImputationConfig, rng: np.random.Generator) -> Imputer:
-    """Fit the imputer of ``config.method`` on a training subset of ``table``."""
-    train = training_rows(table.n_rows, config, rng)
-    values = table.continuous[train]
-    full = table.continuous
-    n_cont = values.shape[1]
-    fill = np.full(n_cont, np.nan)
-    for j in range(n_cont):
-        observed = values[:, j][~np.isnan(values[:, j])]
-        if observed.size == 0:
-            # The subset saw no value of this column: fall back to the whole table.
-            observed = full[:, j][~np.isnan(full[:, j])]
-        if observed.size == 0:
-            continue
-        if config.method == "mean":
-            fill[j] = float(np.mean(observed))
-        elif config.method == "median":
-            fill[j] = float(np.median(observed))
-        elif config.method == "mode":
-            fill[j] = _mode(observed)
-    scale_mean = np.zeros(n_cont)
-    scale_sd = np.ones(n_cont)
-    features = np.zeros((0, 0))
-    if config.method in ("knn", "fast_knn"):
-        with np.errstate(invalid="ignore"):
-            observed_mean = np.nanmean(np.where(np.isnan(values).all(0), full, values), axis=0)
-            observed_sd = np.nanstd(np.where(np.isnan(values).all(0), full, values), axis=0)
-        scale_mean = np.nan_to_num(observed_mean)
-        scale_sd = np.where((observed_sd > 0) & np.isfinite(observed_sd), observed_sd, 1.0)
-        features = _features(table, scale_mean, scale_sd)[train]
-    levels = tuple(v.n_levels for v in table.categoricals)
-    return Imputer(config, train, fill, features, values, scale_mean, scale_sd, levels)
+    return np.hstack(parts)
 
 
 def impute(imputer: Imputer, table: Encoded) -> FloatArray:
@@ -125,16 +111,39 @@ def impute(imputer: Imputer, table: Encoded) -> FloatArray:
     method = imputer.config.method
     if method in ("mean", "median", "mode"):
         rows, cols = np.nonzero(missing)
-        result[rows, cols] = imputer.fill[cols]
+        fills = np.array([_fill_value(imputer, j) for j in range(result.shape[1])])
+        result[rows, cols] = fills[cols]
         return result
-    features = _features(table, imputer.scale_mean, imputer.scale_sd)
+    n_cont = result.shape[1]
+    stats = [_observed(imputer, j) for j in range(n_cont)]
+    mean = np.array([s.mean() if s.size else 0.0 for s in stats])
+    sd = np.array([s.std() if s.size else 1.0 for s in stats])
+    sd = np.where(sd > 0, sd, 1.0)
+    train_features = _features(imputer.fitted, mean, sd)[imputer.train]
+    train_values = imputer.fitted.continuous[imputer.train]
     rows_with_missing = np.flatnonzero(missing.any(axis=1))
-    complete = np.asarray(~np.isnan(imputer.train_values).any(axis=1), dtype=bool)
+    features = _features(_subset(table, rows_with_missing), mean, sd)
+    complete = np.asarray(~np.isnan(train_values).any(axis=1), dtype=bool)
     if method == "fast_knn" and int(complete.sum()) >= imputer.config.k:
-        _fast_knn(imputer, features, result, rows_with_missing, complete)
+        filled = _fast_knn(
+            imputer.config.k,
+            train_features[complete],
+            train_values[complete],
+            features,
+            result[rows_with_missing],
+        )
     else:
-        _knn(imputer, features, result, rows_with_missing)
+        filled = _knn(
+            imputer.config.k, train_features, train_values, features, result[rows_with_missing]
+        )
+    result[rows_with_missing] = filled
     return result
+
+
+def _subset(table: Encoded, rows: IntArray) -> Encoded:
+    """The given rows of an encoded table."""
+    cats = [replace(v, codes=v.codes[rows]) for v in table.categoricals]
+    return Encoded(table.continuous_names, table.continuous[rows], cats)
 
 
 def _nan_euclidean(query: FloatArray, train: FloatArray, n_cont: int) -> FloatArray:
@@ -179,40 +188,62 @@ def _k_smallest_mask(dist: FloatArray, k: int) -> npt.NDArray[np.bool_]:
     return np.asarray(below | (tied & (np.cumsum(tied, axis=1) <= room)), dtype=bool)
 
 
-def _knn(imputer: Imputer, features: FloatArray, result: FloatArray, rows: IntArray) -> None:
-    n_cont = result.shape[1]
-    train_values = imputer.train_values
+def _knn(
+    k: int,
+    train_features: FloatArray,
+    train_values: FloatArray,
+    features: FloatArray,
+    values: FloatArray,
+) -> FloatArray:
+    """Brute-force NaN-Euclidean knn, in blocks of query rows.
+
+    Args:
+        k: donors per value.
+        train_features, train_values: shapes (m, f) and (m, c), the training rows.
+        features, values: shapes (q, f) and (q, c), the rows to fill.
+
+    Returns:
+        ``values`` filled, shape (q, c).
+    """
+    result = values.copy()
+    n_cont = values.shape[1]
     train_observed = ~np.isnan(train_values)
-    block = max(1, _BLOCK_CELLS // max(1, len(imputer.train)))
-    for start in range(0, len(rows), block):
-        batch = rows[start : start + block]
-        dist = _nan_euclidean(features[batch], imputer.features, n_cont)
-        for j in np.flatnonzero(np.isnan(result[batch]).any(axis=0)):
-            need = np.isnan(result[batch, j])
-            d = np.where(train_observed[:, j][None, :], dist[need], np.inf)
+    block = max(1, _BLOCK_CELLS // max(1, len(train_values)))
+    for start in range(0, len(values), block):
+        stop = min(len(values), start + block)
+        dist = _nan_euclidean(features[start:stop], train_features, n_cont)
+        for j in np.flatnonzero(np.isnan(result[start:stop]).any(axis=0)):
             if not train_observed[:, j].any():
                 continue
-            chosen = _k_smallest_mask(d, imputer.config.k) & train_observed[:, j][None, :]
+            need = np.isnan(result[start:stop, j])
+            d = np.where(train_observed[:, j][None, :], dist[need], np.inf)
+            chosen = _k_smallest_mask(d, k) & train_observed[:, j][None, :]
             donors = np.nan_to_num(train_values[:, j])
-            result[batch[need], j] = (chosen @ donors) / chosen.sum(axis=1)
+            result[start + np.flatnonzero(need), j] = (chosen @ donors) / chosen.sum(axis=1)
+    return result
 
 
 def _fast_knn(
-    imputer: Imputer,
-    features: FloatArray,
-    result: FloatArray,
-    rows: IntArray,
-    complete: npt.NDArray[np.bool_],
-) -> None:
-    n_cont = result.shape[1]
-    donors = imputer.features[complete]
-    donor_values = imputer.train_values[complete]
-    patterns, inverse = np.unique(np.isnan(result[rows]), axis=0, return_inverse=True)
+    k: int, donors: FloatArray, donor_values: FloatArray, features: FloatArray, values: FloatArray
+) -> FloatArray:
+    """knn restricted to complete donors, one exact KD-tree search per missingness pattern.
+
+    Args:
+        k: donors per value.
+        donors, donor_values: shapes (m, f) and (m, c), the complete training rows.
+        features, values: shapes (q, f) and (q, c), the rows to fill.
+
+    Returns:
+        ``values`` filled, shape (q, c).
+    """
+    result = values.copy()
+    n_cont = values.shape[1]
+    patterns, inverse = np.unique(np.isnan(values), axis=0, return_inverse=True)
     for p, pattern in enumerate(patterns):
-        group = rows[inverse.ravel() == p]
+        group = np.flatnonzero(np.asarray(inverse).ravel() == p)
         keep = np.concatenate([~pattern, np.ones(features.shape[1] - n_cont, dtype=bool)])
         tree = cKDTree(donors[:, keep])
-        k = min(imputer.config.k, len(donors))
-        _, idx = exact_knn(tree, features[group][:, keep], k)
+        _, idx = exact_knn(tree, features[group][:, keep], min(k, len(donors)))
         for j in np.flatnonzero(pattern):
             result[group, j] = donor_values[idx, j].mean(axis=1)
+    return result

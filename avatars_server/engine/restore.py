@@ -117,11 +117,17 @@ def restore_categorical(fmt: ColumnFormat, variable: Categorical, codes: IntArra
     Returns:
         An array-like of length n.
     """
-    lookup = np.append(variable.modalities.astype(object), np.array([fmt.missing], dtype=object))
-    values = lookup[np.minimum(codes, len(variable.modalities))]
     dtype = fmt.dtype
+    n_modalities = len(variable.modalities)
     if isinstance(dtype, pd.CategoricalDtype):
-        return pd.Categorical(values, dtype=dtype)
+        # Straight to category codes: no object array for large tables.
+        position = dtype.categories.get_indexer(pd.Index(variable.modalities, dtype=object))
+        category_codes = np.append(position, -1)[np.minimum(codes, n_modalities)]
+        return pd.Categorical.from_codes(category_codes, dtype=dtype)
+    if isinstance(dtype, np.dtype) and dtype.kind == "b":
+        return variable.modalities.astype(bool)[codes]
+    lookup = np.append(variable.modalities.astype(object), np.array([fmt.missing], dtype=object))
+    values = lookup[np.minimum(codes, n_modalities)]
     if isinstance(dtype, np.dtype) and dtype.kind == "O":
         return values
     try:

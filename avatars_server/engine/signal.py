@@ -111,9 +111,7 @@ def pairwise_correlation(matrix: FloatArray) -> FloatArray:
         Shape (d, d).
     """
     d = matrix.shape[1]
-    observed = ~np.isnan(matrix)
-    masks, group = np.unique(observed.T, axis=0, return_inverse=True)
-    group = np.asarray(group).ravel()
+    masks, group = _missingness_groups(matrix)
     result = np.full((d, d), np.nan)
     for g in range(len(masks)):
         for h in range(g, len(masks)):
@@ -127,6 +125,23 @@ def pairwise_correlation(matrix: FloatArray) -> FloatArray:
             result[np.ix_(cols_g, cols_h)] = block
             result[np.ix_(cols_h, cols_g)] = block.T
     return result
+
+
+def _missingness_groups(
+    matrix: FloatArray,
+) -> tuple[list[npt.NDArray[np.bool_]], npt.NDArray[np.int64]]:
+    """Distinct observed-masks of the columns and each column's group, shape (d,)."""
+    keys: dict[bytes, int] = {}
+    masks: list[npt.NDArray[np.bool_]] = []
+    group = np.empty(matrix.shape[1], dtype=np.int64)
+    for j in range(matrix.shape[1]):
+        observed = ~np.isnan(matrix[:, j])
+        key = b"" if observed.all() else np.packbits(observed).tobytes()
+        if key not in keys:
+            keys[key] = len(masks)
+            masks.append(observed)
+        group[j] = keys[key]
+    return masks, group
 
 
 def _correlate(left: FloatArray, right: FloatArray) -> FloatArray:

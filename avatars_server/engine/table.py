@@ -144,18 +144,30 @@ def _sort_modalities(uniques: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
     return np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
 
 
+def _factorize(series: pd.Series) -> tuple[IntArray, npt.NDArray[np.object_]]:
+    """Codes (-1 for missing) and distinct observed values of a column, without object copies."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = np.asarray(series.cat.codes, dtype=np.int64)
+        categories = np.asarray(series.cat.categories.astype(object), dtype=object)
+        present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(categories)))
+        remap = np.full(len(categories) + 1, -1, dtype=np.int64)
+        remap[present] = np.arange(len(present))
+        return remap[codes], categories[present]
+    codes_raw, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = np.asarray(pd.Index(uniques).astype(object), dtype=object)
+    return np.asarray(codes_raw, dtype=np.int64), values
+
+
 def encode_categorical(name: str, series: pd.Series) -> Categorical:
     """Codes of a categorical column, its sorted modalities and its missing level."""
-    values, mask = to_objects(series)
-    observed = values[~mask]
-    codes_obs, uniques = pd.factorize(observed)
-    uniques_arr = np.asarray(uniques, dtype=object)
-    order = _sort_modalities(uniques_arr)
-    rank = np.empty(len(order), dtype=np.int64)
+    raw, uniques = _factorize(series)
+    order = _sort_modalities(uniques)
+    rank = np.empty(len(order) + 1, dtype=np.int64)
     rank[order] = np.arange(len(order), dtype=np.int64)
-    codes = np.full(len(values), len(order), dtype=np.int64)
-    codes[~mask] = rank[codes_obs]
-    return Categorical(name, codes, uniques_arr[order], bool(mask.any()))
+    missing = raw < 0
+    # The missing level is the last one; raw -1 indexes the extra slot of ``rank``.
+    rank[-1] = len(order)
+    return Categorical(name, rank[raw], uniques[order], bool(missing.any()))
 
 
 def encode_like(series: pd.Series, fitted: Categorical) -> IntArray:
@@ -164,11 +176,13 @@ def encode_like(series: pd.Series, fitted: Categorical) -> IntArray:
     Returns:
         Shape (n,).
     """
-    values, mask = to_objects(series)
+    raw, uniques = _factorize(series)
     index = pd.Index(fitted.modalities, dtype=object)
-    codes = np.asarray(index.get_indexer(pd.Index(values, dtype=object)), dtype=np.int64)
-    codes[mask] = fitted.missing_code if fitted.has_missing else -1
-    return codes
+    lookup = np.append(
+        np.asarray(index.get_indexer(pd.Index(uniques, dtype=object)), dtype=np.int64),
+        fitted.missing_code if fitted.has_missing else -1,
+    )
+    return np.asarray(lookup[raw], dtype=np.int64)
 
 
 def encode(
