@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import httpx
-from avatar_api_client.types import Response
 
+from avatar_api_client.types import Response
 from avatars.exceptions import status_error_from_response
 
 T = TypeVar("T")

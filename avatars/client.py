@@ -11,8 +11,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import httpx
-from avatar_api_client.client import AuthenticatedClient
 
+from avatar_api_client.client import AuthenticatedClient
 from avatars import _constants
 from avatars._response import raise_for_status
 from avatars._transport import RetryTransport
@@ -21,6 +21,7 @@ from avatars.exceptions import APIConnectionError, APITimeoutError, Authenticati
 
 if TYPE_CHECKING:
     from avatars.pandas_integration import PandasIntegration
+    from avatars.pipelines import Pipelines
     from avatars.resources.auth import Auth
     from avatars.resources.compatibility import Compatibility
     from avatars.resources.datasets import Datasets
@@ -208,6 +209,12 @@ class ApiClient:
         from avatars.resources.users import Users
 
         return Users(self)
+
+    @cached_property
+    def pipelines(self) -> Pipelines:
+        from avatars.pipelines import Pipelines
+
+        return Pipelines(self)
 
     # -- plumbing shared by the namespaces ----------------------------------------------------
     @contextmanager

@@ -39,12 +39,15 @@ from avatar_api_client.models import (
     User,
     UserRole,
 )
+from avatars._pipeline_models import AvatarizationPipelineCreate, AvatarizationPipelineResult
 
 __all__ = [
     "AnalysisStatus",
     "AvatarizationJob",
     "AvatarizationJobCreate",
     "AvatarizationParameters",
+    "AvatarizationPipelineCreate",
+    "AvatarizationPipelineResult",
     "AvatarizationResult",
     "ColumnDetail",
     "ColumnStats",

@@ -14,8 +14,8 @@ from uuid import UUID
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from avatar_api_client.models import ColumnDetail, ColumnType, Dataset, FileType, PatchDataset
 
+from avatar_api_client.models import ColumnDetail, ColumnType, Dataset, FileType, PatchDataset
 from avatars import _streaming
 from avatars.resources._base import Resource
 

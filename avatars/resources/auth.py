@@ -12,7 +12,6 @@ from avatar_api_client.models import (
     MessageResponse,
     ResetPasswordRequest,
 )
-
 from avatars._response import parsed
 from avatars.resources._base import Resource
 

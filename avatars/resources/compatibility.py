@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from avatar_api_client.api.compatibility import is_client_compatible
 from avatar_api_client.models import CompatibilityResponse
-
 from avatars._response import parsed
 from avatars.resources._base import Resource
 

@@ -18,7 +18,6 @@ from avatar_api_client.api.datasets import (
     patch_dataset,
 )
 from avatar_api_client.models import Dataset, FileType, PatchDataset
-
 from avatars import _streaming
 from avatars._response import json_object, parsed
 from avatars.exceptions import InvalidFileType

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from avatar_api_client.api.health import get_health, get_health_db, get_root
-
 from avatars._response import json_object
 from avatars.resources._base import Resource
 

@@ -27,7 +27,6 @@ from avatar_api_client.models import (
     SignalMetricsJobCreate,
 )
 from avatar_api_client.types import UNSET, Unset
-
 from avatars._constants import DEFAULT_JOB_TIMEOUT
 from avatars._response import parsed
 from avatars.exceptions import NotFoundError

@@ -7,7 +7,6 @@ from uuid import UUID
 from avatar_api_client.api.users import create_user, find_users, get_me, get_user
 from avatar_api_client.models import CreateUser, User
 from avatar_api_client.types import UNSET
-
 from avatars._response import parsed
 from avatars.resources._base import Resource
 
