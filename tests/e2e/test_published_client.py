@@ -1,0 +1,156 @@
+"""The published octopize-avatar 0.7.3 client runs the tutorial's calls against our server.
+
+The client lives in its own virtual environment (cached under .cache/, git-ignored) and runs
+with `python -I`, so that our own `avatars` package cannot shadow it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from avatars.local import LocalServer
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV = ROOT / ".cache" / "published-client-venv"
+REQUIREMENTS = ("octopize-avatar==0.7.3", "numpy<2")
+IRIS = ROOT / "fixtures" / "iris.csv"
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = r"""
+import json
+import sys
+
+from avatars.client import ApiClient
+from avatars.models import (
+    AvatarizationJobCreate,
+    AvatarizationParameters,
+    PrivacyMetricsJobCreate,
+    PrivacyMetricsParameters,
+    SignalMetricsJobCreate,
+    SignalMetricsParameters,
+)
+
+base_url, username, password, iris = sys.argv[1:5]
+client = ApiClient(base_url=base_url)
+client.authenticate(username=username, password=password)
+
+dataset = client.datasets.create_dataset(open(iris, "r"))
+job = client.jobs.create_full_avatarization_job(
+    request=AvatarizationJobCreate(
+        parameters=AvatarizationParameters(k=20, dataset_id=dataset.id, seed=42),
+    )
+)
+job = client.jobs.get_avatarization_job(id=job.id, per_request_timeout=10, timeout=60)
+result = job.result
+privacy_job = client.jobs.create_privacy_metrics_job(
+    PrivacyMetricsJobCreate(
+        parameters=PrivacyMetricsParameters(
+            original_id=dataset.id,
+            unshuffled_avatars_id=result.sensitive_unshuffled_avatars_datasets.id,
+        )
+    )
+)
+privacy_job = client.jobs.get_privacy_metrics(privacy_job.id, timeout=60)
+signal_job = client.jobs.create_signal_metrics_job(
+    SignalMetricsJobCreate(
+        parameters=SignalMetricsParameters(
+            original_id=dataset.id, avatars_id=result.avatars_dataset.id
+        )
+    )
+)
+signal_job = client.jobs.get_signal_metrics(signal_job.id, timeout=60)
+avatars = client.pandas_integration.download_dataframe(result.avatars_dataset.id)
+print(json.dumps({
+    "status": job.status.value,
+    "k": job.parameters.k,
+    "dataset_id": str(job.parameters.dataset_id),
+    "original_id": str(dataset.id),
+    "hidden_rate": result.privacy_metrics.hidden_rate,
+    "hellinger_mean": result.signal_metrics.hellinger_mean,
+    "privacy_status": privacy_job.status.value,
+    "privacy_hidden_rate": privacy_job.result.hidden_rate,
+    "signal_status": signal_job.status.value,
+    "columns": list(avatars.columns),
+    "rows": len(avatars),
+    "dtypes": [str(t) for t in avatars.dtypes],
+}))
+"""
+
+
+def _venv_python() -> Path:
+    return VENV / "bin" / "python"
+
+
+@pytest.fixture(scope="module")
+def published_python() -> Path:
+    """Python of a venv holding the published client; built once, then reused."""
+    marker = VENV / ".installed"
+    VENV.parent.mkdir(parents=True, exist_ok=True)
+    # A lock, because parallel test workers may all want to build it.
+    with (VENV.parent / "published-client-venv.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (marker.exists() and marker.read_text() == "\n".join(REQUIREMENTS)):
+            shutil.rmtree(VENV, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+            installed = subprocess.run(
+                [str(_venv_python()), "-m", "pip", "install", "-q", *REQUIREMENTS],
+                capture_output=True,
+                text=True,
+                timeout=900,
+                check=False,
+            )
+            if installed.returncode != 0:
+                raise RuntimeError(f"Could not install {REQUIREMENTS}:\n{installed.stderr}")
+            marker.write_text("\n".join(REQUIREMENTS))
+    return _venv_python()
+
+
+def test_published_client_runs_the_tutorial_against_our_server(
+    published_python: Path, local_server: LocalServer, tmp_path: Path
+) -> None:
+    script = tmp_path / "tutorial_073.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AVATAR")}
+    completed = subprocess.run(
+        [
+            str(published_python),
+            "-I",
+            str(script),
+            local_server.base_url,
+            local_server.username,
+            local_server.password,
+            str(IRIS),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    outcome = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert outcome["status"] == "success"
+    assert (outcome["k"], outcome["dataset_id"]) == (20, outcome["original_id"])
+    assert 0 <= outcome["hidden_rate"] <= 100
+    assert 0 <= outcome["hellinger_mean"] <= 1
+    assert (outcome["privacy_status"], outcome["signal_status"]) == ("success", "success")
+    assert 0 <= outcome["privacy_hidden_rate"] <= 100
+    assert outcome["columns"] == [
+        "sepal.length",
+        "sepal.width",
+        "petal.length",
+        "petal.width",
+        "variety",
+    ]
+    assert outcome["rows"] == 150
+    assert outcome["dtypes"][:4] == ["float64"] * 4
