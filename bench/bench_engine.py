@@ -1,0 +1,362 @@
+"""Engine benchmark: avatarization and every metric on generated mixed tables (issue 5 §4).
+
+Usage: ``.venv/bin/python bench/bench_engine.py [--sizes 10000,100000,1000000]``
+
+Each size runs in its own process so that peak RSS is per size. Tables have 20 continuous and
+6 categorical columns (3 to 8 modalities) driven by 6 latent factors; k = 20, ncp = 5.
+Baselines measured in the same run: saiph's FAMD fit + transform on the same table (every size),
+and SDV's GaussianCopulaSynthesizer fit + sample (10k and 100k; needs the ``bench`` extra).
+Figures are printed and written to ``bench/results.json`` under the key ``"engine"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+K = 20
+NCP = 5
+SDV_SIZES = (10_000, 100_000)
+TARGETS = {
+    "1000000": {
+        "avatarize_s": 15.0,
+        "core_metrics_s": 40.0,
+        "all_metrics_s": 90.0,
+        "peak_rss_mb": 2048,
+    },
+    "100000": {"avatarize_plus_metrics_s": 4.0, "sdv_over_avatarize": 15.0},
+}
+
+
+def make_table(n: int, seed: int = 0) -> pd.DataFrame:
+    """A mixed table: 20 continuous columns (2 decimals) and 6 categorical ones, shape (n, 26)."""
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=(n, 6))
+    loadings = rng.normal(size=(6, 20))
+    continuous = latent @ loadings + 2.0 * rng.normal(size=(n, 20))
+    columns: dict[str, Any] = {f"x{j}": np.round(continuous[:, j] * 10 + 50, 2) for j in range(20)}
+    for j in range(6):
+        levels = 3 + j
+        score = latent[:, j] + 0.7 * rng.normal(size=n)
+        cuts = np.quantile(score, np.linspace(0, 1, levels + 1)[1:-1])
+        codes = np.digitize(score, cuts)
+        columns[f"c{j}"] = pd.Categorical.from_codes(codes, [f"m{i}" for i in range(levels)])
+    return pd.DataFrame(columns)
+
+
+class PeakRss:
+    """Samples the process RSS in a thread; ``peak()`` gives the maximum since ``reset()``."""
+
+    def __init__(self, interval: float = 0.01) -> None:
+        import psutil
+
+        self._process = psutil.Process()
+        self._interval = interval
+        self._peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._peak = max(self._peak, self._process.memory_info().rss)
+            time.sleep(self._interval)
+
+    def reset(self) -> None:
+        self._peak = self._process.memory_info().rss
+
+    def peak_mb(self) -> float:
+        self._peak = max(self._peak, self._process.memory_info().rss)
+        return self._peak / 2**20
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@contextmanager
+def phase(record: dict[str, Any], name: str, rss: PeakRss) -> Iterator[None]:
+    """Time a phase and record its seconds and the peak RSS reached during it."""
+    rss.reset()
+    start = time.perf_counter()
+    yield
+    record[name] = {
+        "seconds": round(time.perf_counter() - start, 3),
+        "peak_rss_mb": round(rss.peak_mb(), 1),
+    }
+
+
+def stage_timer() -> tuple[Callable[[str, float], None], list[tuple[str, float]]]:
+    """A progress callback that timestamps each stage."""
+    marks: list[tuple[str, float]] = []
+
+    def progress(stage: str, fraction: float) -> None:
+        marks.append((stage, time.perf_counter()))
+
+    return progress, marks
+
+
+def durations(marks: list[tuple[str, float]]) -> dict[str, float]:
+    """Seconds spent in each stage (a stage lasts until the next mark)."""
+    return {marks[i][0]: round(marks[i + 1][1] - marks[i][1], 3) for i in range(len(marks) - 1)}
+
+
+def run_engine(n: int) -> dict[str, Any]:
+    """Avatarize and compute every metric on an n-row table, in this process."""
+    from avatars_server.engine import (
+        AvatarizationConfig,
+        PrivacyConfig,
+        avatarize,
+        compute_privacy_metrics,
+        compute_signal_metrics,
+    )
+
+    rss = PeakRss()
+    table = make_table(n)
+    record: dict[str, Any] = {"rows": n, "columns": table.shape[1]}
+    progress, marks = stage_timer()
+    with phase(record, "avatarize", rss):
+        out = avatarize(table, AvatarizationConfig(k=K, ncp=NCP, seed=0), progress=progress)
+    record["avatarize"]["stages"] = durations(marks)
+    progress, marks = stage_timer()
+    with phase(record, "privacy_metrics", rss):
+        privacy = compute_privacy_metrics(
+            table, out.unshuffled, PrivacyConfig(ncp=NCP, seed=0), progress=progress
+        )
+    stages = durations(marks)
+    record["privacy_metrics"]["stages"] = stages
+    # Hidden rate + local cloaking + DCR + NNDR, with the metric projection they need.
+    record["core_metrics_s"] = round(
+        stages["projection"] + stages["hidden_rate"] + stages["distance_to_closest"], 3
+    )
+    with phase(record, "signal_metrics", rss):
+        signal = compute_signal_metrics(table, out.avatars)
+    record["all_metrics_s"] = round(
+        record["privacy_metrics"]["seconds"] + record["signal_metrics"]["seconds"], 3
+    )
+    record["avatarize_plus_metrics_s"] = round(
+        record["avatarize"]["seconds"] + record["all_metrics_s"], 3
+    )
+    record["peak_rss_mb"] = round(
+        max(
+            v["peak_rss_mb"] for v in record.values() if isinstance(v, dict) and "peak_rss_mb" in v
+        ),
+        1,
+    )
+    record["metrics"] = {
+        "hidden_rate": round(privacy.hidden_rate, 2),
+        "local_cloaking": privacy.local_cloaking,
+        "distance_to_closest": privacy.distance_to_closest,
+        "closest_distances_ratio": privacy.closest_distances_ratio,
+        "hellinger_mean": round(signal.hellinger_mean, 4),
+        "correlation_difference_ratio": signal.correlation_difference_ratio,
+    }
+    rss.close()
+    return record
+
+
+def run_saiph(n: int) -> dict[str, Any]:
+    """saiph FAMD fit + transform (its defaults, nf = 5) on the same table."""
+    import saiph
+
+    rss = PeakRss()
+    table = make_table(n)
+    record: dict[str, Any] = {}
+    with phase(record, "saiph_famd", rss):
+        saiph.fit_transform(table, nf=NCP, seed=0)
+    rss.close()
+    return record["saiph_famd"]
+
+
+def run_sdv(n: int) -> dict[str, Any]:
+    """SDV GaussianCopulaSynthesizer fit + sample of n rows."""
+    import warnings
+
+    try:
+        from sdv.metadata import Metadata
+        from sdv.single_table import GaussianCopulaSynthesizer
+    except ImportError as exc:
+        return {"unavailable": f"SDV is not installed ({exc.name}); pip install -e '.[bench]'"}
+    rss = PeakRss()
+    table = make_table(n)
+    record: dict[str, Any] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        metadata = Metadata.detect_from_dataframes({"table": table}, infer_keys=None)
+        with phase(record, "sdv_gaussian_copula", rss):
+            synthesizer = GaussianCopulaSynthesizer(metadata)
+            try:
+                synthesizer.fit(table)
+            except Exception:  # SDV >= 2 takes {table name: frame}
+                synthesizer.fit({"table": table})
+            synthesizer.sample(num_rows=n)
+    rss.close()
+    return record["sdv_gaussian_copula"]
+
+
+WORKERS: dict[str, Callable[[int], dict[str, Any]]] = {
+    "engine": run_engine,
+    "saiph": run_saiph,
+    "sdv": run_sdv,
+}
+
+
+SDV_VENV = HERE / ".work" / "sdv-venv"
+
+
+def _has_sdv(python: str) -> bool:
+    probe = [python, "-c", "import sdv, psutil"]
+    return subprocess.run(probe, capture_output=True, check=False).returncode == 0
+
+
+def sdv_python() -> str | None:
+    """A Python that has SDV: this one, or an isolated venv made under bench/.work/.
+
+    SDV pins pandas < 3, so it is not installed beside the engine (which runs on pandas 3):
+    the baseline runs in its own virtualenv, built once (torch's CPU wheel first, so pip does not
+    fetch a CUDA build), and reused.
+    """
+    if _has_sdv(sys.executable):
+        return sys.executable
+    python = SDV_VENV / "bin" / "python"
+    if not python.exists():
+        print("building the SDV baseline venv in bench/.work/sdv-venv (once)...", flush=True)
+        steps = [
+            [sys.executable, "-m", "venv", str(SDV_VENV)],
+            [str(python), "-m", "pip", "install", "--quiet", "torch==2.13.0"],
+            [str(python), "-m", "pip", "install", "--quiet", "sdv", "psutil"],
+        ]
+        for step in steps:
+            if subprocess.run(step, check=False).returncode:
+                return None
+    return str(python) if _has_sdv(str(python)) else None
+
+
+def in_subprocess(worker: str, n: int, python: str = sys.executable) -> dict[str, Any]:
+    """Run one worker in a fresh process (fresh peak RSS); failures become a record."""
+    command = [python, str(Path(__file__).resolve()), "--worker", worker, "--sizes", str(n)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        return {"unavailable": f"{worker} failed: {tail[0]}"}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if not numerator or not denominator:
+        return None
+    return round(numerator / denominator, 2)
+
+
+def report(
+    n: int, engine: dict[str, Any], saiph: dict[str, Any], sdv: dict[str, Any] | None
+) -> None:
+    """Print one size's figures."""
+    print(f"\n--- {n:,} rows x {engine['columns']} columns (k={K}, ncp={NCP}) ---")
+    for name in ("avatarize", "privacy_metrics", "signal_metrics"):
+        part = engine[name]
+        print(f"{name:<18} {part['seconds']:8.2f} s   peak RSS {part['peak_rss_mb']:8.0f} MB")
+        for stage, seconds in part.get("stages", {}).items():
+            print(f"    {stage:<22} {seconds:8.2f} s")
+    print(f"{'HR+LC+DCR+NNDR':<18} {engine['core_metrics_s']:8.2f} s")
+    print(f"{'all metrics':<18} {engine['all_metrics_s']:8.2f} s")
+    print(f"{'avatarize+metrics':<18} {engine['avatarize_plus_metrics_s']:8.2f} s")
+    print(f"{'peak RSS':<18} {engine['peak_rss_mb']:8.0f} MB")
+    if "seconds" in saiph:
+        print(
+            f"saiph FAMD fit+transform {saiph['seconds']:.2f} s; avatarize / saiph = "
+            f"{ratio(engine['avatarize']['seconds'], saiph['seconds'])}"
+        )
+    else:
+        print(f"saiph baseline unavailable: {saiph.get('unavailable')}")
+    if sdv is not None:
+        if "seconds" in sdv:
+            print(
+                f"SDV GaussianCopula fit+sample {sdv['seconds']:.2f} s; SDV / avatarize = "
+                f"{ratio(sdv['seconds'], engine['avatarize']['seconds'])}, SDV / "
+                f"(avatarize+metrics) = {ratio(sdv['seconds'], engine['avatarize_plus_metrics_s'])}"
+            )
+        else:
+            print(f"SDV baseline unavailable: {sdv.get('unavailable')}")
+    print(f"metrics: {engine['metrics']}")
+
+
+def write_results(figures: dict[str, Any]) -> Path:
+    """Read-modify-write bench/results.json, replacing only the "engine" key."""
+    path = HERE / "results.json"
+    try:
+        results = json.loads(path.read_text()) if path.exists() else {}
+    except json.JSONDecodeError:
+        results = {}
+    results["engine"] = figures
+    path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    parser.add_argument("--no-baselines", action="store_true", help="skip saiph and SDV")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.worker:
+        print(json.dumps(WORKERS[args.worker](sizes[0])))
+        return 0
+    figures: dict[str, Any] = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "parameters": {"k": K, "ncp": NCP, "continuous": 20, "categorical": 6},
+        "targets": TARGETS,
+        "sizes": {},
+    }
+    for n in sizes:
+        engine = in_subprocess("engine", n)
+        if "unavailable" in engine:
+            print(engine["unavailable"])
+            return 1
+        skip = {"unavailable": "skipped (--no-baselines)"}
+        saiph = skip if args.no_baselines else in_subprocess("saiph", n)
+        sdv = None
+        if n in SDV_SIZES:
+            if args.no_baselines:
+                sdv = skip
+            elif (python := sdv_python()) is None:
+                sdv = {"unavailable": "SDV could not be installed (see bench/.work/sdv-venv)"}
+            else:
+                sdv = in_subprocess("sdv", n, python)
+        report(n, engine, saiph, sdv)
+        entry = {**engine, "saiph_famd": saiph}
+        entry["avatarize_over_saiph"] = ratio(engine["avatarize"]["seconds"], saiph.get("seconds"))
+        if sdv is not None:
+            entry["sdv_gaussian_copula"] = sdv
+            entry["sdv_over_avatarize"] = ratio(sdv.get("seconds"), engine["avatarize"]["seconds"])
+            entry["sdv_over_avatarize_plus_metrics"] = ratio(
+                sdv.get("seconds"), engine["avatarize_plus_metrics_s"]
+            )
+        figures["sizes"][str(n)] = entry
+    print(f"\nfigures written to {write_results(figures)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
