@@ -32,9 +32,8 @@ NCP_CHECK_MAX_CELLS = 2_000_000
 def invalid(field: str, message: str, code: str = "value_error") -> InvalidInputError:
     """A 422 whose message names the field, with a FastAPI-style detail."""
     location = ["body", *field.split(".")]
-    text = message[:1].upper() + message[1:]
     return InvalidInputError(
-        f"{field}: {text.rstrip('.')}.",
+        f"{field}: {message.rstrip('.')}.",
         detail=[{"loc": location, "msg": message, "type": code}],
     )
 

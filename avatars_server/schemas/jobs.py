@@ -72,7 +72,8 @@ class ExcludeCategoricalParameters(RequestModel):
 
 
 class AvatarizationParameters(ExtraAllowedRequestModel):
-    k: int
+    # strict: true and 5.0 are not a number of neighbours (method.md §2.3 rejects bools).
+    k: int = Field(strict=True)
     column_weights: dict[str, float] | None = None
     ncp: int | None = None
     imputation: ImputationParameters | None = None

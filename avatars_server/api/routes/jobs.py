@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["jobs"], responses=error_responses(401))
 
+_MAX_DAYS = 100 * 366
 _CREATE_ERRORS = error_responses(404, 503)
 _GET_ERRORS = error_responses(404)
 
@@ -40,6 +42,18 @@ def _base_url(request: Request) -> str:
     from avatars_server.api.routes.datasets import public_base_url
 
     return public_base_url(request)
+
+
+def _finite(value: Any) -> Any:
+    """`value` with NaN and infinities (accepted by the JSON parser in extra keys) as null, so
+    that echoing the parameters never produces invalid JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _create(
@@ -56,7 +70,7 @@ def _create(
         session,
         owner_id=user.id,
         kind=kind.value,
-        parameters=parameters.model_dump(mode="json"),
+        parameters=_finite(parameters.model_dump(mode="json")),
         runner_id=runner.runner_id,
         with_metrics=with_metrics,
     )
@@ -91,7 +105,8 @@ def find_all_jobs_by_user(
     nb_days: Annotated[int, Query(ge=1, description="Jobs created in the last nb_days days")] = 5,
 ) -> list[GenericJob]:
     """The caller's jobs of every kind created in the last `nb_days` days, newest first."""
-    since = utcnow() - timedelta(days=nb_days)
+    # Any larger window reaches back before the first job; it also keeps timedelta in range.
+    since = utcnow() - timedelta(days=min(nb_days, _MAX_DAYS))
     return [views.generic_job(row) for row in repository.list_jobs(session, user.id, since)]
 
 
