@@ -17,6 +17,13 @@ COLUMN_TYPES: tuple[ColumnType, ...] = get_args(ColumnType)
 TRUE_TEXT = ("True", "true", "TRUE")
 FALSE_TEXT = ("False", "false", "FALSE")
 _BOOL_TEXT = pa.array(TRUE_TEXT + FALSE_TEXT)
+_BOOL_SET = frozenset(TRUE_TEXT + FALSE_TEXT)
+_CANONICAL_BOOL = pa.array(["True", "False"])
+# The download format of date-times: a fraction only when it is not zero.
+_NONZERO_MICROS = "|".join("0" * zeros + "[1-9]" + "[0-9]" * (5 - zeros) for zeros in range(6))
+_CANONICAL_DATETIME = (
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}" + f"(\\.({_NONZERO_MICROS}))?$"
+)
 # Zero-padded numbers ("007", "-01.5") are codes, not quantities: typing them as numbers would
 # lose the padding for good, so they stay `category`.
 _ZERO_PADDED = r"^[+-]?0[0-9]"
@@ -50,6 +57,9 @@ class TextColumnInference:
         default_factory=lambda: {"bool", "int", "float", "datetime"}
     )
     has_missing: bool = False
+    # Whether the text already is the stored form (§1.8) of a bool / datetime column.
+    bool_canonical: bool = True
+    datetime_canonical: bool = True
 
     def update(self, values: pa.Array) -> None:
         if values.null_count:
@@ -57,14 +67,31 @@ class TextColumnInference:
         present = values.drop_null() if values.null_count else values
         if len(present) == 0 or not self.candidates:
             return
-        if "bool" in self.candidates and not pc.all(pc.is_in(present, _BOOL_TEXT)).as_py():
-            self.candidates.discard("bool")
-        if "int" in self.candidates and not _all_int_text(present):
+        # Each check first looks at one value, so a column that is plainly not of a type
+        # costs no full pass for it.
+        first = present.slice(0, 1)
+        if "bool" in self.candidates:
+            if first[0].as_py() in _BOOL_SET and pc.all(pc.is_in(present, _BOOL_TEXT)).as_py():
+                if self.bool_canonical:
+                    self.bool_canonical = bool(pc.all(pc.is_in(present, _CANONICAL_BOOL)).as_py())
+            else:
+                self.candidates.discard("bool")
+        if "int" in self.candidates and not (_all_int_text(first) and _all_int_text(present)):
             self.candidates.discard("int")
-        if "float" in self.candidates and not _all_float_text(present):
+        # Canonical integers are floats too: the float check waits until int is ruled out.
+        if (
+            "float" in self.candidates
+            and "int" not in self.candidates
+            and not (_all_float_text(first) and _all_float_text(present))
+        ):
             self.candidates.discard("float")
-        if "datetime" in self.candidates and _parse_datetime_text(present) is None:
-            self.candidates.discard("datetime")
+        if "datetime" in self.candidates:
+            if _parse_datetime_text(first) is None or _parse_datetime_text(present) is None:
+                self.candidates.discard("datetime")
+            elif self.datetime_canonical:
+                self.datetime_canonical = bool(
+                    pc.all(pc.match_substring_regex(present, _CANONICAL_DATETIME)).as_py()
+                )
 
     def result(self) -> ColumnType:
         """The first rule of the API reference's table (§1.7) that matches."""
@@ -77,6 +104,15 @@ class TextColumnInference:
         if "datetime" in self.candidates:
             return "datetime"
         return "category"
+
+    def verbatim(self) -> bool:
+        """Whether the column's text can be stored as is for its inferred type."""
+        kind = self.result()
+        return (
+            kind in ("int", "category")
+            or (kind == "bool" and self.bool_canonical)
+            or (kind == "datetime" and self.datetime_canonical)
+        )
 
 
 def _all_int_text(values: pa.Array) -> bool:

@@ -15,6 +15,7 @@ from avatars_server.datasets import csv_format, frames
 from avatars_server.datasets.columns import ColumnType
 
 CHUNK_BYTES = 1024 * 1024
+ROW_GROUP_ROWS = 128 * 1024
 _TARGET_BUFFER = 1024 * 1024
 
 
@@ -57,14 +58,21 @@ def convert_to_parquet(
     target = Path(name)
     try:
         writer: pq.ParquetWriter | None = None
+        pending: list[pa.RecordBatch] = []
         for batch in frames.typed_batches(path, filetype, columns):
             if writer is None:
                 writer = pq.ParquetWriter(target, batch.schema)
-            writer.write_table(pa.Table.from_batches([batch]))
+            pending.append(batch)
+            # CSV blocks make small batches; gather them into reasonable row groups.
+            if sum(b.num_rows for b in pending) >= ROW_GROUP_ROWS:
+                writer.write_table(pa.Table.from_batches(pending))
+                pending = []
         if writer is None:  # pragma: no cover - stored datasets always have rows
             empty = pa.table({str(c["label"]): pa.array([], pa.string()) for c in columns})
             pq.write_table(empty, target)
         else:
+            if pending:
+                writer.write_table(pa.Table.from_batches(pending))
             writer.close()
     except BaseException:
         target.unlink(missing_ok=True)

@@ -129,7 +129,7 @@ def _ingest_csv(parts: Sequence[Path], tmp_dir: Path) -> IngestedTable:
             )
         dialects.append(separator)
     assert labels is not None
-    types, nb_lines = _infer_csv(parts, dialects, labels)
+    types, verbatim, nb_lines = _infer_csv(parts, dialects, labels)
     if nb_lines == 0:
         raise InvalidInputError(
             "The CSV file has a header but no data rows. Upload a table with at least one row."
@@ -138,7 +138,7 @@ def _ingest_csv(parts: Sequence[Path], tmp_dir: Path) -> IngestedTable:
         with target.open("wb") as out:
             out.write(csv_format.header_line(labels))
             for batch in _csv_batches(parts, dialects, labels):
-                out.write(csv_format.format_batch(batch, types))
+                out.write(csv_format.format_batch(batch, types, verbatim))
         columns = [column_detail(label, ctype) for label, ctype in zip(labels, types, strict=True)]
         return IngestedTable(target, "csv", columns, nb_lines)
 
@@ -155,14 +155,14 @@ def _refuse_binary(part: Path, number: int, parts: Sequence[Path]) -> None:
 
 def _infer_csv(
     parts: Sequence[Path], dialects: Sequence[str], labels: Sequence[str]
-) -> tuple[list[ColumnType], int]:
+) -> tuple[list[ColumnType], list[bool], int]:
     states = [TextColumnInference() for _ in labels]
     nb_lines = 0
     for batch in _csv_batches(parts, dialects, labels):
         nb_lines += batch.num_rows
         for state, column in zip(states, batch.columns, strict=True):
             state.update(column)
-    return [state.result() for state in states], nb_lines
+    return [s.result() for s in states], [s.verbatim() for s in states], nb_lines
 
 
 def _csv_batches(

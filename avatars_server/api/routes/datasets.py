@@ -31,6 +31,12 @@ _FEED_BYTES = 1024 * 1024
 _MEDIA_TYPES = {"csv": "text/csv", "parquet": "application/octet-stream"}
 
 
+class _FileResponse(FileResponse):
+    # Starlette's 64 KiB chunks cost a Python round trip each; 1 MiB streams several times
+    # faster on large files and still keeps memory flat.
+    chunk_size = 1024 * 1024
+
+
 def public_base_url(request: Request) -> str:
     """The URL clients reached this server on, for absolute URLs in answers (§1.1).
 
@@ -224,7 +230,7 @@ def _download(
             return StreamingResponse(
                 export.file_chunks(source), media_type=media_type, headers=disposition
             )
-        return FileResponse(source, media_type=media_type, headers=disposition)
+        return _FileResponse(source, media_type=media_type, headers=disposition)
     if target == "csv":
         chunks = export.csv_chunks(source, row.filetype, row.columns)
         return StreamingResponse(chunks, media_type=media_type, headers=disposition)
@@ -233,7 +239,7 @@ def _download(
         return StreamingResponse(
             export.file_chunks(converted, delete=True), media_type=media_type, headers=disposition
         )
-    return FileResponse(
+    return _FileResponse(
         converted,
         media_type=media_type,
         headers=disposition,
