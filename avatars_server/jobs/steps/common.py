@@ -59,6 +59,15 @@ def _modality(value: Any) -> Any:
     return str(value)
 
 
+def _categorical(series: pd.Series) -> pd.Series:
+    import pandas as pd
+
+    # Fast path (C speed): values that are all strings are modalities as they are.
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        return series.astype(object)
+    return series.map(_modality).astype(object)
+
+
 def conform(frame: pd.DataFrame, reference: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """`frame` restricted to the reference's variables, with the reference's column roles.
 
@@ -72,7 +81,7 @@ def conform(frame: pd.DataFrame, reference: Sequence[Mapping[str, Any]]) -> pd.D
         label, kind = column["label"], column.get("type")
         series = frame[label]
         if kind in CATEGORICAL_TYPES:
-            out[label] = series.map(_modality).astype(object)
+            out[label] = _categorical(series)
         elif kind == "datetime":
             out[label] = pd.to_datetime(series, errors="coerce")
         else:
