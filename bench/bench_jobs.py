@@ -1,0 +1,140 @@
+"""Jobs benchmark: a full avatarization job through the API vs the engine alone (issue 6 §7).
+
+Usage: ``.venv/bin/python bench/bench_jobs.py [--sizes 10000,100000]``
+
+For each size, on the engine benchmark's mixed table (20 continuous + 6 categorical columns):
+
+- engine: ``avatarize`` + ``compute_privacy_metrics`` + ``compute_signal_metrics`` in this
+  process, the work a full job does;
+- API: upload (``upload_dataframe``) -> ``POST /jobs`` -> job success -> download of the avatars
+  (``download_dataframe``), against a local server with one job worker.
+
+The API overhead is (API time - engine time) / engine time; target < 25 % at 100k rows. The job
+is polled every 0.1 s here, so that the figure measures the server, not the client's back-off.
+Figures are printed and written to ``bench/results.json`` under the key ``"jobs"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from bench_engine import make_table  # noqa: E402
+
+from avatars.local import LocalServer  # noqa: E402
+from avatars.models import AvatarizationJobCreate, AvatarizationParameters  # noqa: E402
+from avatars.waiting import RUNNING_STATUSES, poll  # noqa: E402
+
+RESULTS = HERE / "results.json"
+K = 20
+SEED = 0
+TARGET_OVERHEAD = 0.25
+
+
+def engine_seconds(frame: Any) -> float:
+    """Wall time of the engine doing what a full job does, in this process."""
+    from avatars_server.engine import (
+        AvatarizationConfig,
+        PrivacyConfig,
+        avatarize,
+        compute_privacy_metrics,
+        compute_signal_metrics,
+    )
+
+    categorical = [c for c in frame.columns if str(frame[c].dtype) in ("category", "object")]
+    start = time.perf_counter()
+    output = avatarize(frame, AvatarizationConfig(k=K, seed=SEED))
+    compute_privacy_metrics(
+        frame,
+        output.unshuffled,
+        PrivacyConfig(ncp=output.ncp, seed=SEED),
+        categorical=categorical,
+    )
+    compute_signal_metrics(frame, output.avatars, categorical=categorical)
+    return time.perf_counter() - start
+
+
+def api_seconds(server: LocalServer, frame: Any) -> dict[str, float]:
+    """Wall time of upload -> full job -> download through the client, by phase."""
+    with server.client() as client:
+        start = time.perf_counter()
+        dataset = client.pandas_integration.upload_dataframe(frame)
+        uploaded = time.perf_counter()
+        job = client.jobs.create_full_avatarization_job(
+            AvatarizationJobCreate(
+                parameters=AvatarizationParameters(k=K, dataset_id=dataset.id, seed=SEED)
+            )
+        )
+        job = poll(
+            lambda: client.jobs.get_avatarization_job(job.id, timeout=0),
+            lambda current: str(current.status) in RUNNING_STATUSES,
+            timeout=3600,
+            initial_delay=0.1,
+            max_delay=0.1,
+        )
+        if str(job.status) != "success":
+            raise RuntimeError(f"the job ended {job.status}: {job.error_message}")
+        finished = time.perf_counter()
+        avatars = client.pandas_integration.download_dataframe(job.result.avatars_dataset.id)
+        done = time.perf_counter()
+    assert len(avatars) == len(frame)
+    return {
+        "upload_s": uploaded - start,
+        "job_s": finished - uploaded,
+        "download_s": done - finished,
+        "total_s": done - start,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    figures: dict[str, Any] = {}
+    engine_seconds(make_table(500))  # imports and first calls, which the warm job workers pay once
+    with LocalServer(env={"AVATARS_JOB_WORKERS": "1"}) as server:
+        for n in sizes:
+            frame = make_table(n)
+            engine = engine_seconds(frame)
+            api = api_seconds(server, frame)
+            overhead = (api["total_s"] - engine) / engine
+            figures[str(n)] = {
+                "engine_s": round(engine, 3),
+                **{key: round(value, 3) for key, value in api.items()},
+                "api_overhead_ratio": round(overhead, 3),
+            }
+            print(
+                f"{n:>8} rows: engine {engine:6.2f} s | API {api['total_s']:6.2f} s "
+                f"(upload {api['upload_s']:.2f}, job {api['job_s']:.2f}, "
+                f"download {api['download_s']:.2f}) | overhead {100 * overhead:5.1f} %",
+                flush=True,
+            )
+    largest = str(max(sizes))
+    verdict = figures[largest]["api_overhead_ratio"] < TARGET_OVERHEAD
+    print(
+        f"target: overhead < {100 * TARGET_OVERHEAD:.0f} % at {largest} rows -> "
+        f"{'met' if verdict else 'NOT met'}"
+    )
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["jobs"] = {
+        "sizes": figures,
+        "target_overhead_ratio": TARGET_OVERHEAD,
+        "target_met": verdict,
+        "k": K,
+        "machine": {"python": platform.python_version(), "cpu": platform.processor()},
+    }
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
