@@ -142,6 +142,17 @@ def heartbeat(session: Session, runner_id: str) -> None:
     )
 
 
+def fail_runner_jobs(session: Session, runner_id: str) -> int:
+    """Fail the unfinished jobs of `runner_id` (its server is shutting down)."""
+    result = session.execute(
+        update(JobRow)
+        .where(JobRow.runner_id == runner_id, JobRow.status.in_(ACTIVE))
+        .values(status="failure", error_message=INTERRUPTED_MESSAGE, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 def _runner_is_dead_here(runner_id: str | None, host: str) -> bool:
     """True when `runner_id` names a process of this host that no longer exists."""
     if not runner_id:

@@ -148,9 +148,18 @@ class JobRunner:
                 logger.exception("Job heartbeat failed; retrying")
 
     def shutdown(self) -> None:
+        """Stop the workers and fail this runner's unfinished jobs at once (rather than at the
+        next start), which also stops jobs still running on a Dask cluster."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        try:
+            with session_scope(self._sessions) as session:
+                failed = repository.fail_runner_jobs(session, self.runner_id)
+            if failed:
+                logger.warning("Server stopping: marked %d unfinished job(s) as failed", failed)
+        except Exception:
+            logger.exception("Could not mark the unfinished jobs as failed; the next start will")
         with self._lock:
             futures = list(self._futures.values())
         for future in futures:

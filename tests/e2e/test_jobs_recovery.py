@@ -34,3 +34,21 @@ def test_jobs_interrupted_by_a_killed_server_are_failed_on_restart(tmp_path: Pat
                 assert job.status == JobStatus.FAILURE
                 assert job.error_message == "interrupted by a server restart"
             assert client.jobs.get_avatarization_job(running, timeout=0).result is None
+
+
+def test_a_stopping_server_fails_its_unfinished_jobs(tmp_path: Path) -> None:
+    server = LocalServer(data_dir=tmp_path, env={"AVATARS_JOB_WORKERS": "1"})
+    with server:
+        with server.client() as client:
+            dataset_id = client.pandas_integration.upload_dataframe(large_frame()).id
+            running = start_full_job(client, dataset_id)
+            wait_until_started(client, running)
+        server.stop()  # SIGTERM: a graceful shutdown
+
+        server.start()
+        with server.client() as client:
+            job = client.jobs.get_avatarization_job(running, timeout=0)
+            assert (job.status, job.error_message) == (
+                JobStatus.FAILURE,
+                "interrupted by a server restart",
+            )
