@@ -233,3 +233,17 @@ def test_client_refuses_an_unknown_source_before_sending(client: ApiClient) -> N
         client.datasets.create_dataset(b"a", source=b"a")
     with pytest.raises(TypeError, match="timedelta"):
         client.pandas_integration.upload_dataframe(pd.DataFrame({"t": pd.to_timedelta([1])}))
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "PUT", "DELETE"])
+def test_wrong_verb_on_the_upload_route_is_405(
+    server: LocalServer, client: ApiClient, method: str
+) -> None:
+    answer = httpx.request(
+        method,
+        f"{server.base_url}/datasets/stream",
+        headers={"Authorization": client.http.headers["Authorization"]},
+    )
+    assert answer.status_code == 405
+    assert answer.headers["content-type"] == "application/json"
+    assert method in answer.json()["message"]

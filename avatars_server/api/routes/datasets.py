@@ -11,6 +11,7 @@ import anyio
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from avatars_server.api.deps import CurrentUser, SessionDep, SettingsDep
 from avatars_server.config import Settings
@@ -25,6 +26,17 @@ from avatars_server.storage.tables import DatasetRow
 logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["datasets"])
+
+
+class _DatasetIdConvertor(StringConvertor):
+    """Any path segment but `stream`, so that GET or PATCH /datasets/stream answers 405
+    (wrong verb on the upload route) rather than 422 for a malformed id."""
+
+    regex = "(?!stream$)[^/]+"
+
+
+# Registering is idempotent; FastAPI still validates the value as a UUID (422 when malformed).
+register_url_convertor("dataset_id", _DatasetIdConvertor())
 
 # Bytes handed to the parser thread at once: big enough to amortise the thread hop.
 _FEED_BYTES = 1024 * 1024
@@ -176,7 +188,7 @@ def find_all_datasets_by_user(
 
 
 @router.get(
-    "/datasets/{id}",
+    "/datasets/{id:dataset_id}",
     operation_id="get_dataset",
     response_model=Dataset,
     responses=error_responses(401, 404),
@@ -188,7 +200,7 @@ def get_dataset(id: uuid.UUID, request: Request, session: SessionDep, user: Curr
 
 
 @router.patch(
-    "/datasets/{id}",
+    "/datasets/{id:dataset_id}",
     operation_id="patch_dataset",
     response_model=Dataset,
     responses=error_responses(401, 404),
@@ -259,7 +271,7 @@ _DOWNLOAD_CONTENT: dict[int | str, dict[str, Any]] = {
 
 
 @router.get(
-    "/datasets/{id}/download/stream",
+    "/datasets/{id:dataset_id}/download/stream",
     operation_id="download_dataset_as_stream",
     response_class=StreamingResponse,
     responses={**_DOWNLOAD_CONTENT, **error_responses(401, 404)},
@@ -277,7 +289,7 @@ def download_dataset_as_stream(
 
 
 @router.get(
-    "/datasets/{id}/download",
+    "/datasets/{id:dataset_id}/download",
     operation_id="download_dataset",
     response_class=FileResponse,
     responses={**_DOWNLOAD_CONTENT, **error_responses(401, 404)},
@@ -298,7 +310,7 @@ def download_dataset(
 
 
 @router.post(
-    "/datasets/{id}/analyze",
+    "/datasets/{id:dataset_id}/analyze",
     operation_id="analyze_dataset",
     response_model=Dataset,
     responses=error_responses(401, 404),
@@ -318,7 +330,7 @@ def analyze_dataset(
 
 
 @router.get(
-    "/datasets/{id}/correlations",
+    "/datasets/{id:dataset_id}/correlations",
     operation_id="get_dataset_correlations",
     response_model=Correlations,
     responses=error_responses(401, 404),
