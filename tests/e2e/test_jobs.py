@@ -287,3 +287,36 @@ def test_concurrent_jobs_of_two_users_do_not_interfere(
     for thread in threads:
         thread.join(timeout=300)
     assert outcomes == {0: ["success", "success"], 1: ["success", "success"]}
+
+
+def test_declared_types_drive_roles_and_result_types(user_client: ApiClient) -> None:
+    rng = np.random.default_rng(0)
+    n = 60
+    frame = pd.DataFrame(
+        {
+            "id": [f"patient-{i}" for i in range(n)],
+            "age": rng.integers(20, 80, n),
+            "weight": np.round(rng.normal(70, 10, n), 1),
+            "smoker": rng.integers(0, 2, n).astype(bool),
+            "visit": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), "D"),
+            "group": rng.choice(["a", "b", "c"], n),
+        }
+    )
+    original = user_client.pandas_integration.upload_dataframe(frame, identifier_variables=["id"])
+    job = user_client.jobs.get_avatarization_job(
+        _full_job(user_client, original.id, k=5), timeout=WAIT
+    )
+    assert job.status == JobStatus.SUCCESS, job.error_message
+
+    avatars_dataset = job.result.avatars_dataset
+    declared = {
+        c.label: (str(c.type_), c.is_identifier) for c in original.columns if c.label != "id"
+    }
+    # Identifiers are not avatarized: the result datasets hold the other columns, same metadata.
+    assert {c.label: (str(c.type_), c.is_identifier) for c in avatars_dataset.columns} == declared
+    avatars = user_client.pandas_integration.download_dataframe(avatars_dataset.id)
+    assert list(avatars.columns) == ["age", "weight", "smoker", "visit", "group"]
+    assert str(avatars["age"].dtype) == "int64" and avatars["age"].between(20, 79).all()
+    assert avatars["smoker"].dtype == bool
+    assert pd.api.types.is_datetime64_any_dtype(avatars["visit"])
+    assert set(avatars["group"]) <= {"a", "b", "c"}
