@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse
 
 from avatars_server.engine.table import Encoded, FloatArray, IntArray
 
-# Rows per batch are chosen so that one dense batch of Z stays near 64 MB.
+# Rows per batch are chosen so that one batch of the continuous block stays near 64 MB.
 _BATCH_CELLS = 8_000_000
 
 
@@ -46,17 +47,6 @@ class Projection:
         total = float(self.eigenvalues.sum())
         return self.eigenvalues / total if total > 0 else np.zeros_like(self.eigenvalues)
 
-    def _scaled_batch(self, continuous: FloatArray, codes: Sequence[IntArray]) -> FloatArray:
-        """Z for a batch of rows, shape (b, D_enc)."""
-        parts = [(continuous - self.mean) / self.sd * self.continuous_weight]
-        for p, w, c in zip(self.proportions, self.categorical_weight, codes, strict=True):
-            root = np.sqrt(p)
-            block = np.broadcast_to(-root * w, (len(c), len(p))).copy()
-            known = np.flatnonzero(c >= 0)
-            block[known, c[known]] += w / root[c[known]]
-            parts.append(block)
-        return np.hstack(parts)
-
     def transform(self, continuous: FloatArray, codes: Sequence[IntArray], ncp: int) -> FloatArray:
         """Coordinates C = Z·V on the first ``ncp`` axes.
 
@@ -84,6 +74,67 @@ class Projection:
         return coords
 
 
+def _gram(
+    continuous: FloatArray,
+    mean: FloatArray,
+    sd: FloatArray,
+    continuous_weight: FloatArray,
+    table: Encoded,
+    proportions: tuple[FloatArray, ...],
+    categorical_weight: FloatArray,
+) -> FloatArray:
+    """ZᵀZ / n without building Z, shape (D_enc, D_enc).
+
+    Z = [Zc, O − 1cᵀ] where Zc is the scaled continuous block, O the sparse one-hot block with
+    entries √w/√p and c = √p·√w per level. Only Zc is materialised, in row batches; the
+    categorical blocks come from group sums and contingency tables, in O(n) each.
+    """
+    n, n_cont = continuous.shape
+    levels = [len(p) for p in proportions]
+    offsets = np.concatenate([[0], np.cumsum(levels)]).astype(np.int64)
+    n_levels = int(offsets[-1])
+    scale = [w / np.sqrt(p) for p, w in zip(proportions, categorical_weight, strict=True)]
+    centre = (
+        np.concatenate(
+            [np.sqrt(p) * w for p, w in zip(proportions, categorical_weight, strict=True)]
+        )
+        if proportions
+        else np.zeros(0)
+    )
+    codes = [v.codes for v in table.categoricals]
+    cc = np.zeros((n_cont, n_cont))
+    col_sum = np.zeros(n_cont)
+    cd = np.zeros((n_cont, n_levels))
+    batch = max(1, _BATCH_CELLS // max(1, n_cont))
+    rows = np.arange(n)
+    for start in range(0, n, batch):
+        stop = min(n, start + batch)
+        zc = (continuous[start:stop] - mean) / sd * continuous_weight
+        cc += zc.T @ zc
+        col_sum += zc.sum(axis=0)
+        for v, c in enumerate(codes):
+            onehot = scipy.sparse.csr_matrix(
+                (np.ones(stop - start), (c[start:stop], rows[: stop - start])),
+                shape=(levels[v], stop - start),
+            )
+            cd[:, offsets[v] : offsets[v + 1]] += (onehot @ zc).T * scale[v]
+    dd = np.zeros((n_levels, n_levels))
+    for u, cu in enumerate(codes):
+        su = slice(offsets[u], offsets[u + 1])
+        dd[su, su] = np.diag(np.bincount(cu, minlength=levels[u]) * scale[u] ** 2)
+        for v in range(u + 1, len(codes)):
+            sv = slice(offsets[v], offsets[v + 1])
+            table_uv = np.bincount(cu * levels[v] + codes[v], minlength=levels[u] * levels[v])
+            block = table_uv.reshape(levels[u], levels[v]) * np.outer(scale[u], scale[v])
+            dd[su, sv] = block
+            dd[sv, su] = block.T
+    # Column sums of O are n·√p·√w = n·c.
+    dd -= n * np.outer(centre, centre)
+    cd -= np.outer(col_sum, centre)
+    gram = np.block([[cc, cd], [cd.T, dd]])
+    return np.asarray(gram / n, dtype=np.float64)
+
+
 def fit_projection(
     table: Encoded,
     continuous: FloatArray,
@@ -109,18 +160,9 @@ def fit_projection(
         np.bincount(v.codes, minlength=v.n_levels).astype(np.float64) / n
         for v in table.categoricals
     )
-    proj = Projection(mean, sd, w[:n_cont], props, w[n_cont:], np.zeros((0, 0)), np.zeros(0))
-    codes = [v.codes for v in table.categoricals]
-    d_enc = table.n_dimensions
-    gram = np.zeros((d_enc, d_enc))
-    batch = max(1, _BATCH_CELLS // max(1, d_enc))
-    for start in range(0, n, batch):
-        stop = min(n, start + batch)
-        z = proj._scaled_batch(continuous[start:stop], [c[start:stop] for c in codes])
-        gram += z.T @ z
-    gram /= n
+    gram = _gram(continuous, mean, sd, w[:n_cont], table, props, w[n_cont:])
     eigenvalues, vectors = np.linalg.eigh(gram)
-    order = np.argsort(eigenvalues)[::-1][: min(n, d_enc)]
+    order = np.argsort(eigenvalues)[::-1][: min(n, table.n_dimensions)]
     eigenvalues = np.maximum(eigenvalues[order], 0.0)
     vectors = vectors[:, order]
     # Sign convention: the loading of largest magnitude of each axis is positive.
