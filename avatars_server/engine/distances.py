@@ -5,14 +5,17 @@ Everything runs as KD-tree queries (nearest neighbours and radius counts); no n 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from scipy.spatial import cKDTree
 
 from avatars_server.engine.neighbours import TIE_TOLERANCE
 from avatars_server.engine.table import FloatArray, IntArray
+
+_LEAF_SIZE = 64
 
 
 def _tolerance(distance: FloatArray) -> FloatArray:
@@ -20,13 +23,18 @@ def _tolerance(distance: FloatArray) -> FloatArray:
     return TIE_TOLERANCE * np.maximum(1.0, distance)
 
 
-def _in_order(
-    order: IntArray, points: FloatArray, query: Callable[[FloatArray], FloatArray]
-) -> FloatArray:
-    """Run ``query`` on the points in a locality-friendly order and restore the input order."""
-    result = query(points[order])
-    out = np.empty_like(result)
-    out[order] = result
+def leaf_order(points: FloatArray) -> IntArray:
+    """A permutation of the rows that follows KD-tree leaves, shape (n,).
+
+    Trees built on rows in this order, and queries sent in this order, touch memory
+    contiguously: several times faster than in input order at a million rows.
+    """
+    return np.asarray(cKDTree(points, leafsize=_LEAF_SIZE).indices, dtype=np.int64)
+
+
+def _unpermute(order: IntArray, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    out = np.empty_like(values)
+    out[order] = values
     return out
 
 
@@ -54,31 +62,28 @@ def linkage(original: FloatArray, avatars: FloatArray, order: IntArray | None = 
     Args:
         original: shape (n, d), originals in the metric space.
         avatars: shape (n, d), row-aligned avatars in the same space.
-        order: a permutation of the originals used to order the queries (tree leaf order).
+        order: the originals' leaf order (:func:`leaf_order`), computed when None.
 
     Returns:
         π_i and LC_i for every original.
     """
-    own = np.sqrt(((original - avatars) ** 2).sum(axis=1))
-    tol = _tolerance(own)
-    tree = cKDTree(avatars)
     if order is None:
-        order = np.arange(len(original))
-    nearest = _in_order(order, original, lambda q: tree.query(q, k=1, workers=-1)[0])
-    radius = own + tol
-    # Radius count of the avatars within own + tol: own avatar and every tie included.
-    counts = _in_order(
-        order,
-        np.hstack([original, radius[:, None]]),
-        lambda q: np.asarray(
-            tree.query_ball_point(q[:, :-1], r=q[:, -1], return_length=True, workers=-1),
-            dtype=np.float64,
-        ),
-    ).astype(np.int64)
+        order = leaf_order(original)
+    x = np.ascontiguousarray(original[order])
+    a = np.ascontiguousarray(avatars[order])
+    own = np.sqrt(((x - a) ** 2).sum(axis=1))
+    tol = _tolerance(own)
+    # Radius counts visit every point of the ball: larger leaves are faster here.
+    tree = cKDTree(a, leafsize=2 * _LEAF_SIZE, balanced_tree=False)
+    nearest = np.asarray(tree.query(x, k=1, workers=-1)[0], dtype=np.float64)
+    # Avatars within own + tol: own avatar and every tie included.
+    counts = np.asarray(
+        tree.query_ball_point(x, r=own + tol, return_length=True, workers=-1), dtype=np.int64
+    )
     counts = np.maximum(counts, 1)
     nobody_closer = nearest >= own - tol
     success = np.where(nobody_closer, 1.0 / counts, 0.0)
-    return Linkage(success, counts - 1)
+    return Linkage(_unpermute(order, success), _unpermute(order, counts - 1))
 
 
 @dataclass(frozen=True)
@@ -102,26 +107,28 @@ def closest(original: FloatArray, avatars: FloatArray, order: IntArray | None = 
     Args:
         original: shape (n, d).
         avatars: shape (m, d).
-        order: a permutation of the rows of ``avatars`` used to order the queries.
+        order: the originals' leaf order (:func:`leaf_order`), computed when None.
     """
-    tree = cKDTree(original)
-    k = min(2, len(original))
     if order is None:
-        order = np.arange(len(avatars))
+        order = leaf_order(original)
+    x = np.ascontiguousarray(original[order])
+    tree = cKDTree(x, leafsize=_LEAF_SIZE, balanced_tree=False)
+    k = min(2, len(original))
+    # Row-aligned avatars sit near their originals: the originals' order suits them too.
+    a_order = order if len(avatars) == len(original) else leaf_order(avatars)
 
     def two_nearest(points: FloatArray) -> FloatArray:
-        d = np.asarray(tree.query(points, k=2, workers=-1)[0]) if k == 2 else None
-        if d is None:
-            first = np.asarray(tree.query(points, k=1, workers=-1)[0])
-            return np.column_stack([first, np.full(len(points), np.inf)])
-        return np.asarray(d, dtype=np.float64)
+        d = np.asarray(tree.query(points, k=k, workers=-1)[0], dtype=np.float64)
+        d = d.reshape(len(points), k)
+        if k == 1:
+            d = np.column_stack([d[:, 0], np.full(len(points), np.inf)])
+        return d
 
-    pair = _in_order(order, avatars, two_nearest)
+    pair = _unpermute(a_order, two_nearest(np.ascontiguousarray(avatars[a_order])))
     d1, d2 = pair[:, 0], pair[:, 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         nndr = np.where(d2 == 0, 1.0, d1 / d2)
-    leaf = np.asarray(tree.indices, dtype=np.int64)
-    original_nn = _in_order(leaf, original, two_nearest)[:, 1]
+    original_nn = _unpermute(order, two_nearest(x)[:, 1])
     return Closest(d1, nndr, original_nn)
 
 

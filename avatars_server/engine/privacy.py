@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from avatars_server.engine.config import PRIVACY_TARGETS, PrivacyConfig, check_privacy_parameters
-from avatars_server.engine.distances import closest, closest_rate, linkage
+from avatars_server.engine.distances import closest, closest_rate, leaf_order, linkage
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.inference import inference_categorical, inference_continuous
 from avatars_server.engine.matching import (
@@ -100,7 +99,7 @@ def compute_privacy_metrics(
     streams = make_streams(config.seed)
     report("projection", 0.0)
     space = build_metric_space(original, avatars, config, categorical, streams.metrics)
-    order = np.asarray(cKDTree(space.original_coords).indices, dtype=np.int64)
+    order = leaf_order(space.original_coords)
 
     report("hidden_rate", 0.2)
     link = linkage(space.original_coords, space.avatar_coords, order)
