@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from avatars_server.datasets import csv_format
+from avatars_server.datasets import csv_format, parquet_format
 from avatars_server.datasets.columns import (
     ColumnType,
     cast_to_declared,
@@ -29,7 +29,7 @@ def raw_batches(
     if filetype == "csv":
         yield from csv_format.text_batches(path, ",", labels, include=include)
         return
-    parquet = pq.ParquetFile(path)
+    parquet = parquet_format.streaming_reader(path)
     yield from parquet.iter_batches(
         batch_size=BATCH_ROWS, columns=list(include if include is not None else labels)
     )

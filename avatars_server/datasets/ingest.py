@@ -129,16 +129,8 @@ def _ingest_csv(parts: Sequence[Path], tmp_dir: Path) -> IngestedTable:
             )
         dialects.append(separator)
     assert labels is not None
-    types, verbatim, nb_lines = _infer_csv(parts, dialects, labels)
-    if nb_lines == 0:
-        raise InvalidInputError(
-            "The CSV file has a header but no data rows. Upload a table with at least one row."
-        )
     with _temporary(tmp_dir, ".csv") as target:
-        with target.open("wb") as out:
-            out.write(csv_format.header_line(labels))
-            for batch in _csv_batches(parts, dialects, labels):
-                out.write(csv_format.format_batch(batch, types, verbatim))
+        types, nb_lines = _write_csv(parts, dialects, labels, target)
         columns = [column_detail(label, ctype) for label, ctype in zip(labels, types, strict=True)]
         return IngestedTable(target, "csv", columns, nb_lines)
 
@@ -153,16 +145,43 @@ def _refuse_binary(part: Path, number: int, parts: Sequence[Path]) -> None:
         )
 
 
-def _infer_csv(
-    parts: Sequence[Path], dialects: Sequence[str], labels: Sequence[str]
-) -> tuple[list[ColumnType], list[bool], int]:
+def _write_csv(
+    parts: Sequence[Path], dialects: Sequence[str], labels: Sequence[str], target: Path
+) -> tuple[list[ColumnType], int]:
+    """Infer the column types and write the stored CSV (§1.8 format) into `target`.
+
+    Each batch is written with the types inferred so far; when they stay the same to the
+    end (the usual case) that single pass is the result. Otherwise (e.g. a missing value
+    turns an int column into float in the last rows) the file is written again with the
+    final types.
+    """
     states = [TextColumnInference() for _ in labels]
     nb_lines = 0
-    for batch in _csv_batches(parts, dialects, labels):
-        nb_lines += batch.num_rows
-        for state, column in zip(states, batch.columns, strict=True):
-            state.update(column)
-    return [s.result() for s in states], [s.verbatim() for s in states], nb_lines
+    settled: tuple[list[ColumnType], list[bool]] | None = None
+    with target.open("wb") as out:
+        out.write(csv_format.header_line(labels))
+        for batch in _csv_batches(parts, dialects, labels):
+            nb_lines += batch.num_rows
+            for state, column in zip(states, batch.columns, strict=True):
+                state.update(column)
+            if nb_lines == batch.num_rows or settled is not None:
+                current = ([s.result() for s in states], [s.verbatim() for s in states])
+                settled = current if nb_lines == batch.num_rows or current == settled else None
+                if settled is not None:
+                    out.write(csv_format.format_batch(batch, *settled))
+        if nb_lines == 0:
+            raise InvalidInputError(
+                "The CSV file has a header but no data rows. Upload a table with at least one row."
+            )
+        types = [s.result() for s in states]
+        verbatim = [s.verbatim() for s in states]
+        if settled is None:
+            out.seek(0)
+            out.truncate()
+            out.write(csv_format.header_line(labels))
+            for batch in _csv_batches(parts, dialects, labels):
+                out.write(csv_format.format_batch(batch, types, verbatim))
+    return types, nb_lines
 
 
 def _csv_batches(

@@ -19,6 +19,7 @@ from avatars_server.datasets.columns import (
 
 BATCH_ROWS = 64 * 1024
 _MAGIC = b"PAR1"
+_READ_BUFFER = 1024 * 1024
 _PANDAS_INDEX = "__index_level_0__"
 
 
@@ -55,12 +56,18 @@ def open_part(path: Path, number: int = 1, count: int = 1) -> pq.ParquetFile:
             "end with the parquet footer. Upload the complete file."
         )
     try:
-        return pq.ParquetFile(path)
+        return streaming_reader(path)
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise ParquetFormatError(
             f"{_which(number, count)} cannot be read as parquet ({exc}). Write it again, e.g. "
             "with pandas df.to_parquet(path, index=False), and upload it again."
         ) from exc
+
+
+def streaming_reader(path: Path) -> pq.ParquetFile:
+    """A reader whose memory stays flat: pre-buffering would cache every row group's bytes
+    (hundreds of MB for a large file), buffered reads take one column chunk at a time."""
+    return pq.ParquetFile(path, pre_buffer=False, buffer_size=_READ_BUFFER)
 
 
 def index_columns(schema: pa.Schema) -> list[str]:

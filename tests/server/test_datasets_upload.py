@@ -98,3 +98,19 @@ def test_failed_ingest_leaves_no_temporary_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="Line 3"):
         ingest_parts([path], tmp_path / "tmp")
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_csv_types_settled_late_rewrite_the_whole_file(tmp_path: Path) -> None:
+    # Several MB, so that the reader yields many batches before the last row turns the
+    # int column into a float one (a missing value) and the bool column into a category.
+    rows = 300_000
+    lines = [f"{i},True,x{i % 7}" for i in range(rows - 1)] + [",maybe,x"]
+    path = tmp_path / "late.csv"
+    path.write_text("n,flag,s\n" + "\n".join(lines) + "\n")
+    table = ingest_parts([path], tmp_path / "tmp")
+    assert [c["type"] for c in table.columns] == ["float", "category", "category"]
+    stored = pd.read_csv(table.path, keep_default_na=False, dtype=str)
+    assert stored["n"].iloc[:3].tolist() == ["0.0", "1.0", "2.0"]
+    assert stored["n"].iloc[-1] == "" and stored["flag"].iloc[-1] == "maybe"
+    assert table.nb_lines == rows
+    assert table.path.read_text().count("\n") == rows + 1

@@ -1,0 +1,233 @@
+"""Dataset transfer benchmark (issue 4 §6): upload and download a large CSV and its parquet.
+
+Runs a LocalServer, moves the files through the client over loopback, and prints throughput
+next to a plain file copy measured in the same run, plus the server's peak RSS growth during
+each transfer. Figures go to bench/results.json under "datasets".
+
+    python bench/bench_datasets.py [--size-mb 1024]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from avatars.local import LocalServer
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+_ROWS_PER_CHUNK = 200_000
+_POLL_SECONDS = 0.02
+RSS_TARGET_MB = 150
+
+
+def write_csv(path: Path, size_mb: int) -> int:
+    """A CSV of about `size_mb` MB with int, float, category, bool and datetime columns."""
+    rng = np.random.default_rng(0)
+    target = size_mb * 1_000_000
+    options = pa_csv.WriteOptions(include_header=True, quoting_style="none")
+    with path.open("wb") as out:
+        while out.tell() < target:
+            n = _ROWS_PER_CHUNK
+            seconds = rng.integers(1_500_000_000, 1_700_000_000, n)
+            table = pa.table(
+                {
+                    "id": pa.array(rng.integers(0, 10**9, n)),
+                    "age": pa.array(rng.integers(18, 99, n)),
+                    "weight": pa.array(rng.normal(70, 12, n).round(3)),
+                    "score": pa.array(rng.random(n)),
+                    "city": pa.array(rng.choice(["Paris", "Lyon", "Nantes", "Lille"], n)),
+                    "smoker": pa.array(rng.random(n) < 0.3),
+                    "visit": pa.array(seconds.astype("datetime64[s]")),
+                }
+            )
+            sink = pa.BufferOutputStream()
+            pa_csv.write_csv(table, sink, write_options=options)
+            data = sink.getvalue().to_pybytes()
+            if out.tell():
+                data = data[data.index(b"\n") + 1 :]  # header only once
+            data = data.replace(b"true", b"True").replace(b"false", b"False")
+            out.write(data)
+    return path.stat().st_size
+
+
+def write_parquet(csv_path: Path, path: Path) -> int:
+    reader = pa_csv.open_csv(csv_path)
+    with pq.ParquetWriter(path, reader.schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+    return path.stat().st_size
+
+
+def server_process(server: LocalServer) -> psutil.Process:
+    """The `avatars-server serve` process of this LocalServer (found by its port)."""
+    for child in psutil.Process().children(recursive=True):
+        try:
+            cmdline = child.cmdline()
+        except psutil.Error:
+            continue
+        if "serve" in cmdline and str(server.port) in cmdline:
+            return child
+    raise RuntimeError("Could not find the server process.")
+
+
+@contextmanager
+def peak_rss(process: psutil.Process) -> Iterator[dict[str, float]]:
+    """Measure the peak RSS growth (MB) of `process` while the block runs."""
+    figures = {"baseline_mb": process.memory_info().rss / 1e6, "peak_mb": 0.0}
+    figures["peak_mb"] = figures["baseline_mb"]
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            try:
+                figures["peak_mb"] = max(figures["peak_mb"], process.memory_info().rss / 1e6)
+            except psutil.Error:
+                return
+            stop.wait(_POLL_SECONDS)
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    try:
+        yield figures
+    finally:
+        stop.set()
+        thread.join()
+        figures["growth_mb"] = figures["peak_mb"] - figures["baseline_mb"]
+
+
+def timed(
+    label: str, size: int, action: Callable[[], Any], process: psutil.Process | None
+) -> tuple[Any, dict[str, float]]:
+    """Run `action`, returning its result and a figure row."""
+    if process is None:
+        started = time.perf_counter()
+        result = action()
+        elapsed = time.perf_counter() - started
+        row: dict[str, float] = {
+            "mb": size / 1e6,
+            "seconds": elapsed,
+            "mb_per_s": size / 1e6 / elapsed,
+        }
+    else:
+        with peak_rss(process) as memory:
+            started = time.perf_counter()
+            result = action()
+            elapsed = time.perf_counter() - started
+        row = {
+            "mb": size / 1e6,
+            "seconds": elapsed,
+            "mb_per_s": size / 1e6 / elapsed,
+            "server_rss_growth_mb": memory["growth_mb"],
+        }
+    print(
+        f"{label:<34} {row['mb']:>8.0f} MB {row['seconds']:>7.1f} s {row['mb_per_s']:>8.0f} MB/s"
+        + (
+            f"   server RSS +{row['server_rss_growth_mb']:.0f} MB"
+            if "server_rss_growth_mb" in row
+            else ""
+        ),
+        flush=True,
+    )
+    return result, row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, default=1024, help="CSV size in MB")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-datasets-"))
+    figures: dict[str, Any] = {"size_mb": args.size_mb}
+    try:
+        csv_path, parquet_path = work / "data.csv", work / "data.parquet"
+        print(f"writing a {args.size_mb} MB CSV and its parquet in {work} ...", flush=True)
+        csv_size = write_csv(csv_path, args.size_mb)
+        parquet_size = write_parquet(csv_path, parquet_path)
+
+        _, figures["file_copy"] = timed(
+            "plain file copy (CSV)",
+            csv_size,
+            lambda: shutil.copyfile(csv_path, work / "copy.csv"),
+            None,
+        )
+        (work / "copy.csv").unlink()
+        limit = str(4 * max(csv_size, 1024**3))
+        with LocalServer(
+            data_dir=work / "server", env={"AVATARS_MAX_UPLOAD_BYTES": limit}
+        ) as server:
+            process = server_process(server)
+            client = server.client(timeout=600)
+            rows: dict[str, Any] = {}
+            csv_dataset, rows["upload_csv"] = timed(
+                "upload CSV",
+                csv_size,
+                lambda: client.datasets.create_dataset(source=csv_path, progress=False),
+                process,
+            )
+            _, rows["download_csv"] = timed(
+                "download CSV",
+                csv_size,
+                lambda: client.datasets.download_dataset(
+                    csv_dataset.id, work / "out.csv", progress=False
+                ),
+                process,
+            )
+            parquet_dataset, rows["upload_parquet"] = timed(
+                "upload parquet",
+                parquet_size,
+                lambda: client.datasets.create_dataset(source=parquet_path, progress=False),
+                process,
+            )
+            _, rows["download_parquet"] = timed(
+                "download parquet",
+                parquet_size,
+                lambda: client.datasets.download_dataset(
+                    parquet_dataset.id, work / "out.parquet", progress=False
+                ),
+                process,
+            )
+            _, rows["download_parquet_as_csv"] = timed(
+                "download parquet as CSV (converted)",
+                csv_size,
+                lambda: client.datasets.download_dataset(
+                    parquet_dataset.id, work / "converted.csv", "csv", progress=False
+                ),
+                process,
+            )
+            client.close()
+        figures.update(rows)
+        copy_rate = figures["file_copy"]["mb_per_s"]
+        worst_rss = max(r["server_rss_growth_mb"] for r in rows.values())
+        slowest = min(r["mb_per_s"] for k, r in rows.items() if k != "download_parquet_as_csv")
+        figures["max_server_rss_growth_mb"] = worst_rss
+        figures["rss_target_met"] = worst_rss < RSS_TARGET_MB
+        figures["slowest_vs_copy"] = slowest / copy_rate
+        print(
+            f"\npeak server RSS growth {worst_rss:.0f} MB (target < {RSS_TARGET_MB} MB); "
+            f"slowest transfer at {slowest / copy_rate:.2f}x the file copy (target >= 0.33)"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["datasets"] = figures
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(f"figures written to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
