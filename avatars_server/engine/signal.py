@@ -1,9 +1,13 @@
-"""Signal (utility) metrics: Hellinger distances of marginals and correlation differences (§6)."""
+"""Signal (utility) metrics: Hellinger distances of marginals and correlation differences (§6).
+
+Correlations come from moments accumulated over row batches of the encoded table, so no dense
+n × d copy of the dummies is ever held.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,9 +15,20 @@ import numpy.typing as npt
 import pandas as pd
 
 from avatars_server.engine.config import SIGNAL_TARGETS
-from avatars_server.engine.matching import joint_codes
 from avatars_server.engine.metric_space import align_avatars
-from avatars_server.engine.table import FloatArray, Kind, column_kinds, encode, to_float
+from avatars_server.engine.table import (
+    Encoded,
+    FloatArray,
+    IntArray,
+    column_kinds,
+    encode,
+    encode_categorical,
+    encode_like,
+)
+
+BoolArray = npt.NDArray[np.bool_]
+Blocks = Callable[[int, int], FloatArray]
+_BATCH_ROWS = 65_536
 
 
 @dataclass(frozen=True)
@@ -35,13 +50,21 @@ def _hellinger(p: FloatArray, q: FloatArray) -> float:
     return math.sqrt(max(0.0, 1.0 - float(np.sqrt(p * q).sum())))
 
 
+def hellinger_codes(original: IntArray, avatars: IntArray, n_levels: int) -> float:
+    """Hellinger distance of two categorical samples given as level codes (§6.1).
+
+    Codes -1 are avatar modalities unknown to the originals. They share one bin here: the
+    originals have no mass there, so merging them leaves Σ√(P·Q), hence H, unchanged.
+    """
+    p = np.bincount(original + 1, minlength=n_levels + 1) / max(1, len(original))
+    q = np.bincount(avatars + 1, minlength=n_levels + 1) / max(1, len(avatars))
+    return _hellinger(p, q)
+
+
 def hellinger_categorical(original: pd.Series, avatars: pd.Series) -> float:
     """Hellinger distance over the union of modalities plus a missing bin (§6.1)."""
-    x, a = joint_codes(original, avatars, "categorical")
-    size = int(max(x.max(initial=-1), a.max(initial=-1))) + 2
-    p = np.bincount(x + 1, minlength=size) / len(x)
-    q = np.bincount(a + 1, minlength=size) / len(a)
-    return _hellinger(p, q)
+    fitted = encode_categorical("v", original)
+    return hellinger_codes(fitted.codes, encode_like(avatars, fitted), fitted.n_levels)
 
 
 def hellinger_continuous(original: FloatArray, avatars: FloatArray) -> float:
@@ -53,15 +76,14 @@ def hellinger_continuous(original: FloatArray, avatars: FloatArray) -> float:
     """
     x_obs = original[~np.isnan(original)]
     a_obs = avatars[~np.isnan(avatars)]
-    both = np.concatenate([x_obs, a_obs])
-    if both.size == 0:
-        bins = 1
-        lo = hi = 0.0
-    else:
-        distinct = len(np.unique(x_obs))
+    bins = 1
+    lo = hi = 0.0
+    if x_obs.size or a_obs.size:
+        distinct = len(pd.unique(x_obs))
         sturges = math.ceil(math.log2(x_obs.size)) + 1 if x_obs.size else 1
         bins = max(1, min(sturges, distinct))
-        lo, hi = float(both.min()), float(both.max())
+        lo = float(min(x_obs.min(initial=np.inf), a_obs.min(initial=np.inf)))
+        hi = float(max(x_obs.max(initial=-np.inf), a_obs.max(initial=-np.inf)))
     if lo == hi:
         bins = 1
         hi = lo + 1.0
@@ -73,69 +95,40 @@ def hellinger_continuous(original: FloatArray, avatars: FloatArray) -> float:
     return _hellinger(p, q)
 
 
-def _encoded_columns(
-    df: pd.DataFrame, kinds: dict[str, Kind], reference: pd.DataFrame
-) -> tuple[FloatArray, npt.NDArray[np.int64]]:
-    """Continuous columns as they are, categorical ones as 0/1 dummies of the originals' levels.
+def _blocks(table: Encoded) -> tuple[Blocks, IntArray]:
+    """Row batches of the encoded matrix: continuous columns as they are, then one 0/1 dummy per
+    level of the originals for each categorical column.
 
     Returns:
-        The matrix, shape (n, d), NaN for missing continuous values, and for each of its columns
-        the index of the variable it comes from, shape (d,).
+        A function giving rows [start, stop) as shape (stop - start, d), and for each column of
+        the matrix the index of its variable (continuous first, then categorical), shape (d,).
     """
-    x_table = encode(reference, kinds)
-    table = encode(df, kinds, reference=x_table)
-    parts: list[FloatArray] = []
-    owner: list[int] = []
-    names = list(df.columns)
-    for j, name in enumerate(table.continuous_names):
-        parts.append(table.continuous[:, j : j + 1])
-        owner.append(names.index(name))
-    for var in table.categoricals:
-        levels = np.arange(var.n_levels)
-        parts.append((var.codes[:, None] == levels[None, :]).astype(np.float64))
-        owner.extend([names.index(var.name)] * var.n_levels)
-    matrix = np.hstack(parts) if parts else np.zeros((len(df), 0))
-    return matrix, np.asarray(owner, dtype=np.int64)
+    n_cont = len(table.continuous_names)
+    owner = list(range(n_cont))
+    for v, var in enumerate(table.categoricals):
+        owner.extend([n_cont + v] * var.n_levels)
+
+    def rows(start: int, stop: int) -> FloatArray:
+        parts = [table.continuous[start:stop]]
+        for var in table.categoricals:
+            levels = np.arange(var.n_levels)
+            parts.append((var.codes[start:stop, None] == levels[None, :]).astype(np.float64))
+        return np.hstack(parts)
+
+    return rows, np.asarray(owner, dtype=np.int64)
 
 
-def pairwise_correlation(matrix: FloatArray) -> FloatArray:
-    """Pearson correlations on pairwise complete observations; NaN where undefined.
+def _mask_groups(continuous: FloatArray, d: int) -> tuple[list[BoolArray], IntArray]:
+    """Distinct observed-row masks and each matrix column's group, shape (d,).
 
-    Columns are grouped by missingness mask, so each block is computed on exactly the rows where
-    both columns are observed. A column constant on those rows (max = min) gives NaN.
-
-    Args:
-        matrix: shape (n, d), NaN for missing.
-
-    Returns:
-        Shape (d, d).
+    Only continuous columns (the first ones) can be missing; dummies join the complete group.
     """
-    d = matrix.shape[1]
-    masks, group = _missingness_groups(matrix)
-    result = np.full((d, d), np.nan)
-    for g in range(len(masks)):
-        for h in range(g, len(masks)):
-            rows = masks[g] & masks[h]
-            cols_g, cols_h = np.flatnonzero(group == g), np.flatnonzero(group == h)
-            if rows.sum() < 2:
-                continue
-            sub_g = matrix[np.ix_(rows, cols_g)]
-            sub_h = matrix[np.ix_(rows, cols_h)]
-            block = _correlate(sub_g, sub_h)
-            result[np.ix_(cols_g, cols_h)] = block
-            result[np.ix_(cols_h, cols_g)] = block.T
-    return result
-
-
-def _missingness_groups(
-    matrix: FloatArray,
-) -> tuple[list[npt.NDArray[np.bool_]], npt.NDArray[np.int64]]:
-    """Distinct observed-masks of the columns and each column's group, shape (d,)."""
-    keys: dict[bytes, int] = {}
-    masks: list[npt.NDArray[np.bool_]] = []
-    group = np.empty(matrix.shape[1], dtype=np.int64)
-    for j in range(matrix.shape[1]):
-        observed = ~np.isnan(matrix[:, j])
+    n = continuous.shape[0]
+    keys: dict[bytes, int] = {b"": 0}
+    masks: list[BoolArray] = [np.ones(n, dtype=bool)]
+    group = np.zeros(d, dtype=np.int64)
+    for j in range(continuous.shape[1]):
+        observed = ~np.isnan(continuous[:, j])
         key = b"" if observed.all() else np.packbits(observed).tobytes()
         if key not in keys:
             keys[key] = len(masks)
@@ -144,19 +137,75 @@ def _missingness_groups(
     return masks, group
 
 
-def _correlate(left: FloatArray, right: FloatArray) -> FloatArray:
-    """Correlations between the columns of two complete blocks with the same rows."""
-    constant_l = left.max(axis=0) == left.min(axis=0)
-    constant_r = right.max(axis=0) == right.min(axis=0)
-    lc = left - left.mean(axis=0)
-    rc = right - right.mean(axis=0)
-    norm_l = np.sqrt((lc**2).sum(axis=0))
-    norm_r = np.sqrt((rc**2).sum(axis=0))
+def _block_correlation(blocks: Blocks, n: int, rows: BoolArray, cols: IntArray) -> FloatArray:
+    """Pearson correlations of the given columns on the given rows; NaN for a column that is
+    constant there (max = min) or with fewer than 2 rows. Shape (len(cols), len(cols))."""
+    d = len(cols)
+    count = 0
+    shift: FloatArray | None = None
+    total = np.zeros(d)
+    cross = np.zeros((d, d))
+    low = np.full(d, np.inf)
+    high = np.full(d, -np.inf)
+    for start in range(0, n, _BATCH_ROWS):
+        stop = min(n, start + _BATCH_ROWS)
+        batch = blocks(start, stop)[rows[start:stop]][:, cols]
+        if not len(batch):
+            continue
+        if shift is None:
+            # Shifting by a first mean keeps the one-pass moments accurate.
+            shift = batch.mean(axis=0)
+        low = np.minimum(low, batch.min(axis=0))
+        high = np.maximum(high, batch.max(axis=0))
+        batch = batch - shift
+        count += len(batch)
+        total += batch.sum(axis=0)
+        cross += batch.T @ batch
+    result = np.full((d, d), np.nan)
+    if count < 2:
+        return result
+    mean = total / count
+    cov = cross / count - np.outer(mean, mean)
+    sd = np.sqrt(np.maximum(np.diag(cov), 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        corr = (lc.T @ rc) / np.outer(norm_l, norm_r)
-    corr[constant_l, :] = np.nan
-    corr[:, constant_r] = np.nan
-    return np.asarray(np.clip(corr, -1.0, 1.0), dtype=np.float64)
+        result = cov / np.outer(sd, sd)
+    constant = ~(high > low)
+    result[constant, :] = np.nan
+    result[:, constant] = np.nan
+    return np.asarray(np.clip(result, -1.0, 1.0), dtype=np.float64)
+
+
+def correlations(blocks: Blocks, n: int, continuous: FloatArray, d: int) -> FloatArray:
+    """Pearson correlations on pairwise complete observations, shape (d, d); NaN if undefined.
+
+    Columns are grouped by missingness mask; each pair of groups is computed on exactly the
+    rows where both are observed.
+    """
+    masks, group = _mask_groups(continuous, d)
+    result = np.full((d, d), np.nan)
+    for g in range(len(masks)):
+        for h in range(g, len(masks)):
+            cols_g, cols_h = np.flatnonzero(group == g), np.flatnonzero(group == h)
+            if not cols_g.size or not cols_h.size:
+                continue
+            cols = np.concatenate([cols_g, cols_h]) if g != h else cols_g
+            block = _block_correlation(blocks, n, masks[g] & masks[h], cols)
+            sub = block[: len(cols_g), len(cols) - len(cols_h) :]
+            result[np.ix_(cols_g, cols_h)] = sub
+            result[np.ix_(cols_h, cols_g)] = sub.T
+    return result
+
+
+def pairwise_correlation(matrix: FloatArray) -> FloatArray:
+    """Pairwise-complete Pearson correlations of a dense matrix (n, d), NaN where undefined."""
+    n, d = matrix.shape
+    nan_columns = np.flatnonzero(np.isnan(matrix).any(axis=0))
+    order = np.concatenate([nan_columns, np.setdiff1d(np.arange(d), nan_columns)])
+    ordered = matrix[:, order]
+    result = correlations(lambda a, b: ordered[a:b], n, ordered[:, : len(nan_columns)], d)
+    back = np.empty(d, dtype=np.int64)
+    back[order] = np.arange(d)
+    return result[np.ix_(back, back)]
 
 
 def compute_signal_metrics(
@@ -174,25 +223,25 @@ def compute_signal_metrics(
     """
     original = original.reset_index(drop=True)
     original.columns = pd.Index([str(c) for c in original.columns])
-    avatars = avatars.set_axis([str(c) for c in avatars.columns], axis=1)
-    avatars = align_avatars(original, avatars)
+    avatars = align_avatars(original, avatars.set_axis([str(c) for c in avatars.columns], axis=1))
     kinds = column_kinds(original, categorical)
+    x = encode(original, kinds)
+    a = encode(avatars, kinds, reference=x)
     per_variable: dict[str, float] = {}
-    for name in original.columns:
-        kind = kinds[name]
-        if kind == "categorical":
-            per_variable[name] = hellinger_categorical(original[name], avatars[name])
-        else:
-            per_variable[name] = hellinger_continuous(
-                to_float(original[name], kind), to_float(avatars[name], kind)
-            )
+    for j, name in enumerate(x.continuous_names):
+        per_variable[name] = hellinger_continuous(x.continuous[:, j], a.continuous[:, j])
+    for xv, av in zip(x.categoricals, a.categoricals, strict=True):
+        per_variable[xv.name] = hellinger_codes(xv.codes, av.codes, xv.n_levels)
+    per_variable = {name: per_variable[name] for name in original.columns}
     values = np.array(list(per_variable.values()))
-    x_matrix, owner = _encoded_columns(original, kinds, original)
-    a_matrix, _ = _encoded_columns(avatars, kinds, original)
-    r_x = pairwise_correlation(x_matrix)
-    r_a = np.nan_to_num(pairwise_correlation(a_matrix), nan=0.0)
+
+    x_blocks, owner = _blocks(x)
+    a_blocks, _ = _blocks(a)
+    d = len(owner)
+    r_x = correlations(x_blocks, x.n_rows, x.continuous, d)
+    r_a = np.nan_to_num(correlations(a_blocks, a.n_rows, a.continuous, d), nan=0.0)
     valid = (owner[:, None] != owner[None, :]) & ~np.isnan(r_x)
-    valid &= np.triu(np.ones_like(valid), k=1).astype(bool)
+    valid &= np.triu(np.ones((d, d), dtype=bool), k=1)
     ratio = float(100.0 * np.abs(r_x - r_a)[valid].mean()) if valid.any() else None
     return SignalMetricsResult(
         hellinger_mean=float(values.mean()),
