@@ -266,11 +266,13 @@ def test_concurrent_jobs_of_two_users_do_not_interfere(
     user_client_factory: Callable[[], ApiClient],
 ) -> None:
     clients = [user_client_factory(), user_client_factory()]
+    # Uploaded one after the other: this test is about concurrent jobs, not uploads.
+    dataset_ids = [_iris(client) for client in clients]
     outcomes: dict[int, list[str]] = {}
 
     def work(index: int) -> None:
         client = clients[index]
-        dataset_id = _iris(client)
+        dataset_id = dataset_ids[index]
         ids = [_full_job(client, dataset_id, k=5 + index, seed=index) for _ in range(2)]
         jobs = [client.jobs.get_avatarization_job(i, timeout=WAIT) for i in ids]
         for job in jobs:
