@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
@@ -28,8 +29,6 @@ class WorkerTerminatedError(RuntimeError):
 
 def _watch_parent(parent_pid: int) -> None:
     # A worker must not outlive a server killed with SIGKILL: it would keep computing.
-    import time
-
     while True:
         if os.getppid() != parent_pid:
             os._exit(1)
@@ -166,6 +165,11 @@ class WarmProcessPool(Executor):
         slot.conn.close()
         if slot.future is not None and not slot.future.done():
             slot.future.set_exception(error)
+        elif slot.future is None:
+            # An idle worker died by itself (e.g. its start-up import failed): do not respawn
+            # in a tight loop.
+            logger.error("A job worker exited (code %s); starting another", slot.process.exitcode)
+            time.sleep(1.0)
         if not self._shutdown:
             self._slots[index] = self._spawn()
 
