@@ -175,7 +175,13 @@ def create_runner(settings: Settings, session_factory: sessionmaker[Session]) ->
     if settings.dask_address:
         # distributed is untyped and optional (the `dask` extra): import it only here.
         distributed: Any = importlib.import_module("distributed")
-        client = distributed.Client(settings.dask_address, set_as_default=False)
+        try:
+            client = distributed.Client(settings.dask_address, set_as_default=False)
+        except OSError as exc:
+            raise RuntimeError(
+                f"Cannot reach the Dask scheduler at {settings.dask_address} "
+                f"(AVATARS_DASK_ADDRESS): {exc}"
+            ) from exc
         nthreads = client.nthreads()
         executor = client.get_executor(pure=False)
 
