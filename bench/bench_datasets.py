@@ -211,6 +211,8 @@ def main() -> None:
             client.close()
         figures.update(rows)
         copy_rate = figures["file_copy"]["mb_per_s"]
+        for row in rows.values():
+            row["vs_file_copy"] = row["mb_per_s"] / copy_rate
         worst_rss = max(r["server_rss_growth_mb"] for r in rows.values())
         slowest = min(r["mb_per_s"] for k, r in rows.items() if k != "download_parquet_as_csv")
         figures["max_server_rss_growth_mb"] = worst_rss

@@ -75,7 +75,8 @@ def column_stats(frame: pd.DataFrame, columns: Sequence[dict[str, Any]]) -> dict
             if not counts.empty:
                 smallest = int(counts.min())
                 entry["is_rare"] = smallest < _RARE_COUNT or smallest < _RARE_SHARE * rows
-        if rows and missing == 0 and unique == rows:
+        # Continuous values are naturally all distinct: only codes can look like ids.
+        if ctype in ("int", "category") and rows and missing == 0 and unique == rows:
             probable_ids.append(label)
         stats.append(entry)
     return {"stats": stats, "probable_ids": probable_ids}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from avatars_server import errors
 from avatars_server.config import Settings
-from avatars_server.datasets import frames
+from avatars_server.datasets import analysis, frames
 from avatars_server.datasets.columns import ColumnType
 from avatars_server.datasets.ingest import IngestedTable
 from avatars_server.schemas import datasets as schemas
@@ -179,6 +180,19 @@ def patch_columns(settings: Settings, row: DatasetRow, changes: list[dict[str, A
         current[str(change["label"])] = _column_dict(change)
     # A new list object: SQLAlchemy does not see in-place changes of a JSON value.
     row.columns = [current[str(c["label"])] for c in row.columns]
+
+
+def analyze(settings: Settings, row: DatasetRow) -> None:
+    """Compute the dataset's summary (synchronously) and record how long it took."""
+    started = time.perf_counter()
+    row.summary = analysis.column_stats(read_dataframe(settings, row), row.columns)
+    row.analysis_status = "done"
+    row.analysis_duration = time.perf_counter() - started
+
+
+def correlations(settings: Settings, row: DatasetRow) -> dict[str, dict[str, float | None]]:
+    """The correlation matrix of the dataset's non-identifier columns."""
+    return analysis.correlations(read_dataframe(settings, row), row.columns)
 
 
 def dataset_schema(row: DatasetRow, base_url: str) -> schemas.Dataset:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from typing import Annotated, Any
 
@@ -15,7 +14,7 @@ from starlette.convertors import StringConvertor, register_url_convertor
 
 from avatars_server.api.deps import CurrentUser, SessionDep, SettingsDep
 from avatars_server.config import Settings
-from avatars_server.datasets import analysis, export
+from avatars_server.datasets import export
 from avatars_server.datasets.ingest import ingest_parts
 from avatars_server.datasets.upload import ReceivedUpload, UploadReceiver, boundary_of
 from avatars_server.schemas.common import error_responses
@@ -320,11 +319,7 @@ def analyze_dataset(
 ) -> Dataset:
     """Compute the dataset's summary statistics (synchronously: `analysis_status` is done)."""
     row = datasets.get_owned_dataset(session, id, user.id)
-    started = time.perf_counter()
-    summary = analysis.column_stats(datasets.read_dataframe(settings, row), row.columns)
-    row.summary = summary
-    row.analysis_status = "done"
-    row.analysis_duration = time.perf_counter() - started
+    datasets.analyze(settings, row)
     session.flush()
     return datasets.dataset_schema(row, public_base_url(request))
 
@@ -340,4 +335,4 @@ def get_dataset_correlations(
 ) -> Correlations:
     """Correlation matrix over the non-identifier columns (Pearson, Cramér's V, η)."""
     row = datasets.get_owned_dataset(session, id, user.id)
-    return analysis.correlations(datasets.read_dataframe(settings, row), row.columns)
+    return datasets.correlations(settings, row)
