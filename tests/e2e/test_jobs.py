@@ -134,6 +134,8 @@ def test_metrics_jobs_accept_int_vs_float_tiny_frames_and_constant_columns(
             parameters=SignalMetricsParameters(original_id=original.id, avatars_id=uploaded.id)
         )
     )
+    waited = user_client.jobs.wait(privacy.id, timeout=WAIT, progress=False)
+    assert waited.kind == "privacy_metrics" and waited.result is not None
     privacy_job = user_client.jobs.get_privacy_metrics(privacy.id, timeout=WAIT)
     signal_job = user_client.jobs.get_signal_metrics(signal.id, timeout=WAIT)
     assert privacy_job.status == JobStatus.SUCCESS, privacy_job.error_message
