@@ -104,11 +104,9 @@ def check_avatarization(
     except AvatarError as exc:
         raise _from_engine(exc) from exc
     ncp = parameters.ncp
-    if (
-        ncp is not None
-        and ncp > len(variables(columns))
-        and n_rows * len(labels) <= (NCP_CHECK_MAX_CELLS)
-    ):
+    # With to_categorical_threshold the job re-encodes columns: leave that bound to the job.
+    checkable = threshold is None and n_rows * len(labels) <= NCP_CHECK_MAX_CELLS
+    if ncp is not None and ncp > len(variables(columns)) and checkable:
         from avatars_server.storage.datasets import read_dataframe
 
         bound = min(_encoded_dimensions(read_dataframe(settings, dataset), columns), n_rows)
