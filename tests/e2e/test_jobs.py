@@ -324,3 +324,17 @@ def test_declared_types_drive_roles_and_result_types(user_client: ApiClient) -> 
     assert avatars["smoker"].dtype == bool
     assert pd.api.types.is_datetime64_any_dtype(avatars["visit"])
     assert set(avatars["group"]) <= {"a", "b", "c"}
+
+
+def test_to_categorical_threshold_draws_existing_values_and_keeps_types(
+    user_client: ApiClient,
+) -> None:
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"stage": rng.choice([1, 2, 4], 80), "x": rng.normal(size=80)})
+    dataset = user_client.pandas_integration.upload_dataframe(frame)
+    job_id = _full_job(user_client, dataset.id, k=5, to_categorical_threshold=3)
+    job = user_client.jobs.get_avatarization_job(job_id, timeout=WAIT)
+    assert job.status == JobStatus.SUCCESS, job.error_message
+    avatars = user_client.pandas_integration.download_dataframe(job.result.avatars_dataset.id)
+    assert str(avatars["stage"].dtype) == "int64"
+    assert set(avatars["stage"]) <= {1, 2, 4}  # drawn like a category, never averaged

@@ -114,14 +114,19 @@ def run_avatarization_job(
         "signal_metrics": None,
     }
     if with_metrics:
+        # The metrics see the columns as the avatarization did (to_categorical_threshold).
+        roles = [
+            {**column, "type": "category"} if column["label"] in converted else column
+            for column in original_row.columns
+        ]
         privacy = PrivacyConfig(ncp=output.ncp, imputation=config.imputation, seed=config.seed)
         result["privacy_metrics"] = privacy_metrics(
             original,
             unshuffled,
-            original_row.columns,
+            roles,
             privacy,
             context.phase(avatars_end, _PRIVACY_END_FULL),
         )
         context.report("signal metrics", _PRIVACY_END_FULL)
-        result["signal_metrics"] = signal_metrics(original, avatars, original_row.columns)
+        result["signal_metrics"] = signal_metrics(original, avatars, roles)
     return result
