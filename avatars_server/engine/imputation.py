@@ -102,12 +102,13 @@ def impute(imputer: Imputer, table: Encoded) -> FloatArray:
         table: encoded with the fitted table's levels.
 
     Returns:
-        Shape (n, n_continuous), without NaN.
+        Shape (n, n_continuous), without NaN; ``table.continuous`` itself when it has no NaN.
     """
-    result = table.continuous.copy()
-    missing = np.isnan(result)
+    missing = np.isnan(table.continuous)
     if not missing.any():
-        return result
+        # Nothing to fill: share the array (callers only read it).
+        return table.continuous
+    result = table.continuous.copy()
     method = imputer.config.method
     if method in ("mean", "median", "mode"):
         rows, cols = np.nonzero(missing)

@@ -13,6 +13,8 @@ BoolArray = npt.NDArray[np.bool_]
 TIE_TOLERANCE = 1e-9
 # Larger leaves than scipy's default (16) query faster in 2-10 dimensions.
 _LEAF_SIZE = 64
+# Queries per chunk of the exact search.
+_CHUNK = 131_072
 
 
 def _query(
@@ -71,6 +73,7 @@ def exact_knn(
     *,
     exclude: IntArray | None = None,
     labels: IntArray | None = None,
+    positions: IntArray | None = None,
 ) -> tuple[FloatArray, IntArray]:
     """The k nearest tree points of each query, ties at the k-th distance to the lowest index.
 
@@ -81,15 +84,35 @@ def exact_knn(
         exclude: shape (m,), a point label excluded for each query (the query itself), or None.
         labels: shape (n,), the label (row index) of each tree point, when the tree holds the
             points in another order; ties go to the lowest label.
+        positions: shape (m,), the output row of each query (default: its own row).
 
     Returns:
         Distances and indices, each of shape (m, k), sorted by (distance, index).
     """
-    n = int(tree.n)
     m = len(queries)
+    out_d = np.empty((m, k))
+    out_i = np.empty((m, k), dtype=np.int64)
+    # Chunks of queries bound the temporaries of the search and of the tie handling.
+    for start in range(0, m, _CHUNK):
+        chunk = slice(start, min(m, start + _CHUNK))
+        sub_ex = exclude[chunk] if exclude is not None else None
+        rows = positions[chunk] if positions is not None else chunk
+        out_d[rows], out_i[rows] = _exact_knn_chunk(tree, queries[chunk], k, sub_ex, labels)
+    return out_d, out_i
+
+
+def _exact_knn_chunk(
+    tree: cKDTree,
+    queries: FloatArray,
+    k: int,
+    exclude: IntArray | None,
+    labels: IntArray | None,
+) -> tuple[FloatArray, IntArray]:
+    n = int(tree.n)
     q = min(k + (2 if exclude is not None else 1), n)
     dist, idx = _query(tree, queries, q, labels)
     out_d, out_i, todo = _select(dist, idx, k, exclude, q == n)
+    del dist, idx
     rows = np.flatnonzero(todo)
     while rows.size:
         # Ties straddle the search boundary (duplicates): widen the search for those rows only.
@@ -99,7 +122,6 @@ def exact_knn(
         d, i, todo = _select(dist, idx, k, sub_ex, q == n)
         out_d[rows], out_i[rows] = d, i
         rows = rows[todo]
-    assert out_d.shape == (m, k)
     return out_d, out_i
 
 
@@ -121,12 +143,7 @@ def neighbours_excluding_self(coords: FloatArray, k: int) -> tuple[FloatArray, I
     leaf_order = np.asarray(cKDTree(coords, leafsize=_LEAF_SIZE).indices, dtype=np.int64)
     ordered = np.ascontiguousarray(coords[leaf_order])
     tree = cKDTree(ordered, leafsize=_LEAF_SIZE, balanced_tree=False)
-    d, i = exact_knn(tree, ordered, k, exclude=leaf_order, labels=leaf_order)
-    dist = np.empty_like(d)
-    idx = np.empty_like(i)
-    dist[leaf_order] = d
-    idx[leaf_order] = i
-    return dist, idx
+    return exact_knn(tree, ordered, k, exclude=leaf_order, labels=leaf_order, positions=leaf_order)
 
 
 def nearest_ties(tree: cKDTree, queries: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
