@@ -18,7 +18,8 @@ def _print_metrics(title: str, metrics: Any) -> None:
     print(f"\n{title}")
     for name, value in values.items():
         shown = "—" if value is None else f"{value:.3f}" if isinstance(value, float) else value
-        print(f"  {name:34} {shown!s:>10}   target {targets.get(name, '')}")
+        target = targets.get(name)
+        print(f"  {name:34} {shown!s:>10}" + (f"   target {target}" if target else ""))
 
 
 def main() -> int:
