@@ -14,6 +14,7 @@ from avatars_server.errors import NotAuthenticatedError, PermissionDeniedError
 from avatars_server.jobs.runner import JobRunner
 from avatars_server.security import InvalidTokenError, decode_access_token
 from avatars_server.storage import users
+from avatars_server.storage.db import session_scope
 from avatars_server.storage.tables import UserRow
 
 _bearer = OAuth2PasswordBearer(tokenUrl="login", auto_error=False)
@@ -31,23 +32,10 @@ def get_session_factory(request: Request) -> sessionmaker[Session]:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request, committed when the handler succeeds."""
-    session = get_session_factory(request)()
-    try:
+    with session_scope(get_session_factory(request)) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
-def get_runner(request: Request) -> JobRunner:
-    runner: JobRunner = request.app.state.runner
-    return runner
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 # scope="function": commit before the response leaves, so a client that acts on a 2xx at once
 # (log in right after a password reset, GET right after a create) sees the change.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
