@@ -36,6 +36,12 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_runner(request: Request) -> JobRunner:
+    runner: JobRunner = request.app.state.runner
+    return runner
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 # scope="function": commit before the response leaves, so a client that acts on a 2xx at once
 # (log in right after a password reset, GET right after a create) sees the change.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
