@@ -13,6 +13,7 @@ from avatars_server.config import Settings
 from avatars_server.engine import AvatarError, check_avatarization_parameters
 from avatars_server.engine import check_privacy_parameters as _check_privacy
 from avatars_server.errors import InvalidInputError
+from avatars_server.jobs import repository
 from avatars_server.jobs.steps.avatarization import avatarization_config
 from avatars_server.jobs.steps.common import CATEGORICAL_TYPES, identifiers, variables
 from avatars_server.jobs.steps.metrics import privacy_config
@@ -120,6 +121,17 @@ def check_avatarization(
     return dataset
 
 
+def _referenced_jobs(
+    session: Session,
+    owner_id: uuid.UUID,
+    parameters: PrivacyMetricsParameters | SignalMetricsParameters,
+) -> None:
+    """Jobs named by a metrics job must be the caller's (404 otherwise)."""
+    for job_id in (parameters.avatarization_job_id, parameters.persistance_job_id):
+        if job_id is not None:
+            repository.get_owned_job(session, job_id, owner_id)
+
+
 def _labels(dataset: DatasetRow) -> set[str]:
     return {str(c["label"]) for c in variables(dataset.columns or [])}
 
@@ -148,6 +160,7 @@ def check_privacy(
 ) -> None:
     original = _owned(session, parameters.original_id, owner_id)
     avatars = _owned(session, parameters.unshuffled_avatars_id, owner_id)
+    _referenced_jobs(session, owner_id, parameters)
     if parameters.use_categorical_reduction:
         raise invalid(
             "parameters.use_categorical_reduction",
@@ -168,4 +181,5 @@ def check_signal(
 ) -> None:
     original = _owned(session, parameters.original_id, owner_id)
     avatars = _owned(session, parameters.avatars_id, owner_id)
+    _referenced_jobs(session, owner_id, parameters)
     _check_pair(original, avatars, "avatars_id")

@@ -125,7 +125,10 @@ def test_metrics_jobs_accept_int_vs_float_tiny_frames_and_constant_columns(
     privacy = user_client.jobs.create_privacy_metrics_job(
         PrivacyMetricsJobCreate(
             parameters=PrivacyMetricsParameters(
-                original_id=original.id, unshuffled_avatars_id=uploaded.id, seed=1
+                original_id=original.id,
+                unshuffled_avatars_id=uploaded.id,
+                avatarization_job_id=job.id,
+                seed=1,
             )
         )
     )
@@ -205,7 +208,7 @@ def test_metrics_parameters_that_cannot_work_answer_422(
     assert error.message.startswith("parameters.avatars_id:") and "species" in error.message
 
 
-def test_unknown_and_foreign_datasets_answer_404(
+def test_unknown_and_foreign_datasets_and_jobs_answer_404(
     user_client_factory: Callable[[], ApiClient],
 ) -> None:
     alice, bob = user_client_factory(), user_client_factory()
@@ -213,6 +216,16 @@ def test_unknown_and_foreign_datasets_answer_404(
     for dataset_id in (uuid.uuid4(), alice_iris):
         with pytest.raises(NotFoundError):
             _full_job(bob, dataset_id)
+    bob_iris = _iris(bob)
+    alice_job = _full_job(alice, alice_iris, k=5)
+    with pytest.raises(NotFoundError):
+        bob.jobs.create_signal_metrics_job(
+            SignalMetricsJobCreate(
+                parameters=SignalMetricsParameters(
+                    original_id=bob_iris, avatars_id=bob_iris, avatarization_job_id=alice_job
+                )
+            )
+        )
 
 
 def test_jobs_of_one_user_are_invisible_to_another(

@@ -112,6 +112,8 @@ def run_avatarization_job(
         ),
         "privacy_metrics": None,
         "signal_metrics": None,
+        # Not on the wire: lets a later privacy job reuse the ncp actually used.
+        "ncp": output.ncp,
     }
     if with_metrics:
         # The metrics see the columns as the avatarization did (to_categorical_threshold).

@@ -103,9 +103,37 @@ def signal_metrics(
     }
 
 
+def _with_avatarization_settings(
+    context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
+) -> dict[str, Any]:
+    """`parameters` whose unset ncp, imputation and seed come from `avatarization_job_id`, so
+    that the metrics measure the avatarization's own space (the worst case, method.md §4)."""
+    merged = dict(parameters)
+    job_id = parameters.get("avatarization_job_id")
+    if not job_id:
+        return merged
+    from avatars_server.storage.tables import JobRow
+
+    with context.session() as session:
+        row = session.get(JobRow, uuid.UUID(job_id))
+        if row is None or row.owner_id != owner_id or row.kind != "avatarization":
+            return merged
+        used = dict(row.parameters)
+        # Re-encoded columns (to_categorical_threshold) give the avatarization another space.
+        if row.status == "success" and row.result and used.get("to_categorical_threshold") is None:
+            used["ncp"] = row.result.get("ncp", used.get("ncp"))
+        else:
+            used["ncp"] = None
+    for key in ("ncp", "imputation", "seed"):
+        if merged.get(key) is None:
+            merged[key] = used.get(key)
+    return merged
+
+
 def run_privacy_job(
     context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
 ) -> dict[str, Any]:
+    parameters = _with_avatarization_settings(context, owner_id, parameters)
     progress = context.phase(0.0, 1.0)
     progress("reading", 0.0)
     original_row, original = load_dataset(context, uuid.UUID(parameters["original_id"]), owner_id)
