@@ -75,15 +75,12 @@ def random_weights(dist: FloatArray, rng: np.random.Generator) -> FloatArray:
     ranks = rng.permuted(np.broadcast_to(np.arange(1, k + 1, dtype=np.int32), (n, k)), axis=1)
     base *= np.exp2(-ranks.astype(np.float64))
     del ranks
-    positive = dist[dist > 0]
-    median = float(np.median(positive)) if positive.size else 1.0
-    coincident = dist <= COINCIDENCE_FACTOR * median
-    rows = np.flatnonzero(coincident.any(axis=1))
+    rows, threshold = _coincident_rows(dist)
+    # 1/d → ∞ as d → 0: coincident neighbours dominate, every other one gets P = 0.
+    kept = np.where(dist[rows] <= threshold, base[rows], 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        raw = base / dist
-    # 1/d → ∞ as d → 0: coincident neighbours dominate, every other neighbour gets P = 0.
-    raw[rows] = np.where(coincident[rows], base[rows], 0.0)
-    del base
+        raw = np.divide(base, dist, out=base)
+    raw[rows] = kept
     total = raw.sum(axis=1, keepdims=True)
     # Weights can all underflow to 0 only for k beyond ~1000: fall back to uniform weights.
     bad = ~(total[:, 0] > 0)
@@ -91,6 +88,25 @@ def random_weights(dist: FloatArray, rng: np.random.Generator) -> FloatArray:
     total[bad] = k
     raw /= total
     return raw
+
+
+def _positive_median(dist: FloatArray) -> float:
+    """Median of all strictly positive neighbour distances (1 when there is none)."""
+    positive = dist[dist > 0]
+    return float(np.median(positive)) if positive.size else 1.0
+
+
+def _coincident_rows(dist: FloatArray) -> tuple[IntArray, float]:
+    """Rows with a coincident neighbour, shape (r,), and the threshold 1e-9·m (§3.6).
+
+    The median m, a selection over n·k values, is only needed when some distance is that small
+    relative to the largest one (m <= max d); with continuous data it usually is not.
+    """
+    smallest = dist.min(axis=1)
+    if not (smallest <= COINCIDENCE_FACTOR * float(dist.max())).any():
+        return np.zeros(0, dtype=np.int64), 0.0
+    threshold = COINCIDENCE_FACTOR * _positive_median(dist)
+    return np.flatnonzero(smallest <= threshold), threshold
 
 
 def barycentres(weights: FloatArray, neighbours: IntArray, values: FloatArray) -> FloatArray:
