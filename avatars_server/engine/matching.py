@@ -6,7 +6,7 @@ avatars (floats rounded to 9 decimals, missing equal to missing), and rows becom
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -51,26 +51,27 @@ def combine(columns: Sequence[IntArray]) -> IntArray:
     return key
 
 
-def row_direct_match_protection(x_codes: Sequence[IntArray], a_codes: Sequence[IntArray]) -> float:
+def row_direct_match_protection(columns: Iterable[tuple[IntArray, IntArray]]) -> float:
     """100 · share of avatar rows that copy no original row on every column (§5.6).
 
-    Columns are matched one after the other, most distinct first, and both sides keep only the
-    rows that can still match: after a few continuous columns almost nothing is left, so the
-    cost is that of the first columns, not of hashing whole rows.
+    Columns are matched one after the other and both sides keep only the rows that can still
+    match: after a few columns with many distinct values almost nothing is left, so the cost is
+    that of the first columns, and the later ones (a lazy iterable) are never computed.
 
     Args:
-        x_codes, a_codes: per column, the joint codes of :func:`joint_codes`.
+        columns: per column, the joint codes (originals, avatars) of :func:`joint_codes`; most
+            distinct first is fastest.
     """
-    n_avatars = len(a_codes[0])
-    distinct = [int(c.max(initial=-1)) for c in x_codes]
-    x_rows = np.arange(len(x_codes[0]))
-    a_rows = np.arange(n_avatars)
-    x_key = np.zeros(len(x_rows), dtype=np.int64)
-    a_key = np.zeros(n_avatars, dtype=np.int64)
-    for j in np.argsort(distinct)[::-1]:
-        width = max(distinct[j], int(a_codes[j].max(initial=-1))) + 2
+    x_rows = a_rows = x_key = a_key = np.zeros(0, dtype=np.int64)
+    n_avatars = -1
+    for x_codes, a_codes in columns:
+        if n_avatars < 0:
+            n_avatars = len(a_codes)
+            x_rows, a_rows = np.arange(len(x_codes)), np.arange(n_avatars)
+            x_key, a_key = np.zeros(len(x_rows), np.int64), np.zeros(n_avatars, np.int64)
+        width = int(max(x_codes.max(initial=-1), a_codes.max(initial=-1))) + 2
         joint = np.concatenate(
-            [x_key * width + x_codes[j][x_rows] + 1, a_key * width + a_codes[j][a_rows] + 1]
+            [x_key * width + x_codes[x_rows] + 1, a_key * width + a_codes[a_rows] + 1]
         )
         key = np.asarray(pd.factorize(joint)[0], dtype=np.int64)
         x_key, a_key = key[: len(x_rows)], key[len(x_rows) :]
@@ -80,6 +81,8 @@ def row_direct_match_protection(x_codes: Sequence[IntArray], a_codes: Sequence[I
         x_rows, x_key = x_rows[keep_x], x_key[keep_x]
         if not a_rows.size:
             break
+    if n_avatars <= 0:
+        return 100.0
     return float(100.0 * (1.0 - len(a_rows) / n_avatars))
 
 

@@ -110,13 +110,17 @@ def compute_privacy_metrics(
     )
 
     report("direct_match", 0.7)
-    codes = {
-        name: joint_codes(original[name], avatars[name], space.kinds[name]) for name in columns
-    }
-    per_column = {name: column_direct_match_protection(*codes[name]) for name in columns}
+    per_column: dict[str, float] = {}
+    distinct: dict[str, int] = {}
+    for name in columns:
+        x_codes, a_codes = joint_codes(original[name], avatars[name], space.kinds[name])
+        per_column[name] = column_direct_match_protection(x_codes, a_codes)
+        distinct[name] = int(x_codes.max(initial=-1))
     worst = min(per_column, key=per_column.__getitem__)
+    # Codes are recomputed lazily, most distinct column first: usually 2-3 columns suffice.
+    by_distinct = sorted(columns, key=distinct.__getitem__, reverse=True)
     row_dmp = row_direct_match_protection(
-        [codes[c][0] for c in columns], [codes[c][1] for c in columns]
+        joint_codes(original[c], avatars[c], space.kinds[c]) for c in by_distinct
     )
     cat_hr = _categorical_hidden_rate(space, config)
 

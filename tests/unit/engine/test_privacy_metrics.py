@@ -78,9 +78,8 @@ def test_row_and_column_direct_match() -> None:
         "s": joint_codes(original["s"], avatars["s"], "categorical"),
     }
     # Avatar 0 copies row 0; avatar 1 copies row 2 (missing equals missing); avatar 2 is new.
-    assert row_direct_match_protection(
-        [codes["n"][0], codes["s"][0]], [codes["n"][1], codes["s"][1]]
-    ) == pytest.approx(100 / 3)
+    assert row_direct_match_protection([codes["n"], codes["s"]]) == pytest.approx(100 / 3)
+    assert row_direct_match_protection([codes["s"], codes["n"]]) == pytest.approx(100 / 3)
     # n: only 1 is unique in the originals; s: a and b are, missing never is.
     assert column_direct_match_protection(*codes["n"]) == pytest.approx(200 / 3)
     assert column_direct_match_protection(*codes["s"]) == pytest.approx(100 / 3)
