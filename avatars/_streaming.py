@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 _READ_BYTES = 1024 * 1024
 _PART_FIELD = "file"
 _PART_TYPE = "application/octet-stream"
+# A conservative rate at which a server validates an upload after receiving it.
+_SERVER_BYTES_PER_SECOND = 10 * 1024 * 1024
 
 
 class _Progress:
@@ -117,6 +119,10 @@ def upload(
     """POST `parts` as multipart `file` fields, streamed from their sources; the JSON answer."""
     sizes = [part.size() for part in parts]
     total = None if any(s is None for s in sizes) else sum(s for s in sizes if s is not None)
+    if timeout is None and total is not None and client.timeout is not None:
+        # The server reads and types the whole table before it answers: give large uploads
+        # time in proportion to their size rather than failing (and tempting a duplicate).
+        timeout = client.timeout + total / _SERVER_BYTES_PER_SECOND
     meter = _Progress(total, enabled=progress, desc="Uploading")
     with ExitStack() as stack:
         files: list[tuple[str, tuple[str, BinaryIO, str]]] = []

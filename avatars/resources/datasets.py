@@ -73,7 +73,8 @@ class Datasets(Resource):
             name: display name of the dataset.
             source: the table: a path, a list of paths (parts of one table, in order), bytes,
                 a binary or text file object, or a pandas DataFrame.
-            timeout: HTTP timeout of the upload, in seconds.
+            timeout: HTTP timeout of the upload, in seconds; by default the client's,
+                lengthened in proportion to the size of a large file.
             progress: show a progress bar for large uploads.
 
         Returns:
