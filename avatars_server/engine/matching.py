@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from avatars_server.engine.table import FloatArray, IntArray, Kind, to_float
@@ -123,21 +124,43 @@ def categorical_hidden_rate(x_codes: Sequence[IntArray], a_codes: Sequence[IntAr
     return float(100.0 * (1.0 - success.mean()))
 
 
+def _onehot(codes: IntArray, offsets: IntArray, width: int) -> npt.NDArray[np.float32]:
+    """0/1 rows of the levels of each variable (code -1: no level), shape (m, width)."""
+    out = np.zeros((len(codes), width), dtype=np.float32)
+    rows = np.arange(len(codes))
+    for v in range(codes.shape[1]):
+        known = codes[:, v] >= 0
+        out[rows[known], offsets[v] + codes[known, v]] = 1.0
+    return out
+
+
 def _hamming_success(
     queries: IntArray, own: IntArray, avatars: IntArray, avatar_key: IntArray
 ) -> FloatArray:
-    """π for originals whose profile no avatar has, by blocked search over avatar profiles."""
-    profiles, first, counts = np.unique(avatar_key, return_index=True, return_counts=True)
-    del profiles
+    """π for originals whose profile no avatar has: Hamming search over distinct profiles.
+
+    The number of agreeing variables is a product of one-hot matrices (exact in float32 for
+    fewer than 2^24 variables), computed per distinct original profile, in blocks.
+    """
+    _, first, counts = np.unique(avatar_key, return_index=True, return_counts=True)
     distinct = avatars[first]
+    q_key = combine([queries[:, v] for v in range(queries.shape[1])])
+    _, q_first, q_inverse = np.unique(q_key, return_index=True, return_inverse=True)
+    profiles = queries[q_first]
+    levels = np.maximum(profiles.max(axis=0), distinct.max(axis=0)) + 1
+    offsets = np.concatenate([[0], np.cumsum(levels)[:-1]]).astype(np.int64)
+    width = int(levels.sum())
+    a_hot = _onehot(distinct, offsets, width)
+    n_vars = queries.shape[1]
+    minimum = np.empty(len(profiles), dtype=np.int64)
+    tied = np.empty(len(profiles))
+    block = max(1, _BLOCK_CELLS // max(1, len(distinct)))
+    for start in range(0, len(profiles), block):
+        agree = _onehot(profiles[start : start + block], offsets, width) @ a_hot.T
+        best = agree.max(axis=1)
+        minimum[start : start + block] = n_vars - np.rint(best).astype(np.int64)
+        tied[start : start + block] = (agree == best[:, None]) @ counts
     own_h = (queries != own).sum(axis=1)
-    out = np.empty(len(queries))
-    block = max(1, _BLOCK_CELLS // max(1, distinct.size))
-    for start in range(0, len(queries), block):
-        q = queries[start : start + block]
-        h = (q[:, None, :] != distinct[None, :, :]).sum(axis=2)
-        minimum = h.min(axis=1)
-        tied = (h == minimum[:, None]) @ counts
-        hit = own_h[start : start + block] == minimum
-        out[start : start + block] = np.where(hit, 1.0 / tied, 0.0)
-    return out
+    q_inverse = np.asarray(q_inverse).ravel()
+    hit = own_h == minimum[q_inverse]
+    return np.where(hit, 1.0 / tied[q_inverse], 0.0)

@@ -207,3 +207,36 @@ def test_explicit_categorical_typing_changes_the_space() -> None:
     assert as_numbers.categorical_hidden_rate == 100.0
     assert as_categories.categorical_hidden_rate < 100.0
     assert as_categories.details["categorical_variables"] == ["a", "b"]
+
+
+def _brute_hidden_rate(distance: np.ndarray) -> float:
+    """hidden_rate from a full original × avatar distance matrix, ties by tolerance."""
+    own = np.diag(distance)
+    tol = 1e-9 * np.maximum(1.0, own)
+    closer = (distance < (own - tol)[:, None]).sum(axis=1)
+    ties = (np.abs(distance - own[:, None]) <= tol[:, None]).sum(axis=1)
+    return float(100 * (1 - np.where(closer == 0, 1 / ties, 0.0).mean()))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_categorical_hidden_rate_matches_brute_force(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 3, size=(300, 4))
+    a = rng.integers(-1, 3, size=(300, 4))  # -1: a modality unknown to the originals
+    hamming = (x[:, None, :] != a[None, :, :]).sum(axis=2).astype(float)
+    expected = _brute_hidden_rate(hamming)
+    value = categorical_hidden_rate(list(x.T), list(a.T))
+    assert value == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_linkage_matches_brute_force_with_many_ties(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 4, size=(400, 2)).astype(float)
+    a = rng.integers(0, 4, size=(400, 2)).astype(float)
+    distance = np.sqrt(((x[:, None, :] - a[None, :, :]) ** 2).sum(axis=2))
+    result = linkage(x, a)
+    assert result.hidden_rate == pytest.approx(_brute_hidden_rate(distance))
+    own = np.diag(distance)
+    cloaking = (distance <= (own + 1e-9 * np.maximum(1, own))[:, None]).sum(axis=1) - 1
+    assert result.cloaking.tolist() == cloaking.tolist()
