@@ -94,11 +94,17 @@ class PeakRss:
 def phase(record: dict[str, Any], name: str, rss: PeakRss) -> Iterator[None]:
     """Time a phase and record its seconds and the peak RSS reached during it."""
     rss.reset()
+    load = os.getloadavg()[0]
+    cpu = time.process_time()
     start = time.perf_counter()
     yield
     record[name] = {
         "seconds": round(time.perf_counter() - start, 3),
         "peak_rss_mb": round(rss.peak_mb(), 1),
+        # CPU seconds of this process and the machine's load: other work on the box
+        # (load above the core count) inflates the wall-clock figures.
+        "cpu_seconds": round(time.process_time() - cpu, 3),
+        "load_average_1min": round(max(load, os.getloadavg()[0]), 2),
     }
 
 
@@ -271,7 +277,10 @@ def report(
     print(f"\n--- {n:,} rows x {engine['columns']} columns (k={K}, ncp={NCP}) ---")
     for name in ("avatarize", "privacy_metrics", "signal_metrics"):
         part = engine[name]
-        print(f"{name:<18} {part['seconds']:8.2f} s   peak RSS {part['peak_rss_mb']:8.0f} MB")
+        print(
+            f"{name:<18} {part['seconds']:8.2f} s   peak RSS {part['peak_rss_mb']:8.0f} MB   "
+            f"cpu {part['cpu_seconds']:7.2f} s   load {part['load_average_1min']:.1f}"
+        )
         for stage, seconds in part.get("stages", {}).items():
             print(f"    {stage:<22} {seconds:8.2f} s")
     print(f"{'HR+LC+DCR+NNDR':<18} {engine['core_metrics_s']:8.2f} s")
