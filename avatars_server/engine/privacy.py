@@ -125,7 +125,7 @@ def compute_privacy_metrics(
     cat_hr = _categorical_hidden_rate(space, config)
 
     report("inference", 0.85)
-    cpr, inf_cont, inf_cat = _attacks(space, original, avatars, config)
+    cpr, inf_cont, inf_cat = _attacks(space, config)
     report("done", 1.0)
     lc = link.cloaking
     details: dict[str, object] = {
@@ -168,7 +168,7 @@ def _categorical_hidden_rate(space: MetricSpace, config: PrivacyConfig) -> float
 
 
 def _attacks(
-    space: MetricSpace, original: pd.DataFrame, avatars: pd.DataFrame, config: PrivacyConfig
+    space: MetricSpace, config: PrivacyConfig
 ) -> tuple[float | None, float | None, float | None]:
     """correlation_protection_rate and the inference metric of the target's kind (§5.9-5.12)."""
     known = list(config.known_variables or [])

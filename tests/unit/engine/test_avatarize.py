@@ -176,3 +176,27 @@ def test_progress_is_reported(mixed: pd.DataFrame) -> None:
     avatarize(mixed, AvatarizationConfig(k=5, seed=0), progress=lambda s, f: seen.append((s, f)))
     assert seen[0][1] == 0.0 and seen[-1] == ("done", 1.0)
     assert [f for _, f in seen] == sorted(f for _, f in seen)
+
+
+def test_timezone_aware_datetimes_and_string_columns_round_trip() -> None:
+    n = 30
+    frame = pd.DataFrame(
+        {
+            "at": pd.date_range("2024-01-01 08:00:00", periods=n, freq="37min", tz="Europe/Paris"),
+            "label": pd.Series([f"s{i % 3}" for i in range(n)], dtype="str"),
+            "x": np.linspace(0.0, 1.0, n),
+        }
+    )
+    out = avatarize(frame, AvatarizationConfig(k=3, seed=0)).unshuffled
+    assert out["at"].dtype == frame["at"].dtype
+    assert (out["at"].dt.microsecond == 0).all()  # rounded to whole seconds
+    assert out["at"].min() >= frame["at"].min() and out["at"].max() <= frame["at"].max()
+    assert out["label"].dtype == frame["label"].dtype
+    assert set(out["label"]) <= {"s0", "s1", "s2"}
+
+
+def test_integer_coded_categories_keep_their_values_and_type() -> None:
+    frame = pd.DataFrame({"code": pd.Categorical([1, 2, 3, 1, 2, 3, 1, 2]), "x": np.arange(8.0)})
+    out = avatarize(frame, AvatarizationConfig(k=2, seed=0)).unshuffled
+    assert list(out["code"].cat.categories) == [1, 2, 3]
+    assert all(isinstance(v, int | np.integer) for v in out["code"])

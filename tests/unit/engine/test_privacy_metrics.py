@@ -240,3 +240,18 @@ def test_linkage_matches_brute_force_with_many_ties(seed: int) -> None:
     own = np.diag(distance)
     cloaking = (distance <= (own + 1e-9 * np.maximum(1, own))[:, None]).sum(axis=1) - 1
     assert result.cloaking.tolist() == cloaking.tolist()
+
+
+def test_mismatched_tables_are_rejected() -> None:
+    from avatars_server.engine import AvatarError
+
+    original = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    with pytest.raises(AvatarError) as info:
+        compute_privacy_metrics(original, original.head(2))
+    assert info.value.code == "INVALID_METRIC_PARAMETER"
+    with pytest.raises(AvatarError) as info:
+        compute_privacy_metrics(original, original.rename(columns={"x": "y"}))
+    assert info.value.code == "UNKNOWN_COLUMN"
+    with pytest.raises(AvatarError) as info:
+        compute_privacy_metrics(original, original, PrivacyConfig(ncp=5))
+    assert info.value.code == "INVALID_NCP"
