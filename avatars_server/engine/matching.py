@@ -17,7 +17,7 @@ from avatars_server.engine.table import FloatArray, IntArray, Kind, to_float
 _DECIMALS = 9
 _MISSING = -1
 # Cells of one block of the blocked Hamming search.
-_BLOCK_CELLS = 16_000_000
+_BLOCK_CELLS = 4_000_000
 
 
 def joint_codes(original: pd.Series, avatars: pd.Series, kind: Kind) -> tuple[IntArray, IntArray]:
@@ -151,6 +151,8 @@ def _hamming_success(
     offsets = np.concatenate([[0], np.cumsum(levels)[:-1]]).astype(np.int64)
     width = int(levels.sum())
     a_hot = _onehot(distinct, offsets, width)
+    # float32 sums of counts are exact below 2^24 rows.
+    weights = counts.astype(np.float32 if counts.sum() < 2**24 else np.float64)
     n_vars = queries.shape[1]
     minimum = np.empty(len(profiles), dtype=np.int64)
     tied = np.empty(len(profiles))
@@ -159,7 +161,8 @@ def _hamming_success(
         agree = _onehot(profiles[start : start + block], offsets, width) @ a_hot.T
         best = agree.max(axis=1)
         minimum[start : start + block] = n_vars - np.rint(best).astype(np.int64)
-        tied[start : start + block] = (agree == best[:, None]) @ counts
+        # Float operands keep this product in BLAS (a bool @ int product is not).
+        tied[start : start + block] = (agree == best[:, None]).astype(weights.dtype) @ weights
     own_h = (queries != own).sum(axis=1)
     q_inverse = np.asarray(q_inverse).ravel()
     hit = own_h == minimum[q_inverse]
