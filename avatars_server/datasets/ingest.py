@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, BinaryIO, Literal
 
 import pyarrow as pa
 
@@ -158,7 +160,7 @@ def _write_csv(
     states = [TextColumnInference() for _ in labels]
     nb_lines = 0
     settled: tuple[list[ColumnType], list[bool]] | None = None
-    with target.open("wb") as out:
+    with target.open("wb") as out, _OrderedWriter(out) as writer:
         out.write(csv_format.header_line(labels))
         for batch in _csv_batches(parts, dialects, labels):
             nb_lines += batch.num_rows
@@ -168,7 +170,8 @@ def _write_csv(
                 current = ([s.result() for s in states], [s.verbatim() for s in states])
                 settled = current if nb_lines == batch.num_rows or current == settled else None
                 if settled is not None:
-                    out.write(csv_format.format_batch(batch, *settled))
+                    writer.submit(csv_format.format_batch, batch, *settled)
+        writer.drain()
         if nb_lines == 0:
             raise InvalidInputError(
                 "The CSV file has a header but no data rows. Upload a table with at least one row."
@@ -180,8 +183,39 @@ def _write_csv(
             out.truncate()
             out.write(csv_format.header_line(labels))
             for batch in _csv_batches(parts, dialects, labels):
-                out.write(csv_format.format_batch(batch, types, verbatim))
+                writer.submit(csv_format.format_batch, batch, types, verbatim)
+            writer.drain()
     return types, nb_lines
+
+
+class _OrderedWriter:
+    """Formats batches on a worker thread while the caller parses the next ones, writing the
+    results in submission order. Arrow kernels release the GIL, so both cores work; a few
+    batches in flight bound the memory."""
+
+    _IN_FLIGHT = 4
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out = out
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv-format")
+        self._pending: deque[Future[bytes]] = deque()
+
+    def submit(self, fn: Callable[..., bytes], *args: Any) -> None:
+        self._pending.append(self._pool.submit(fn, *args))
+        while len(self._pending) > self._IN_FLIGHT:
+            self._out.write(self._pending.popleft().result())
+
+    def drain(self) -> None:
+        while self._pending:
+            self._out.write(self._pending.popleft().result())
+
+    def __enter__(self) -> _OrderedWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for future in self._pending:
+            future.cancel()
+        self._pool.shutdown(wait=True)
 
 
 def _csv_batches(
