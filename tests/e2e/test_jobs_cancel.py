@@ -75,6 +75,14 @@ def _alive(process: psutil.Process) -> bool:
         return False
 
 
+def _still_there(pid: int, created: float) -> bool:
+    try:
+        process = psutil.Process(pid)
+        return process.create_time() == created and _alive(process)
+    except psutil.NoSuchProcess:
+        return False
+
+
 def _workers(server: LocalServer) -> set[int]:
     """Pids of the server's live job worker processes."""
     assert server._process is not None
@@ -96,6 +104,8 @@ def test_cancel_pending_and_running_jobs(
     pending = start_full_job(client, large_id)
     assert client.jobs.get_avatarization_job(pending, timeout=0).status == JobStatus.PENDING
     busy_workers = _workers(server)
+    # (pid, start time): pids are reused quickly when many processes come and go.
+    identities = {(pid, psutil.Process(pid).create_time()) for pid in busy_workers}
 
     cancelled = client.jobs.cancel_job(pending)
     assert (cancelled.status, cancelled.error_message) == (JobStatus.KILLED, "cancelled by user")
@@ -107,8 +117,7 @@ def test_cancel_pending_and_running_jobs(
     while busy_workers & _workers(server) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not busy_workers & _workers(server)
-    survivors = [psutil.Process(p) for p in busy_workers if psutil.pid_exists(p)]
-    assert not [(p.pid, p.ppid(), p.cmdline(), p.status()) for p in survivors if _alive(p)]
+    assert not [identity for identity in identities if _still_there(*identity)]
     never_ran = client.jobs.get_avatarization_job(pending, timeout=0)
     assert (never_ran.status, never_ran.current_progress) == (JobStatus.KILLED, None)
 
