@@ -193,7 +193,7 @@ class _OrderedWriter:
     results in submission order. Arrow kernels release the GIL, so both cores work; a few
     batches in flight bound the memory."""
 
-    _IN_FLIGHT = 4
+    _IN_FLIGHT = 2
 
     def __init__(self, out: BinaryIO) -> None:
         self._out = out
