@@ -31,39 +31,63 @@ def _select(
 ) -> tuple[FloatArray, IntArray, BoolArray]:
     """Keep the k nearest by (distance, index); flag rows where a non-returned point may tie.
 
-    Distances within the tie tolerance of the k-th one count as tied, so that rounding noise
-    in the coordinates cannot override the lowest-index rule.
+    The tree returns each row sorted by distance, so only rows with (near-)ties need sorting:
+    distances within the tie tolerance count as tied, so that rounding noise in the
+    coordinates cannot override the lowest-index rule.
+
+    Args:
+        dist, idx: shape (m, q), a tree query's result.
+        k: neighbours to keep (k < q, or k <= q without ``exclude``).
+        exclude: shape (m,), the label to drop from each row, or None.
+        complete: whether the query returned every point (no tie can be missing).
     """
-    key = dist.copy()
+    m, q = dist.shape
     if exclude is not None:
-        key[idx == exclude[:, None]] = np.inf
-    order = np.lexsort((idx, key), axis=1)
-    key = np.take_along_axis(key, order, axis=1)
-    idx = np.take_along_axis(idx, order, axis=1)
-    boundary = key[:, k - 1]
+        # Drop the excluded point (or the last column when it was not returned).
+        is_self = idx == exclude[:, None]
+        position = np.where(is_self.any(axis=1), is_self.argmax(axis=1), q - 1)
+        # The query point usually comes first (distance 0): a view drops it.
+        d, i = dist[:, 1:], idx[:, 1:]
+        other = np.flatnonzero(position != 0)
+        if other.size:
+            columns = np.arange(q - 1)[None, :]
+            columns = columns + (columns >= position[other, None])
+            d, i = d.copy(), i.copy()
+            d[other] = np.take_along_axis(dist[other], columns, axis=1)
+            i[other] = np.take_along_axis(idx[other], columns, axis=1)
+    else:
+        d, i = dist, idx
+    width = min(k + 1, d.shape[1])
+    gaps = np.diff(d[:, :width], axis=1)
+    tied_rows = np.flatnonzero((gaps <= TIE_TOLERANCE * np.maximum(1.0, d[:, 1:width])).any(axis=1))
+    if tied_rows.size:
+        d, i = np.array(d), np.array(i)
+        d[tied_rows], i[tied_rows] = _order_ties(d[tied_rows], i[tied_rows], k)
+    boundary = d[:, k - 1]
     limit = boundary + TIE_TOLERANCE * np.maximum(1.0, boundary)
-    if key.shape[1] > k:
-        for row in np.flatnonzero(key[:, k] <= limit):
-            # Rare: a near-tie straddles the k-th place; keep the lowest indices among the tied.
-            key[row], idx[row] = _lowest_index_ties(key[row], idx[row], k)
     # Every point not returned is at least as far as the last returned one: the selection is
     # exact when that distance is beyond the tie limit.
-    unresolved = np.zeros(len(dist), dtype=bool) if complete else ~(dist[:, -1] > limit)
-    return key[:, :k], idx[:, :k], unresolved
+    unresolved = np.zeros(m, dtype=bool) if complete else ~(dist[:, -1] > limit)
+    return d[:, :k], i[:, :k], unresolved
 
 
-def _lowest_index_ties(d: FloatArray, i: IntArray, k: int) -> tuple[FloatArray, IntArray]:
-    """Reorder one row so that its first k entries follow the tolerant lowest-index rule."""
-    boundary = d[k - 1]
-    tol = TIE_TOLERANCE * max(1.0, float(boundary))
+def _order_ties(d: FloatArray, i: IntArray, k: int) -> tuple[FloatArray, IntArray]:
+    """Rows reordered so that the first k follow the tolerant lowest-index rule, by (d, index).
+
+    Args:
+        d, i: shape (r, w), w >= k, each row sorted by distance.
+    """
+    r = len(d)
+    boundary = d[:, k - 1 : k]
+    tol = TIE_TOLERANCE * np.maximum(1.0, boundary)
     below = d < boundary - tol
-    tied = np.flatnonzero(np.abs(d - boundary) <= tol)
-    chosen = np.concatenate([np.flatnonzero(below), tied[np.argsort(i[tied], kind="stable")]])
-    chosen = chosen[:k]
-    chosen = chosen[np.lexsort((i[chosen], d[chosen]))]
-    rest = np.setdiff1d(np.arange(len(d)), chosen)
-    new = np.concatenate([chosen, rest])
-    return d[new], i[new]
+    tied = np.abs(d - boundary) <= tol
+    room = k - below.sum(axis=1)
+    candidates = np.sort(np.where(tied, i, np.iinfo(np.int64).max), axis=1)
+    cut = candidates[np.arange(r), room - 1][:, None]
+    chosen = below | (tied & (i <= cut))
+    order = np.lexsort((i, np.where(chosen, d, np.inf)), axis=1)
+    return np.take_along_axis(d, order, axis=1), np.take_along_axis(i, order, axis=1)
 
 
 def exact_knn(
