@@ -195,7 +195,8 @@ def _read(path: Path, kind: str, columns: Sequence[ColumnDetail]) -> pd.DataFram
     if kind == "parquet":
         return pd.read_parquet(path)
     as_text = {c.label: str for c in columns if c.type_ == ColumnType.CATEGORY}
-    return pd.read_csv(path, dtype=as_text)
+    # Only empty fields are missing (as on the server): "NA" or "None" are values.
+    return pd.read_csv(path, dtype=as_text, keep_default_na=False, na_values=[""])
 
 
 def _restore_dtypes(frame: pd.DataFrame, columns: Sequence[ColumnDetail]) -> pd.DataFrame:

@@ -129,6 +129,13 @@ def test_dataframe_round_trips_every_dtype(user_client: ApiClient, filetype: str
     assert isinstance(frame.index, pd.RangeIndex)
 
 
+def test_csv_download_keeps_na_like_text_as_values(user_client: ApiClient) -> None:
+    dataset = user_client.datasets.create_dataset(source=b"country,n\nNA,1\nFR,\nNone,3\n")
+    frame = user_client.pandas_integration.download_dataframe(dataset.id)
+    assert frame["country"].tolist() == ["NA", "FR", "None"]
+    assert frame["n"].isna().tolist() == [False, True, False]
+
+
 def test_upload_dataframe_marks_identifiers_and_drops_the_index(user_client: ApiClient) -> None:
     frame = pd.DataFrame({"id": ["p1", "p2", "p3"], "x": [1.5, 2.5, 3.5]}, index=[10, 20, 30])
     dataset = user_client.pandas_integration.upload_dataframe(frame, identifier_variables=["id"])
