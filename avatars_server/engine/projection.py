@@ -60,8 +60,10 @@ class Projection:
         """
         v = self.components[:, :ncp]
         n_cont = continuous.shape[1]
-        z = (continuous - self.mean) / self.sd * self.continuous_weight
-        coords = z @ v[:n_cont]
+        # Scaling folded into the axes; centring first keeps large offsets (epoch seconds)
+        # from cancelling digits.
+        scaled_axes = v[:n_cont] * (self.continuous_weight / self.sd)[:, None]
+        coords = (continuous - self.mean) @ scaled_axes
         # Categorical part without one-hot: every level contributes −√p·√w·V_m, and the
         # row's own level adds √w/√p·V_m on top; unseen levels add nothing.
         offset = n_cont
