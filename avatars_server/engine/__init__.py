@@ -1,7 +1,27 @@
-"""The Avatar engine: avatarization and privacy and signal metrics (method.md).
+"""The Avatar engine: avatarization and privacy and signal metrics.
 
 A pure library: DataFrames and parameters in, DataFrames and metric values out. It imports no web,
-database or job code and does no file I/O.
+database or job code and does no file I/O. The definitions are those of ``method.md`` (project
+shared material); the modules follow its sections:
+
+- ``config`` (§2.1, §2.3): parameters, targets, checks that need no data; ``errors``: AvatarError.
+- ``table`` (§2.2): column roles from dtypes, codes; ``restore`` (§3.9): back to the input format.
+- ``imputation`` (§3.3), ``projection`` (§3.4, exact FAMD from the Gram matrix),
+  ``neighbours`` (§3.5, exact KD-tree search), ``avatarize`` (§3.6-3.10), ``random`` (§3.11).
+- ``metric_space`` (§4), ``distances`` (§5.1-5.5), ``matching`` (§5.6-5.8),
+  ``inference`` (§5.9-5.12), ``privacy`` (the result), ``signal`` (§6).
+
+Where method.md leaves a detail open, this engine chooses:
+
+- the missing level of a categorical variable is its last level, after the sorted modalities;
+- a categorical value is drawn as the modality of one neighbour picked with probability w_ij,
+  independently per variable: the same law as the cumulative draw over sorted modalities;
+  variables are drawn in input order, then the is-missing indicators;
+- neighbour and knn-imputation ties use the tolerance of §4 (1e-9·max(1, d));
+- knn imputation z-scores with the observed mean and sd of the training subset;
+- ``categorical_hidden_rate`` is 100.0 when there is no categorical variable (the wire field is
+  a required float and nothing can be linked);
+- datetimes keep second resolution (days for date-only columns, sub-seconds up to 9 decimals).
 """
 
 from avatars_server.engine.avatarize import AvatarizationOutput, avatarize
