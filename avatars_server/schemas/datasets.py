@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
 from avatars_server.schemas.common import RequestModel
 
@@ -82,4 +82,5 @@ class Dataset(BaseModel):
     filetype: FileType
 
 
-Correlations = dict[str, dict[str, float | None]]
+class Correlations(RootModel[dict[str, dict[str, float | None]]]):
+    """Square matrix {label: {label: value or null}} over the non-identifier columns."""

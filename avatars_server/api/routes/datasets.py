@@ -335,4 +335,4 @@ def get_dataset_correlations(
 ) -> Correlations:
     """Correlation matrix over the non-identifier columns (Pearson, Cramér's V, η)."""
     row = datasets.get_owned_dataset(session, id, user.id)
-    return datasets.correlations(settings, row)
+    return Correlations(datasets.correlations(settings, row))

@@ -13,6 +13,8 @@ from .column_stats import ColumnStats
 from .column_type import ColumnType
 from .compatibility_response import CompatibilityResponse
 from .compatibility_status import CompatibilityStatus
+from .correlations import Correlations
+from .correlations_additional_property import CorrelationsAdditionalProperty
 from .create_dataset_body import CreateDatasetBody
 from .create_dataset_from_stream_body import CreateDatasetFromStreamBody
 from .create_user import CreateUser
@@ -26,12 +28,6 @@ from .forgotten_password_request import ForgottenPasswordRequest
 from .generic_job import GenericJob
 from .generic_parameters import GenericParameters
 from .generic_result import GenericResult
-from .get_dataset_correlations_response_get_dataset_correlations import (
-    GetDatasetCorrelationsResponseGetDatasetCorrelations,
-)
-from .get_dataset_correlations_response_get_dataset_correlations_additional_property import (
-    GetDatasetCorrelationsResponseGetDatasetCorrelationsAdditionalProperty,
-)
 from .get_health_db_response_get_health_db import GetHealthDbResponseGetHealthDb
 from .get_health_response_get_health import GetHealthResponseGetHealth
 from .get_root_response_get_root import GetRootResponseGetRoot
@@ -74,6 +70,8 @@ __all__ = (
     "ColumnType",
     "CompatibilityResponse",
     "CompatibilityStatus",
+    "Correlations",
+    "CorrelationsAdditionalProperty",
     "CreateDatasetBody",
     "CreateDatasetFromStreamBody",
     "CreateUser",
@@ -87,8 +85,6 @@ __all__ = (
     "GenericJob",
     "GenericParameters",
     "GenericResult",
-    "GetDatasetCorrelationsResponseGetDatasetCorrelations",
-    "GetDatasetCorrelationsResponseGetDatasetCorrelationsAdditionalProperty",
     "GetHealthDbResponseGetHealthDb",
     "GetHealthResponseGetHealth",
     "GetRootResponseGetRoot",

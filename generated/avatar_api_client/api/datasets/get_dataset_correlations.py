@@ -7,10 +7,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.correlations import Correlations
 from ...models.error_response import ErrorResponse
-from ...models.get_dataset_correlations_response_get_dataset_correlations import (
-    GetDatasetCorrelationsResponseGetDatasetCorrelations,
-)
 from ...models.http_validation_error import HTTPValidationError
 from ...types import Response
 
@@ -31,16 +29,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> (
-    ErrorResponse
-    | GetDatasetCorrelationsResponseGetDatasetCorrelations
-    | HTTPValidationError
-    | None
-):
+) -> Correlations | ErrorResponse | HTTPValidationError | None:
     if response.status_code == 200:
-        response_200 = GetDatasetCorrelationsResponseGetDatasetCorrelations.from_dict(
-            response.json()
-        )
+        response_200 = Correlations.from_dict(response.json())
 
         return response_200
 
@@ -67,11 +58,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[
-    ErrorResponse
-    | GetDatasetCorrelationsResponseGetDatasetCorrelations
-    | HTTPValidationError
-]:
+) -> Response[Correlations | ErrorResponse | HTTPValidationError]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -84,11 +71,7 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[
-    ErrorResponse
-    | GetDatasetCorrelationsResponseGetDatasetCorrelations
-    | HTTPValidationError
-]:
+) -> Response[Correlations | ErrorResponse | HTTPValidationError]:
     """Get Dataset Correlations
 
      Correlation matrix over the non-identifier columns (Pearson, Cramér's V, η).
@@ -101,7 +84,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | GetDatasetCorrelationsResponseGetDatasetCorrelations | HTTPValidationError]
+        Response[Correlations | ErrorResponse | HTTPValidationError]
     """
 
     kwargs = _get_kwargs(
@@ -119,12 +102,7 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient,
-) -> (
-    ErrorResponse
-    | GetDatasetCorrelationsResponseGetDatasetCorrelations
-    | HTTPValidationError
-    | None
-):
+) -> Correlations | ErrorResponse | HTTPValidationError | None:
     """Get Dataset Correlations
 
      Correlation matrix over the non-identifier columns (Pearson, Cramér's V, η).
@@ -137,7 +115,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | GetDatasetCorrelationsResponseGetDatasetCorrelations | HTTPValidationError
+        Correlations | ErrorResponse | HTTPValidationError
     """
 
     return sync_detailed(
@@ -150,11 +128,7 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[
-    ErrorResponse
-    | GetDatasetCorrelationsResponseGetDatasetCorrelations
-    | HTTPValidationError
-]:
+) -> Response[Correlations | ErrorResponse | HTTPValidationError]:
     """Get Dataset Correlations
 
      Correlation matrix over the non-identifier columns (Pearson, Cramér's V, η).
@@ -167,7 +141,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | GetDatasetCorrelationsResponseGetDatasetCorrelations | HTTPValidationError]
+        Response[Correlations | ErrorResponse | HTTPValidationError]
     """
 
     kwargs = _get_kwargs(
@@ -183,12 +157,7 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient,
-) -> (
-    ErrorResponse
-    | GetDatasetCorrelationsResponseGetDatasetCorrelations
-    | HTTPValidationError
-    | None
-):
+) -> Correlations | ErrorResponse | HTTPValidationError | None:
     """Get Dataset Correlations
 
      Correlation matrix over the non-identifier columns (Pearson, Cramér's V, η).
@@ -201,7 +170,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | GetDatasetCorrelationsResponseGetDatasetCorrelations | HTTPValidationError
+        Correlations | ErrorResponse | HTTPValidationError
     """
 
     return (

@@ -1,19 +1,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar(
-    "T", bound="GetDatasetCorrelationsResponseGetDatasetCorrelationsAdditionalProperty"
-)
+if TYPE_CHECKING:
+    from ..models.correlations_additional_property import CorrelationsAdditionalProperty
+
+
+T = TypeVar("T", bound="Correlations")
 
 
 @_attrs_define
-class GetDatasetCorrelationsResponseGetDatasetCorrelationsAdditionalProperty:
-    additional_properties: dict[str, float | None] = _attrs_field(
+class Correlations:
+    """Square matrix {label: {label: value or null}} over the non-identifier columns."""
+
+    additional_properties: dict[str, CorrelationsAdditionalProperty] = _attrs_field(
         init=False, factory=dict
     )
 
@@ -21,38 +25,36 @@ class GetDatasetCorrelationsResponseGetDatasetCorrelationsAdditionalProperty:
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
-            field_dict[prop_name] = prop
+            field_dict[prop_name] = prop.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.correlations_additional_property import (
+            CorrelationsAdditionalProperty,  # noqa: PLC0415
+        )
+
         d = dict(src_dict)
-        get_dataset_correlations_response_get_dataset_correlations_additional_property = cls()
+        correlations = cls()
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-
-            def _parse_additional_property(data: object) -> float | None:
-                if data is None:
-                    return data
-                return cast(float | None, data)
-
-            additional_property = _parse_additional_property(prop_dict)
+            additional_property = CorrelationsAdditionalProperty.from_dict(prop_dict)
 
             additional_properties[prop_name] = additional_property
 
-        get_dataset_correlations_response_get_dataset_correlations_additional_property.additional_properties = additional_properties
-        return get_dataset_correlations_response_get_dataset_correlations_additional_property
+        correlations.additional_properties = additional_properties
+        return correlations
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> float | None:
+    def __getitem__(self, key: str) -> CorrelationsAdditionalProperty:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: float | None) -> None:
+    def __setitem__(self, key: str, value: CorrelationsAdditionalProperty) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:
