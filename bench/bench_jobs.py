@@ -11,6 +11,8 @@ For each size, on the engine benchmark's mixed table (20 continuous + 6 categori
 
 The API overhead is (API time - engine time) / engine time; target < 25 % at 100k rows. The job
 is polled every 0.1 s here, so that the figure measures the server, not the client's back-off.
+Each measurement is repeated (``--repeat``) and the fastest run kept: on a shared machine the
+minimum is the figure least disturbed by other processes.
 Figures are printed and written to ``bench/results.json`` under the key ``"jobs"``.
 """
 
@@ -95,9 +97,14 @@ def api_seconds(server: LocalServer, frame: Any) -> dict[str, float]:
     }
 
 
+def _total(phases: dict[str, float]) -> float:
+    return phases["total_s"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     figures: dict[str, Any] = {}
@@ -105,8 +112,8 @@ def main() -> None:
     with LocalServer(env={"AVATARS_JOB_WORKERS": "1"}) as server:
         for n in sizes:
             frame = make_table(n)
-            engine = engine_seconds(frame)
-            api = api_seconds(server, frame)
+            engine = min(engine_seconds(frame) for _ in range(args.repeat))
+            api = min((api_seconds(server, frame) for _ in range(args.repeat)), key=_total)
             overhead = (api["total_s"] - engine) / engine
             figures[str(n)] = {
                 "engine_s": round(engine, 3),
@@ -131,6 +138,7 @@ def main() -> None:
         "target_overhead_ratio": TARGET_OVERHEAD,
         "target_met": verdict,
         "k": K,
+        "repeat": args.repeat,
         "machine": {"python": platform.python_version(), "cpu": platform.processor()},
     }
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
