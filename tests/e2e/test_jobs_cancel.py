@@ -103,6 +103,8 @@ def test_cancel_pending_and_running_jobs(
     wait_until_started(client, running)
     pending = start_full_job(client, large_id)
     assert client.jobs.get_avatarization_job(pending, timeout=0).status == JobStatus.PENDING
+    progress = client.jobs.get_avatarization_job(running, timeout=0).current_progress
+    assert progress.name and 0 <= progress.completion_rate_100 < 100
     busy_workers = _workers(server)
     # (pid, start time): pids are reused quickly when many processes come and go.
     identities = {(pid, psutil.Process(pid).create_time()) for pid in busy_workers}
