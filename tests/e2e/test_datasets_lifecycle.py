@@ -81,3 +81,13 @@ def test_upload_over_the_limit_is_413_and_fills_nothing() -> None:
         stored = [p for p in (server.data_dir / "datasets").rglob("*") if p.is_file()]
         assert len(stored) == 1 and os.path.getsize(stored[0]) < limit
         client.close()
+
+
+def test_download_url_includes_the_configured_root_path() -> None:
+    with LocalServer(env={"AVATARS_ROOT_PATH": "/api"}) as server:
+        client = server.client()
+        dataset = client.datasets.create_dataset(source=b"a\n1\n")
+        expected = f"{server.base_url}/api/datasets/{dataset.id}/download"
+        assert dataset.download_url == expected
+        assert client.datasets.get_dataset(dataset.id).download_url == expected
+        client.close()
