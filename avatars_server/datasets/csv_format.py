@@ -42,7 +42,10 @@ def sniff_separator(path: Path) -> str:
         text = text[: text.rindex("\n")]  # drop the line the sniff window cut
     best, best_fields = ",", 1
     for separator in SEPARATORS:
-        rows = [r for r in csv.reader(io.StringIO(text), delimiter=separator) if r][:50]
+        try:
+            rows = [r for r in csv.reader(io.StringIO(text), delimiter=separator) if r][:50]
+        except csv.Error:  # e.g. a NUL character: this separator tells nothing
+            continue
         if not rows:
             continue
         width = len(rows[0])
@@ -52,23 +55,20 @@ def sniff_separator(path: Path) -> str:
 
 
 def read_header(path: Path, separator: str) -> list[str]:
-    """The header row's labels (BOM stripped).
+    """The header row's labels (BOM stripped), however long the header is.
 
     Raises:
         CsvFormatError: the header is not valid UTF-8.
     """
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    if head.startswith(_BOM):
-        head = head[len(_BOM) :]
-    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        text = decoder.decode(head, final=False)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle, delimiter=separator), [])
     except UnicodeDecodeError as exc:
         raise CsvFormatError(_NOT_UTF8) from exc
-    for row in csv.reader(io.StringIO(text), delimiter=separator):
-        return row
-    return []
+    except csv.Error as exc:
+        raise CsvFormatError(
+            f"The header row cannot be parsed ({exc}). Check its quoting."
+        ) from exc
 
 
 _NOT_UTF8 = (
@@ -131,9 +131,12 @@ def _first_ragged_line(path: Path, separator: str, width: int) -> int | str:
     """Line number (1-based, header = 1) of the first row whose field count differs."""
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=separator)
-        for row in reader:
-            if row and len(row) != width:
-                return reader.line_num
+        try:
+            for row in reader:
+                if row and len(row) != width:
+                    return reader.line_num
+        except csv.Error:  # e.g. a field over the csv module's size limit: no line number
+            return "?"
     return "?"
 
 

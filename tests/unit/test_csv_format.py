@@ -85,3 +85,15 @@ def test_format_batch_floats_round_trip_shortest() -> None:
     out = format_batch(pa.record_batch({"x": values}), ["float"])
     assert [float(line) for line in out.decode().splitlines()] == values
     assert out.decode().splitlines()[0] == repr(0.1 + 0.2)
+
+
+def test_a_header_longer_than_the_sniff_window_is_read_whole(tmp_path: Path) -> None:
+    labels = [f"column_{i:05d}" for i in range(8000)]  # ~100 KB of header
+    path = _write(tmp_path, (",".join(labels) + "\n" + ",".join("1" * 8000) + "\n").encode())
+    assert sniff_separator(path) == ","
+    assert read_header(path, ",") == labels
+
+
+def test_nul_characters_do_not_break_sniffing(tmp_path: Path) -> None:
+    path = _write(tmp_path, b"a;b\n" + b"1;2\n" * 3000 + b"3;\x00\n")
+    assert sniff_separator(path) == ";"
