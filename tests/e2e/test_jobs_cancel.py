@@ -114,12 +114,15 @@ def test_cancel_pending_and_running_jobs(
     cancelled = client.jobs.cancel_job(running)
     assert (cancelled.status, cancelled.error_message) == (JobStatus.KILLED, "cancelled by user")
 
-    # The worker that ran the job is really stopped, and a fresh one takes its place.
+    # The worker that ran the job is really stopped (a big process takes a moment to exit),
+    # and a fresh one takes its place.
     deadline = time.monotonic() + 30
-    while busy_workers & _workers(server) and time.monotonic() < deadline:
+    while any(_still_there(*identity) for identity in identities):
+        assert time.monotonic() < deadline, "the cancelled job's worker is still alive"
         time.sleep(0.2)
-    assert not busy_workers & _workers(server)
-    assert not [identity for identity in identities if _still_there(*identity)]
+    while not _workers(server) - busy_workers:
+        assert time.monotonic() < deadline, "no fresh worker was started"
+        time.sleep(0.2)
     never_ran = client.jobs.get_avatarization_job(pending, timeout=0)
     assert (never_ran.status, never_ran.current_progress) == (JobStatus.KILLED, None)
 
