@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +37,7 @@ from avatars_server.engine.table import (
 Progress = Callable[[str, float], None]
 COINCIDENCE_FACTOR = 1e-9
 INDICATOR_SUFFIX = "__is_missing"
+_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -123,12 +126,23 @@ def barycentres(weights: FloatArray, neighbours: IntArray, values: FloatArray) -
         Shape (n, c).
     """
     n, k = weights.shape
+    out = np.zeros((n, values.shape[1]))
     if values.shape[1] == 0:
-        return np.zeros((n, 0))
-    matrix = scipy.sparse.csr_matrix(
-        (weights.ravel(), neighbours.ravel(), np.arange(0, n * k + 1, k)), shape=(n, n)
-    )
-    return np.asarray(matrix @ values, dtype=np.float64)
+        return out
+
+    def rows(chunk: slice) -> None:
+        size = chunk.stop - chunk.start
+        matrix = scipy.sparse.csr_matrix(
+            (weights[chunk].ravel(), neighbours[chunk].ravel(), np.arange(0, size * k + 1, k)),
+            shape=(size, n),
+        )
+        out[chunk] = matrix @ values
+
+    # The sparse product releases the GIL: row blocks run in parallel threads.
+    step = -(-n // _THREADS)
+    with ThreadPoolExecutor(_THREADS) as pool:
+        list(pool.map(rows, [slice(a, min(n, a + step)) for a in range(0, n, step)]))
+    return out
 
 
 def draw_codes(

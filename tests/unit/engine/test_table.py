@@ -1,0 +1,74 @@
+"""Column roles, codes and decimal counts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from avatars_server.engine.avatarize import barycentres
+from avatars_server.engine.table import column_kinds, decimal_count, encode_categorical
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([1.5, 2.25, 3.0], 2),
+        ([1.0, 2.0, np.nan], 0),
+        ([0.1 + 0.2, 4.0], 1),
+        ([89.8128, 49.4424, 70.0], 4),
+        ([1e-13, 0.0], 12),
+        ([np.nan], 0),
+    ],
+)
+def test_decimal_count(values: list[float], expected: int) -> None:
+    assert decimal_count(np.array(values)) == expected
+
+
+def test_decimal_count_finds_a_rare_long_value_beyond_the_sample() -> None:
+    values = np.round(np.random.default_rng(0).normal(size=200_000), 1)
+    values[123_457] = 0.12345
+    assert decimal_count(values) == 5
+
+
+def test_roles_come_from_dtypes_and_the_override() -> None:
+    frame = pd.DataFrame(
+        {
+            "i": [1, 2],
+            "f": [1.0, 2.5],
+            "b": [True, False],
+            "s": ["a", "b"],
+            "c": pd.Categorical(["x", "y"]),
+            "d": pd.to_datetime(["2020-01-01", "2021-01-01"]),
+            "n": pd.array([1, None], dtype="Int64"),
+        }
+    )
+    assert column_kinds(frame) == {
+        "i": "continuous",
+        "f": "continuous",
+        "b": "categorical",
+        "s": "categorical",
+        "c": "categorical",
+        "d": "datetime",
+        "n": "continuous",
+    }
+    override = column_kinds(frame, categorical=["i"])
+    assert override["i"] == "categorical"
+    assert override["s"] == "categorical"  # not numeric: stays categorical
+
+
+def test_modalities_sorted_by_string_form_with_missing_last() -> None:
+    variable = encode_categorical("v", pd.Series([10, 9, None, 10], dtype=object))
+    assert list(variable.modalities) == [10, 9]  # "10" < "9"
+    assert variable.codes.tolist() == [0, 1, 2, 0]
+    assert variable.has_missing and variable.n_levels == 3
+
+
+def test_barycentres_match_a_dense_weighted_mean() -> None:
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(50, 3))
+    neighbours = rng.integers(0, 50, size=(50, 4))
+    weights = rng.random((50, 4))
+    weights /= weights.sum(axis=1, keepdims=True)
+    expected = (weights[:, :, None] * values[neighbours]).sum(axis=1)
+    assert np.allclose(barycentres(weights, neighbours, values), expected)
