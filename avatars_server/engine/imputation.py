@@ -9,11 +9,14 @@ import numpy.typing as npt
 from scipy.spatial import cKDTree
 
 from avatars_server.engine.config import ImputationConfig
-from avatars_server.engine.neighbours import TIE_TOLERANCE, exact_knn
+from avatars_server.engine.neighbours import TIE_TOLERANCE, exact_knn, order_ties
 from avatars_server.engine.table import Encoded, FloatArray, IntArray
 
 # Memory bound of one block of the brute-force knn distance matrix (float64 cells).
 _BLOCK_CELLS = 4_000_000
+# Above this many (query × training) pairs, knn searches KD-trees per missingness pattern pair.
+TREE_MIN_CELLS = 20_000_000
+_MAX_PATTERN_PAIRS = 256
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,10 @@ def impute(imputer: Imputer, table: Encoded) -> FloatArray:
     mean = np.array([s.mean() if s.size else 0.0 for s in stats])
     sd = np.array([s.std() if s.size else 1.0 for s in stats])
     sd = np.where(sd > 0, sd, 1.0)
-    train_features = _features(imputer.fitted, mean, sd)[imputer.train]
+    fitted = imputer.fitted
+    if len(imputer.train) < fitted.n_rows:
+        fitted = _subset(fitted, imputer.train)
+    train_features = _features(fitted, mean, sd)
     train_values = imputer.fitted.continuous[imputer.train]
     rows_with_missing = np.flatnonzero(missing.any(axis=1))
     features = _features(_subset(table, rows_with_missing), mean, sd)
@@ -134,7 +140,8 @@ def impute(imputer: Imputer, table: Encoded) -> FloatArray:
             result[rows_with_missing],
         )
     else:
-        filled = _knn(
+        knn = _knn_by_patterns if _use_trees(train_values, result[rows_with_missing]) else _knn
+        filled = knn(
             imputer.config.k, train_features, train_values, features, result[rows_with_missing]
         )
     result[rows_with_missing] = filled
@@ -156,15 +163,19 @@ def _nan_euclidean(query: FloatArray, train: FloatArray, n_cont: int) -> FloatAr
         Shape (len(query), len(train)).
     """
     total = query.shape[1]
-    qc, tc = query[:, :n_cont], train[:, :n_cont]
-    qm, tm = (~np.isnan(qc)).astype(np.float64), (~np.isnan(tc)).astype(np.float64)
-    q0, t0 = np.nan_to_num(qc), np.nan_to_num(tc)
-    squared = (q0**2) @ tm.T + qm @ (t0**2).T - 2.0 * (q0 @ t0.T)
+    squared = np.zeros((len(query), len(train)))
+    present = np.full((len(query), len(train)), float(total - n_cont))
+    # Continuous coordinates from their differences, so that equal values give exactly 0
+    # (the expanded ‖a‖² + ‖b‖² − 2a·b would leave rounding noise that sqrt magnifies).
+    for j in range(n_cont):
+        diff = query[:, j, None] - train[None, :, j]
+        shared = ~np.isnan(diff)
+        squared += np.where(shared, diff * diff, 0.0)
+        present += shared
     qd, td = query[:, n_cont:], train[:, n_cont:]
     if qd.shape[1]:
+        # 0/1 one-hot columns: the expanded form is exact in floating point.
         squared += (qd**2).sum(1)[:, None] + (td**2).sum(1)[None, :] - 2.0 * (qd @ td.T)
-    present = qm @ tm.T + float(total - n_cont)
-    np.maximum(squared, 0.0, out=squared)
     with np.errstate(divide="ignore", invalid="ignore"):
         dist = np.sqrt(squared * total / present)
     # No shared coordinate: as far as possible, but still a donor.
@@ -247,4 +258,80 @@ def _fast_knn(
         _, idx = exact_knn(tree, features[group][:, keep], min(k, len(donors)))
         for j in np.flatnonzero(pattern):
             result[group, j] = donor_values[idx, j].mean(axis=1)
+    return result
+
+
+def _use_trees(train_values: FloatArray, values: FloatArray) -> bool:
+    """Tree searches pay off on large tables with few missingness patterns."""
+    if len(train_values) * len(values) < TREE_MIN_CELLS:
+        return False
+    patterns = len(np.unique(np.isnan(values), axis=0)) * len(
+        np.unique(np.isnan(train_values), axis=0)
+    )
+    return patterns <= _MAX_PATTERN_PAIRS
+
+
+def _knn_by_patterns(
+    k: int,
+    train_features: FloatArray,
+    train_values: FloatArray,
+    features: FloatArray,
+    values: FloatArray,
+) -> FloatArray:
+    """The knn imputation of :func:`_knn`, exact, with KD-trees instead of brute force.
+
+    Within one (query pattern, donor pattern) pair the coordinates present in both rows are
+    fixed, so the NaN-Euclidean distance is a plain Euclidean distance times a constant
+    √(total / present): one exact tree search per pair gives that pair's k best donors, and
+    the k best over all pairs follow the same tolerant lowest-index rule.
+
+    Args:
+        k: donors per value.
+        train_features, train_values: shapes (m, f) and (m, c), the training rows.
+        features, values: shapes (q, f) and (q, c), the rows to fill.
+
+    Returns:
+        ``values`` filled, shape (q, c).
+    """
+    result = values.copy()
+    n_cont = values.shape[1]
+    total = train_features.shape[1]
+    n_dummies = total - n_cont
+    q_patterns, q_inverse = np.unique(~np.isnan(values), axis=0, return_inverse=True)
+    t_patterns, t_inverse = np.unique(~np.isnan(train_values), axis=0, return_inverse=True)
+    q_inverse, t_inverse = np.asarray(q_inverse).ravel(), np.asarray(t_inverse).ravel()
+    for p, q_pattern in enumerate(q_patterns):
+        rows = np.flatnonzero(q_inverse == p)
+        missing = np.flatnonzero(~q_pattern)
+        found: dict[int, list[tuple[FloatArray, IntArray]]] = {int(c): [] for c in missing}
+        for g, t_pattern in enumerate(t_patterns):
+            useful = [int(c) for c in missing if t_pattern[c]]
+            if not useful:
+                continue
+            donors = np.flatnonzero(t_inverse == g)
+            shared = q_pattern & t_pattern
+            present = int(shared.sum()) + n_dummies
+            kk = min(k, len(donors))
+            if present == 0:
+                # No shared coordinate: all donors equally far, the lowest indices win.
+                d = np.full((len(rows), kk), np.finfo(np.float64).max)
+                i = np.broadcast_to(donors[:kk], (len(rows), kk)).copy()
+            else:
+                keep = np.concatenate([shared, np.ones(n_dummies, dtype=bool)])
+                tree = cKDTree(train_features[donors][:, keep])
+                d, i = exact_knn(tree, features[rows][:, keep], kk, labels=donors)
+                d = d * np.sqrt(total / present)
+            for c in useful:
+                found[c].append((d, i))
+        for c, parts in found.items():
+            if not parts:
+                continue
+            d = np.hstack([part[0] for part in parts])
+            i = np.hstack([part[1] for part in parts])
+            order = np.lexsort((i, d), axis=1)
+            d, i = np.take_along_axis(d, order, axis=1), np.take_along_axis(i, order, axis=1)
+            kk = min(k, d.shape[1])
+            if d.shape[1] > kk:
+                d, i = order_ties(d, i, kk)
+            result[rows, c] = train_values[i[:, :kk], c].mean(axis=1)
     return result

@@ -62,7 +62,7 @@ def _select(
     tied_rows = np.flatnonzero((gaps <= TIE_TOLERANCE * np.maximum(1.0, d[:, 1:width])).any(axis=1))
     if tied_rows.size:
         d, i = np.array(d), np.array(i)
-        d[tied_rows], i[tied_rows] = _order_ties(d[tied_rows], i[tied_rows], k)
+        d[tied_rows], i[tied_rows] = order_ties(d[tied_rows], i[tied_rows], k)
     boundary = d[:, k - 1]
     limit = boundary + TIE_TOLERANCE * np.maximum(1.0, boundary)
     # Every point not returned is at least as far as the last returned one: the selection is
@@ -71,7 +71,7 @@ def _select(
     return d[:, :k], i[:, :k], unresolved
 
 
-def _order_ties(d: FloatArray, i: IntArray, k: int) -> tuple[FloatArray, IntArray]:
+def order_ties(d: FloatArray, i: IntArray, k: int) -> tuple[FloatArray, IntArray]:
     """Rows reordered so that the first k follow the tolerant lowest-index rule, by (d, index).
 
     Args:

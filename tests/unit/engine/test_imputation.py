@@ -89,3 +89,27 @@ def test_imputer_fitted_on_originals_fills_another_table() -> None:
     table = encode(original, kinds)
     imputer = fit_imputer(table, ImputationConfig(k=1), np.random.default_rng(0))
     assert impute(imputer, encode(other, kinds, reference=table))[0, 0] == 10.0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tree_knn_matches_brute_force(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import avatars_server.engine.imputation as imputation
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    # Small integers make many exact ties, which both paths must break the same way.
+    frame = pd.DataFrame(
+        {
+            "a": rng.integers(0, 5, n).astype(float),
+            "b": rng.integers(0, 5, n).astype(float),
+            "c": rng.normal(size=n),
+            "g": pd.Categorical(rng.choice(["x", "y", "z"], n)),
+        }
+    )
+    for name, share in (("a", 0.2), ("b", 0.1), ("c", 0.05)):
+        frame.loc[rng.random(n) < share, name] = np.nan
+    config = ImputationConfig(method="knn", k=3)
+    brute = _impute(frame, config)
+    monkeypatch.setattr(imputation, "TREE_MIN_CELLS", 0)
+    trees = _impute(frame, config)
+    assert np.allclose(brute, trees)
