@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from avatars_server.jobs.context import JobContext
@@ -78,6 +79,17 @@ def _store(
         return row.id
 
 
+def _store_results(
+    context: JobContext, avatars: pd.DataFrame, unshuffled: pd.DataFrame, original: DatasetRow
+) -> dict[str, str]:
+    return {
+        "avatars_dataset_id": str(_store(context, avatars, original, "avatars")),
+        "sensitive_unshuffled_avatars_datasets_id": str(
+            _store(context, unshuffled, original, "sensitive unshuffled avatars")
+        ),
+    }
+
+
 def run_avatarization_job(
     context: JobContext,
     owner_id: uuid.UUID,
@@ -104,31 +116,31 @@ def run_avatarization_job(
     )
     avatars = _restore_types(output.avatars, converted)
     unshuffled = _restore_types(output.unshuffled, converted)
-    context.report("storing", avatars_end)
-    result: dict[str, Any] = {
-        "avatars_dataset_id": str(_store(context, avatars, original_row, "avatars")),
-        "sensitive_unshuffled_avatars_datasets_id": str(
-            _store(context, unshuffled, original_row, "sensitive unshuffled avatars")
-        ),
-        "privacy_metrics": None,
-        "signal_metrics": None,
-        # Not on the wire: lets a later privacy job reuse the ncp actually used.
-        "ncp": output.ncp,
-    }
-    if with_metrics:
-        # The metrics see the columns as the avatarization did (to_categorical_threshold).
-        roles = [
-            {**column, "type": "category"} if column["label"] in converted else column
-            for column in original_row.columns
-        ]
-        privacy = PrivacyConfig(ncp=output.ncp, imputation=config.imputation, seed=config.seed)
-        result["privacy_metrics"] = privacy_metrics(
-            original,
-            unshuffled,
-            roles,
-            privacy,
-            context.phase(avatars_end, _PRIVACY_END_FULL),
-        )
-        context.report("signal metrics", _PRIVACY_END_FULL)
-        result["signal_metrics"] = signal_metrics(original, avatars, roles)
+    # The result datasets are written while the metrics are computed (I/O next to numpy
+    # work that releases the GIL); both must be done before the job is.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="job-store") as storer:
+        stored = storer.submit(_store_results, context, avatars, unshuffled, original_row)
+        result: dict[str, Any] = {"privacy_metrics": None, "signal_metrics": None}
+        if with_metrics:
+            # The metrics see the columns as the avatarization did (to_categorical_threshold).
+            roles = [
+                {**column, "type": "category"} if column["label"] in converted else column
+                for column in original_row.columns
+            ]
+            privacy = PrivacyConfig(ncp=output.ncp, imputation=config.imputation, seed=config.seed)
+            result["privacy_metrics"] = privacy_metrics(
+                original,
+                unshuffled,
+                roles,
+                privacy,
+                context.phase(avatars_end, _PRIVACY_END_FULL),
+                aligned=True,
+            )
+            context.report("signal metrics", _PRIVACY_END_FULL)
+            result["signal_metrics"] = signal_metrics(original, avatars, roles, aligned=True)
+        else:
+            context.report("storing", avatars_end)
+        result.update(stored.result())
+    # Not on the wire: lets a later privacy job reuse the ncp actually used.
+    result["ncp"] = output.ncp
     return result

@@ -13,6 +13,7 @@ from avatars_server.jobs.steps.common import (
     finite,
     finite_or_none,
     load_dataset,
+    variables,
 )
 from avatars_server.schemas.metrics import OPTIONAL_PRIVACY_METRICS, REQUIRED_PRIVACY_METRICS
 
@@ -60,19 +61,33 @@ def privacy_config(parameters: Mapping[str, Any]) -> PrivacyConfig:
     )
 
 
+def _frames(
+    columns: Sequence[Mapping[str, Any]], aligned: bool, *frames: pd.DataFrame
+) -> list[pd.DataFrame]:
+    """The frames' variables with the columns' roles; `aligned` frames (the engine's own
+    output next to its input) already agree and only lose their identifier columns."""
+    if not aligned:
+        return [conform(frame, columns) for frame in frames]
+    labels = [column["label"] for column in variables(columns)]
+    return [frame[labels] for frame in frames]
+
+
 def privacy_metrics(
     original: pd.DataFrame,
     unshuffled: pd.DataFrame,
     columns: Sequence[Mapping[str, Any]],
     config: PrivacyConfig,
     progress: Progress,
+    *,
+    aligned: bool = False,
 ) -> dict[str, Any]:
     """The wire `PrivacyMetrics` of `unshuffled` avatars against `original`."""
     from avatars_server.engine import PRIVACY_TARGETS, compute_privacy_metrics
 
+    original, unshuffled = _frames(columns, aligned, original, unshuffled)
     result = compute_privacy_metrics(
-        conform(original, columns),
-        conform(unshuffled, columns),
+        original,
+        unshuffled,
         config,
         categorical=categorical(columns),
         progress=progress,
@@ -87,14 +102,17 @@ def privacy_metrics(
 
 
 def signal_metrics(
-    original: pd.DataFrame, avatars: pd.DataFrame, columns: Sequence[Mapping[str, Any]]
+    original: pd.DataFrame,
+    avatars: pd.DataFrame,
+    columns: Sequence[Mapping[str, Any]],
+    *,
+    aligned: bool = False,
 ) -> dict[str, Any]:
     """The wire `SignalMetrics` of `avatars` against `original`."""
     from avatars_server.engine import SIGNAL_TARGETS, compute_signal_metrics
 
-    result = compute_signal_metrics(
-        conform(original, columns), conform(avatars, columns), categorical=categorical(columns)
-    )
+    original, avatars = _frames(columns, aligned, original, avatars)
+    result = compute_signal_metrics(original, avatars, categorical=categorical(columns))
     return {
         "hellinger_mean": finite(result.hellinger_mean, "hellinger_mean"),
         "hellinger_std": finite(result.hellinger_std, "hellinger_std"),
