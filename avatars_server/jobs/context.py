@@ -100,6 +100,8 @@ class JobContext:
         )
         self._last_name: str | None = None
         self._last_write = 0.0
+        self._step: tuple[str, float] | None = None
+        self._timings: dict[str, float] = {}
 
     def session(self) -> Session:
         return self.sessions()
@@ -120,6 +122,9 @@ class JobContext:
             JobCancelled: the job is no longer running.
         """
         now = time.monotonic()
+        if self._step is None or self._step[0] != name:
+            self._close_step(now)
+            self._step = (name, now)
         if name == self._last_name and now - self._last_write < PROGRESS_INTERVAL:
             return
         self._last_name, self._last_write = name, now
@@ -128,6 +133,17 @@ class JobContext:
             still_running = repository.report_progress(session, self.job_id, name, rate)
         if not still_running:
             raise JobCancelled()
+
+    def _close_step(self, now: float) -> None:
+        if self._step is not None:
+            name, since = self._step
+            self._timings[name] = self._timings.get(name, 0.0) + now - since
+
+    def step_times(self) -> dict[str, float]:
+        """Seconds spent in each reported step so far (for the log)."""
+        self._close_step(time.monotonic())
+        self._step = None
+        return dict(self._timings)
 
     def phase(self, start: float, end: float) -> Progress:
         """A progress callback mapping a step's fraction into [start, end] of the job."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -21,7 +22,12 @@ INTERNAL_ERROR_MESSAGE = (
 
 
 def warmup() -> None:
-    """Import the engine once per worker process, so that jobs start at once."""
+    """Import the engine once per worker process, so that jobs start at once.
+
+    Also gives a spawned worker the server's log format (it inherits stderr, not the config).
+    """
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     import avatars_server.engine
     import avatars_server.jobs.steps.avatarization  # noqa: F401
 
@@ -64,6 +70,7 @@ def run_job(job_id: str, settings_values: dict[str, Any]) -> str:
     Returns:
         The job's final status as this worker saw it (for logs and tests).
     """
+    started = time.monotonic()
     settings = Settings.model_validate(settings_values)
     context = JobContext(uuid.UUID(job_id), settings)
     if not context.start():
@@ -83,6 +90,12 @@ def run_job(job_id: str, settings_values: dict[str, Any]) -> str:
             raise JobCancelled()
         with session_scope(context.sessions) as session:
             repository.finish(session, context.job_id, status="success", result=result)
+        logger.info(
+            "Job %s succeeded in %.2f s (%s)",
+            job_id,
+            time.monotonic() - started,
+            ", ".join(f"{step} {seconds:.2f} s" for step, seconds in context.step_times().items()),
+        )
         return "success"
     except JobCancelled:
         logger.info("Job %s stopped: it is no longer running (cancelled or recovered)", job_id)
