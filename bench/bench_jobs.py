@@ -11,8 +11,8 @@ For each size, on the engine benchmark's mixed table (20 continuous + 6 categori
 
 The API overhead is (API time - engine time) / engine time; target < 25 % at 100k rows. The job
 is polled every 0.1 s here, so that the figure measures the server, not the client's back-off.
-Each measurement is repeated (``--repeat``) and the fastest run kept: on a shared machine the
-minimum is the figure least disturbed by other processes.
+Each measurement is repeated (``--repeat``, interleaved) and the fastest run kept: on a shared
+machine the minimum is the figure least disturbed by other processes.
 Figures are printed and written to ``bench/results.json`` under the key ``"jobs"``.
 """
 
@@ -69,7 +69,7 @@ def api_seconds(server: LocalServer, frame: Any) -> dict[str, float]:
     """Wall time of upload -> full job -> download through the client, by phase."""
     with server.client() as client:
         start = time.perf_counter()
-        dataset = client.pandas_integration.upload_dataframe(frame)
+        dataset = client.pandas_integration.upload_dataframe(frame, progress=False)
         uploaded = time.perf_counter()
         job = client.jobs.create_full_avatarization_job(
             AvatarizationJobCreate(
@@ -86,7 +86,9 @@ def api_seconds(server: LocalServer, frame: Any) -> dict[str, float]:
         if str(job.status) != "success":
             raise RuntimeError(f"the job ended {job.status}: {job.error_message}")
         finished = time.perf_counter()
-        avatars = client.pandas_integration.download_dataframe(job.result.avatars_dataset.id)
+        avatars = client.pandas_integration.download_dataframe(
+            job.result.avatars_dataset.id, progress=False
+        )
         done = time.perf_counter()
     assert len(avatars) == len(frame)
     return {
@@ -104,7 +106,7 @@ def _total(phases: dict[str, float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     figures: dict[str, Any] = {}
@@ -112,8 +114,12 @@ def main() -> None:
     with LocalServer(env={"AVATARS_JOB_WORKERS": "1"}) as server:
         for n in sizes:
             frame = make_table(n)
-            engine = min(engine_seconds(frame) for _ in range(args.repeat))
-            api = min((api_seconds(server, frame) for _ in range(args.repeat)), key=_total)
+            # Interleaved, so that a slow spell of the machine hits both sides alike.
+            engines, apis = [], []
+            for _ in range(args.repeat):
+                engines.append(engine_seconds(frame))
+                apis.append(api_seconds(server, frame))
+            engine, api = min(engines), min(apis, key=_total)
             overhead = (api["total_s"] - engine) / engine
             figures[str(n)] = {
                 "engine_s": round(engine, 3),
