@@ -6,21 +6,56 @@ each chunk as it arrives, so the size limit stops the upload early and memory st
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from python_multipart import MultipartParser
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import parse_options_header
 
-from avatars_server.errors import InvalidInputError, PayloadTooLargeError
+from avatars_server.errors import InvalidInputError, PayloadTooLargeError, UnavailableError
 
 FILE_FIELD = "file"
 _MAX_FIELD_BYTES = 64 * 1024
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether `exc` says the disk (or the quota) is full; pyarrow's I/O errors carry no
+    errno, only the system's message."""
+    if not isinstance(exc, OSError):
+        return False
+    return exc.errno in _DISK_FULL or "No space left on device" in str(exc)
+
+
+@contextlib.contextmanager
+def disk_full_as_unavailable() -> Iterator[None]:
+    """Turn a full disk into a 503: the request was fine, the server cannot store it now.
+
+    Raises:
+        UnavailableError: an OSError said the disk is full (callers remove their files).
+    """
+    try:
+        yield
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        raise UnavailableError(
+            "The server is out of disk space and cannot store the upload. Nothing was kept; "
+            "try again later, or ask the administrator to free disk space.",
+        ) from exc
+
+
+def _write_all(fd: int, data: memoryview) -> None:
+    """Write every byte (os.write may write less than asked)."""
+    while data:
+        data = data[os.write(fd, data) :]
 
 
 @dataclass
@@ -41,7 +76,8 @@ class ReceivedUpload:
 @dataclass
 class _Part:
     name: str | None = None
-    handle: IO[bytes] | None = None
+    # A raw descriptor: chunks go to the kernel without an extra buffer copy.
+    fd: int | None = None
     path: Path | None = None
     text: bytearray = field(default_factory=bytearray)
 
@@ -79,6 +115,7 @@ class UploadReceiver:
         self._headers: dict[bytes, bytes] = {}
         self._too_large = False
         self._malformed: str | None = None
+        self._disk_full: UnavailableError | None = None
         self._parser = MultipartParser(
             boundary,
             {
@@ -94,14 +131,20 @@ class UploadReceiver:
 
     # -- feeding ----------------------------------------------------------------------------
     def write(self, data: bytes) -> None:
-        """Parse one chunk; after the size limit is hit, the rest is read and dropped."""
-        if self._too_large or self._malformed:
+        """Parse one chunk; after the size limit is hit or the disk fills up, the parts are
+        removed and the rest of the body is read and dropped (the client gets the answer
+        rather than a broken connection)."""
+        if self._too_large or self._malformed or self._disk_full:
             return
         try:
-            self._parser.write(data)
+            with disk_full_as_unavailable():
+                self._parser.write(data)
         except MultipartParseError as exc:
             self._malformed = str(exc)
             self._close_current()
+        except UnavailableError as exc:
+            self._disk_full = exc
+            self.abort()
 
     def finish(self) -> ReceivedUpload:
         """The received parts.
@@ -109,7 +152,10 @@ class UploadReceiver:
         Raises:
             PayloadTooLargeError: the file parts exceed the limit (nothing is kept).
             InvalidInputError: a malformed multipart body (nothing is kept).
+            UnavailableError: the disk filled up while receiving (nothing is kept).
         """
+        if self._disk_full is not None:
+            raise self._disk_full
         if not (self._too_large or self._malformed):
             try:
                 self._parser.finalize()
@@ -163,23 +209,24 @@ class UploadReceiver:
         name = options.get(b"name", b"").decode("utf-8", errors="replace")
         self._current.name = name
         if name == FILE_FIELD:
-            handle, path = tempfile.mkstemp(dir=self._tmp_dir, suffix=".part")
-            self._current.handle = os.fdopen(handle, "wb")
+            fd, path = tempfile.mkstemp(dir=self._tmp_dir, suffix=".part")
+            self._current.fd = fd
             self._current.path = Path(path)
             self._parts.append(self._current.path)
 
     def _on_part_data(self, data: bytes, start: int, end: int) -> None:
         part = self._current
-        if part.handle is not None:
+        if part.fd is not None:
             self._size += end - start
             if self._size > self._max_bytes:
                 # Stop writing at once: the disk never holds more than the limit.
                 self._too_large = True
                 self.abort()
                 return
-            chunk = data[start:end]
+            # A view, not a slice: hashing and writing read the parser's buffer in place.
+            chunk = memoryview(data)[start:end]
             self._digest.update(chunk)
-            part.handle.write(chunk)
+            _write_all(part.fd, chunk)
         elif len(part.text) + (end - start) <= _MAX_FIELD_BYTES:
             part.text += data[start:end]
         else:
@@ -187,15 +234,19 @@ class UploadReceiver:
 
     def _on_part_end(self) -> None:
         part = self._current
-        if part.handle is not None:
-            part.handle.close()
+        if part.fd is not None:
+            os.close(part.fd)
+            part.fd = None
         elif part.name:
             self._fields[part.name] = part.text.decode("utf-8", errors="replace")
         self._current = _Part()
 
     def _close_current(self) -> None:
-        if self._current.handle is not None and not self._current.handle.closed:
-            self._current.handle.close()
+        if self._current.fd is not None:
+            # Unbuffered: closing flushes nothing, so it cannot fail on a full disk.
+            with contextlib.suppress(OSError):
+                os.close(self._current.fd)
+            self._current.fd = None
 
 
 def _human(size: int) -> str:

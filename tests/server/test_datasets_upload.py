@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from pathlib import Path
 
@@ -9,9 +10,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from avatars_server.datasets import csv_format, upload
 from avatars_server.datasets.ingest import ingest_parts
-from avatars_server.datasets.upload import UploadReceiver, boundary_of
-from avatars_server.errors import InvalidInputError, PayloadTooLargeError
+from avatars_server.datasets.upload import UploadReceiver, boundary_of, disk_full_as_unavailable
+from avatars_server.errors import InvalidInputError, PayloadTooLargeError, UnavailableError
 
 BOUNDARY = b"xyzzy"
 
@@ -114,3 +116,33 @@ def test_csv_types_settled_late_rewrite_the_whole_file(tmp_path: Path) -> None:
     assert stored["n"].iloc[-1] == "" and stored["flag"].iloc[-1] == "maybe"
     assert table.nb_lines == rows
     assert table.path.read_text().count("\n") == rows + 1
+
+
+def test_full_disk_answers_unavailable_and_removes_the_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(fd: int, data: memoryview) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(upload, "_write_all", disk_full)
+    receiver = UploadReceiver(BOUNDARY, tmp_path, max_bytes=10_000)
+    _feed(receiver, _body(("a.csv", b"a\n" + b"1\n" * 50)), chunk=16)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(UnavailableError, match="out of disk space"):
+        receiver.finish()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_full_disk_while_ingesting_is_unavailable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"a,b\n1,x\n2,y\n")
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(csv_format, "header_line", disk_full)
+    with pytest.raises(UnavailableError, match="out of disk space"), disk_full_as_unavailable():
+        ingest_parts([path], tmp_path / "tmp")
+    assert list((tmp_path / "tmp").iterdir()) == []

@@ -16,7 +16,12 @@ from avatars_server.api.deps import CurrentUser, SessionDep, SettingsDep
 from avatars_server.config import Settings
 from avatars_server.datasets import export
 from avatars_server.datasets.ingest import ingest_parts
-from avatars_server.datasets.upload import ReceivedUpload, UploadReceiver, boundary_of
+from avatars_server.datasets.upload import (
+    ReceivedUpload,
+    UploadReceiver,
+    boundary_of,
+    disk_full_as_unavailable,
+)
 from avatars_server.schemas.common import error_responses
 from avatars_server.schemas.datasets import Correlations, Dataset, FileType, PatchDataset
 from avatars_server.storage import datasets
@@ -37,8 +42,9 @@ class _DatasetIdConvertor(StringConvertor):
 # Registering is idempotent; FastAPI still validates the value as a UUID (422 when malformed).
 register_url_convertor("dataset_id", _DatasetIdConvertor())
 
-# Bytes handed to the parser thread at once: big enough to amortise the thread hop.
-_FEED_BYTES = 1024 * 1024
+# Bytes handed to the parser thread at once: big enough to amortise the thread hop (and the
+# parser's per-call Python work), small enough to keep a few in memory.
+_FEED_BYTES = 4 * 1024 * 1024
 _MEDIA_TYPES = {"csv": "text/csv", "parquet": "application/octet-stream"}
 
 
@@ -101,15 +107,18 @@ async def _receive(request: Request, settings: Settings) -> ReceivedUpload:
         settings.tmp_dir,
         settings.max_upload_bytes,
     )
-    pending = bytearray()
+    # Chunks are gathered in a list and joined once: a single copy per feed.
+    pending: list[bytes] = []
+    size = 0
     try:
         async for chunk in request.stream():
-            pending += chunk
-            if len(pending) >= _FEED_BYTES:
-                data, pending = bytes(pending), bytearray()
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= _FEED_BYTES:
+                data, pending, size = b"".join(pending), [], 0
                 await anyio.to_thread.run_sync(receiver.write, data)
         if pending:
-            await anyio.to_thread.run_sync(receiver.write, bytes(pending))
+            await anyio.to_thread.run_sync(receiver.write, b"".join(pending))
         return receiver.finish()
     except BaseException:
         receiver.abort()
@@ -123,11 +132,14 @@ async def _create(
     try:
         if name is None:
             name = upload.fields.get("name") or None
-        table = await anyio.to_thread.run_sync(ingest_parts, upload.parts, settings.tmp_dir)
+        with disk_full_as_unavailable():
+            # ingest_parts removes its own partial output when it raises.
+            table = await anyio.to_thread.run_sync(ingest_parts, upload.parts, settings.tmp_dir)
         try:
-            row = datasets.add_dataset(
-                session, settings, table, owner_id=owner, digest=upload.sha256, name=name
-            )
+            with disk_full_as_unavailable():
+                row = datasets.add_dataset(
+                    session, settings, table, owner_id=owner, digest=upload.sha256, name=name
+                )
         finally:
             table.path.unlink(missing_ok=True)
     finally:
