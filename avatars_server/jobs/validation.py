@@ -23,6 +23,7 @@ from avatars_server.schemas.jobs import (
     PrivacyMetricsParameters,
     SignalMetricsParameters,
 )
+from avatars_server.storage.datasets import get_owned_dataset, read_dataframe
 from avatars_server.storage.tables import DatasetRow
 
 # Up to this many cells, the ncp bound (which needs the modalities) is checked at creation by
@@ -54,8 +55,6 @@ def check_kind(kind: JobKind | None, expected: JobKind, route: str) -> None:
 
 
 def _owned(session: Session, dataset_id: uuid.UUID, owner_id: uuid.UUID) -> DatasetRow:
-    from avatars_server.storage.datasets import get_owned_dataset
-
     return get_owned_dataset(session, dataset_id, owner_id)
 
 
@@ -108,8 +107,6 @@ def check_avatarization(
     # With to_categorical_threshold the job re-encodes columns: leave that bound to the job.
     checkable = threshold is None and n_rows * len(labels) <= NCP_CHECK_MAX_CELLS
     if ncp is not None and ncp > len(variables(columns)) and checkable:
-        from avatars_server.storage.datasets import read_dataframe
-
         bound = min(_encoded_dimensions(read_dataframe(settings, dataset), columns), n_rows)
         if ncp > bound:
             raise invalid(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from avatars_server.errors import NotFoundError
+from avatars_server.schemas.datasets import Dataset
 from avatars_server.schemas.jobs import (
     AvatarizationJob,
     AvatarizationResult,
@@ -17,6 +18,7 @@ from avatars_server.schemas.jobs import (
     PrivacyMetricsJob,
     SignalMetricsJob,
 )
+from avatars_server.storage.datasets import dataset_schema
 from avatars_server.storage.tables import DatasetRow, JobRow
 
 # Where each kind is read back, for the 404 of a kind-specific GET on another kind.
@@ -69,9 +71,7 @@ def generic_job(row: JobRow) -> GenericJob:
     return GenericJob.model_validate({**_envelope(row), "result": None})
 
 
-def _dataset(session: Session, dataset_id: str, base_url: str) -> Any:
-    from avatars_server.storage.datasets import dataset_schema
-
+def _dataset(session: Session, dataset_id: str, base_url: str) -> Dataset | None:
     row = session.get(DatasetRow, uuid.UUID(dataset_id))
     return None if row is None else dataset_schema(row, base_url)
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from avatars_server.api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
+from avatars_server.api.routes.datasets import public_base_url
 from avatars_server.errors import UnavailableError
 from avatars_server.jobs import repository, validation, views
 from avatars_server.jobs.runner import JobRunner
@@ -36,12 +37,6 @@ router = APIRouter(tags=["jobs"], responses=error_responses(401))
 _MAX_DAYS = 100 * 366
 _CREATE_ERRORS = error_responses(404, 503)
 _GET_ERRORS = error_responses(404)
-
-
-def _base_url(request: Request) -> str:
-    from avatars_server.api.routes.datasets import public_base_url
-
-    return public_base_url(request)
 
 
 def _finite(value: Any) -> Any:
@@ -131,7 +126,7 @@ def create_full_avatarization_job(
     row = _create(
         session, runner, user, JobKind.avatarization, request.parameters, with_metrics=True
     )
-    return views.avatarization_job(session, row, _base_url(http))
+    return views.avatarization_job(session, row, public_base_url(http))
 
 
 @router.post(
@@ -172,7 +167,7 @@ def create_avatarization_job(
     validation.check_kind(request.kind, JobKind.avatarization, "POST /jobs/avatarization")
     validation.check_avatarization(session, settings, user.id, request.parameters)
     row = _create(session, runner, user, JobKind.avatarization, request.parameters)
-    return views.avatarization_job(session, row, _base_url(http))
+    return views.avatarization_job(session, row, public_base_url(http))
 
 
 @router.get(
@@ -186,7 +181,7 @@ def get_avatarization_job(
 ) -> AvatarizationJob:
     row = repository.get_owned_job(session, id, user.id)
     views.check_kind(row, JobKind.avatarization.value)
-    return views.avatarization_job(session, row, _base_url(http))
+    return views.avatarization_job(session, row, public_base_url(http))
 
 
 @router.post(
