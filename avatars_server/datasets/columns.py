@@ -60,6 +60,7 @@ class TextColumnInference:
     # Whether the text already is the stored form (§1.8) of a bool / datetime column.
     bool_canonical: bool = True
     datetime_canonical: bool = True
+    float_canonical: bool = True
 
     def update(self, values: pa.Array) -> None:
         if values.null_count:
@@ -78,20 +79,45 @@ class TextColumnInference:
                 self.candidates.discard("bool")
         if "int" in self.candidates and not (_all_int_text(first) and _all_int_text(present)):
             self.candidates.discard("int")
+        if "int" in self.candidates:
+            # Integer text ("5") is never the stored form of a float ("5.0").
+            self.float_canonical = False
         # Canonical integers are floats too: the float check waits until int is ruled out.
-        if (
-            "float" in self.candidates
-            and "int" not in self.candidates
-            and not (_all_float_text(first) and _all_float_text(present))
-        ):
-            self.candidates.discard("float")
+        elif "float" in self.candidates:
+            self._check_float(first, present)
         if "datetime" in self.candidates:
-            if _parse_datetime_text(first) is None or _parse_datetime_text(present) is None:
+            self._check_datetime(first, present)
+
+    def _check_float(self, first: pa.Array, present: pa.Array) -> None:
+        if _float_values(first) is None or (numbers := _float_values(present)) is None:
+            self.candidates.discard("float")
+            return
+        if self.float_canonical:
+            # Text that equals its own formatting is kept as is (no formatting when stored);
+            # such text is never zero-padded, so the padding scan is only needed otherwise.
+            canonical = pc.equal(format_floats(numbers), present).fill_null(False)
+            if pc.all(canonical).as_py():
+                return
+            self.float_canonical = False
+        if pc.any(pc.match_substring_regex(present, _ZERO_PADDED)).as_py():
+            self.candidates.discard("float")
+
+    def _check_datetime(self, first: pa.Array, present: pa.Array) -> None:
+        if _parse_datetime_text(first) is None:
+            self.candidates.discard("datetime")
+            return
+        try:
+            # Arrow refuses zones when parsing naive timestamps, so this succeeds only on
+            # zone-less text: the common case, without the suffix rewriting below.
+            pc.cast(present, _TIMESTAMP)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            if _parse_datetime_text(present) is None:
                 self.candidates.discard("datetime")
-            elif self.datetime_canonical:
-                self.datetime_canonical = bool(
-                    pc.all(pc.match_substring_regex(present, _CANONICAL_DATETIME)).as_py()
-                )
+            else:
+                self.datetime_canonical = False  # a "Z" or an offset is not the stored form
+            return
+        if self.datetime_canonical:
+            self.datetime_canonical = _canonical_datetimes(present)
 
     def result(self) -> ColumnType:
         """The first rule of the API reference's table (§1.7) that matches."""
@@ -111,6 +137,7 @@ class TextColumnInference:
         return (
             kind in ("int", "category")
             or (kind == "bool" and self.bool_canonical)
+            or (kind == "float" and self.float_canonical)
             or (kind == "datetime" and self.datetime_canonical)
         )
 
@@ -124,12 +151,37 @@ def _all_int_text(values: pa.Array) -> bool:
     return bool(pc.all(pc.equal(pc.cast(as_int, pa.string()), values)).as_py())
 
 
-def _all_float_text(values: pa.Array) -> bool:
+def _float_values(values: pa.Array) -> pa.Array | None:
     try:
-        pc.cast(values, pa.float64())
+        numbers: pa.Array = pc.cast(values, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return False
-    return not pc.any(pc.match_substring_regex(values, _ZERO_PADDED)).as_py()
+        return None
+    return numbers
+
+
+def _canonical_datetimes(text: pa.Array) -> bool:
+    """Whether parsed, zone-less date-time text already is `YYYY-MM-DD HH:MM:SS[.ffffff]`."""
+    lengths = pc.min_max(pc.binary_length(text)).as_py()
+    if lengths["min"] == lengths["max"] == len("YYYY-MM-DD HH:MM:SS"):
+        # Arrow parses no other 19-character form than these two: checking for the "T"
+        # is much cheaper than the regex.
+        return not pc.any(pc.match_substring(text, "T")).as_py()
+    return bool(pc.all(pc.match_substring_regex(text, _CANONICAL_DATETIME)).as_py())
+
+
+def format_floats(values: pa.Array) -> pa.Array:
+    """Floats as stored text (§1.8): shortest round trip, NaN missing, integral with ".0"."""
+    if pc.any(pc.is_nan(values)).as_py():
+        values = pc.if_else(pc.is_nan(values), pa.scalar(None, values.type), values)
+    text = pc.cast(values, pa.string())
+    # Large or tiny values print in exponent form ("1e+20"), which must not get a ".0".
+    integral = pc.and_(
+        pc.and_(pc.is_finite(values), pc.equal(pc.floor(values), values)),
+        pc.invert(pc.match_substring(text, "e")),
+    )
+    if not pc.any(integral).as_py():
+        return text
+    return pc.if_else(integral, pc.binary_join_element_wise(text, ".0", ""), text)
 
 
 def _parse_datetime_text(values: pa.Array) -> pa.Array | None:

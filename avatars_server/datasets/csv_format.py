@@ -7,13 +7,14 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from avatars_server.datasets.columns import ColumnType, cast_to_declared
+from avatars_server.datasets.columns import ColumnType, cast_to_declared, format_floats
 
 SEPARATORS = (",", ";", "\t", "|")
 _SNIFF_BYTES = 64 * 1024
@@ -140,6 +141,57 @@ def _first_ragged_line(path: Path, separator: str, width: int) -> int | str:
     return "?"
 
 
+# -- uploads already in the stored layout ----------------------------------------------------
+
+_SCAN_BYTES = 4 * 1024 * 1024
+
+
+def canonical_data_start(path: Path) -> int | None:
+    """Offset of the data rows when their bytes are laid out as the stored CSV, else None.
+
+    That layout is: comma separated (the caller checks), `\n` line ends, no quoting, no
+    empty line. Rows laid out so, whose every value is already in its stored form, are
+    stored byte for byte instead of being formatted again. Memchr-speed scans only.
+    """
+    with path.open("rb") as handle:
+        start = _header_end(handle)
+        if start is None:
+            return None
+        handle.seek(start)
+        previous = b"\n"  # an empty first data line is an empty line too
+        while chunk := handle.read(_SCAN_BYTES):
+            if (
+                b'"' in chunk
+                or b"\r" in chunk
+                or b"\n\n" in chunk
+                or (previous == b"\n" and chunk.startswith(b"\n"))
+            ):
+                return None
+            previous = chunk[-1:]
+    return start
+
+
+def _header_end(handle: BinaryIO) -> int | None:
+    """Offset just after the header row's line end (quoted newlines skipped), or None."""
+    head = b""
+    searched = quotes = 0
+    while True:
+        newline = head.find(b"\n", searched)
+        if newline >= 0:
+            quotes += head.count(b'"', searched, newline)
+            # Balanced quotes before it: this newline is not inside a quoted label.
+            if quotes % 2 == 0:
+                return newline + 1
+            searched = newline + 1
+            continue
+        quotes += head.count(b'"', searched)
+        searched = len(head)
+        chunk = handle.read(_SNIFF_BYTES)
+        if not chunk:
+            return None
+        head += chunk
+
+
 # -- writing (the download format of §1.8) --------------------------------------------------
 
 _NEEDS_QUOTES = '[",\r\n]'
@@ -203,7 +255,7 @@ def _format_column(values: pa.Array, ctype: ColumnType) -> pa.Array:
     if pa.types.is_boolean(kind):
         text = pc.if_else(values, "True", "False")
     elif pa.types.is_floating(kind):
-        text = _format_floats(values)
+        text = format_floats(values)
     elif pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         text = _format_datetimes(values)
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
@@ -222,18 +274,6 @@ def _as_string(text: pa.Array) -> pa.Array:
         return text
     # One batch is far below 2 GiB, so 32-bit offsets suffice; joins need one string type.
     return pc.cast(text, pa.string())
-
-
-def _format_floats(values: pa.Array) -> pa.Array:
-    # NaN is a missing value; integral floats keep a ".0" so pandas reads the column as float.
-    values = pc.if_else(pc.is_nan(values), pa.scalar(None, values.type), values)
-    text = pc.cast(values, pa.string())
-    # Large or tiny values print in exponent form ("1e+20"), which must not get a ".0".
-    integral = pc.and_(
-        pc.and_(pc.is_finite(values), pc.equal(pc.floor(values), values)),
-        pc.invert(pc.match_substring(text, "e")),
-    )
-    return pc.if_else(integral, pc.binary_join_element_wise(text, ".0", ""), text)
 
 
 def _format_datetimes(values: pa.Array) -> pa.Array:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -27,6 +29,7 @@ from avatars_server.errors import InvalidInputError
 FileType = Literal["csv", "parquet"]
 PARQUET_MAGIC = b"PAR1"
 _BINARY_SNIFF = 8192
+_COPY_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -131,10 +134,85 @@ def _ingest_csv(parts: Sequence[Path], tmp_dir: Path) -> IngestedTable:
             )
         dialects.append(separator)
     assert labels is not None
+    as_is = _stored_as_is(parts, dialects, labels, tmp_dir)
+    if as_is is not None:
+        types, nb_lines, path = as_is
+        columns = [column_detail(label, ctype) for label, ctype in zip(labels, types, strict=True)]
+        return IngestedTable(path, "csv", columns, nb_lines, is_upload=path in parts)
     with _temporary(tmp_dir, ".csv") as target:
         types, nb_lines = _write_csv(parts, dialects, labels, target)
         columns = [column_detail(label, ctype) for label, ctype in zip(labels, types, strict=True)]
         return IngestedTable(target, "csv", columns, nb_lines)
+
+
+def _stored_as_is(
+    parts: Sequence[Path], dialects: Sequence[str], labels: Sequence[str], tmp_dir: Path
+) -> tuple[list[ColumnType], int, Path] | None:
+    """Types, row count and stored file of an upload whose rows are already in the stored
+    form (§1.8), or None when they must be formatted.
+
+    Such rows (a common case: files written by pandas or by this server) are only parsed to
+    infer the types, then kept byte for byte: the first part itself when its header is the
+    stored one, else the stored header plus the parts' rows copied in the kernel. The check
+    stops at the first batch that needs formatting, which is usually the first.
+    """
+    if any(separator != "," for separator in dialects):
+        return None
+    starts = [csv_format.canonical_data_start(part) for part in parts]
+    if any(start is None for start in starts):
+        return None
+    states = [TextColumnInference() for _ in labels]
+    nb_lines = 0
+    for batch in _csv_batches(parts, dialects, labels):
+        nb_lines += batch.num_rows
+        for state, column in zip(states, batch.columns, strict=True):
+            state.update(column)
+            if not state.verbatim():
+                return None
+    if nb_lines == 0:
+        return None  # the formatting path says what is wrong
+    types = [s.result() for s in states]
+    header = csv_format.header_line(labels)
+    first = parts[0]
+    if len(parts) == 1 and starts[0] == len(header) and _ends_with_newline(first):
+        with first.open("rb") as handle:
+            if handle.read(len(header)) == header:
+                return types, nb_lines, first
+    with _temporary(tmp_dir, ".csv") as target:
+        # Unbuffered: the kernel copies and these writes share one file position.
+        with target.open("wb", buffering=0) as out:
+            out.write(header)
+            for part, start in zip(parts, starts, strict=True):
+                assert start is not None
+                _copy_range(part, start, out)
+                if not _ends_with_newline(part):
+                    out.write(b"\n")
+        return types, nb_lines, target
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
+
+
+def _copy_range(source: Path, start: int, out: BinaryIO) -> None:
+    """Append `source` from `start` to `out`, in the kernel when it can (no user-space copy)."""
+    with source.open("rb") as handle:
+        remaining = source.stat().st_size - start
+        offset = start
+        try:
+            while remaining > 0:
+                copied = os.copy_file_range(handle.fileno(), out.fileno(), remaining, offset)
+                if copied == 0:
+                    break
+                offset += copied
+                remaining -= copied
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                raise
+        handle.seek(offset)
+        shutil.copyfileobj(handle, out, _COPY_BYTES)
 
 
 def _refuse_binary(part: Path, number: int, parts: Sequence[Path]) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from avatars_server.datasets import csv_format, upload
+from avatars_server.datasets import csv_format, ingest, upload
 from avatars_server.datasets.ingest import ingest_parts
 from avatars_server.datasets.upload import UploadReceiver, boundary_of, disk_full_as_unavailable
 from avatars_server.errors import InvalidInputError, PayloadTooLargeError, UnavailableError
@@ -133,16 +133,80 @@ def test_full_disk_answers_unavailable_and_removes_the_parts(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("content", "writer"),
+    [
+        # Rows that need formatting: the output is written by the formatting pass.
+        (b"a;b\n1.50;x\n2;y\n", "header_line"),
+        # Rows already in the stored form: they are copied after a new header.
+        (b'"a","b"\n1,x\n2,y\n', "_copy_range"),
+    ],
+)
 def test_full_disk_while_ingesting_is_unavailable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, writer: str
 ) -> None:
     path = tmp_path / "a.csv"
-    path.write_bytes(b"a,b\n1,x\n2,y\n")
+    path.write_bytes(content)
+    tmp_dir = tmp_path / "tmp"
+    tmp_dir.mkdir()
 
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(csv_format, "header_line", disk_full)
+    monkeypatch.setattr(csv_format if writer == "header_line" else ingest, writer, disk_full)
     with pytest.raises(UnavailableError, match="out of disk space"), disk_full_as_unavailable():
-        ingest_parts([path], tmp_path / "tmp")
-    assert list((tmp_path / "tmp").iterdir()) == []
+        ingest_parts([path], tmp_dir)
+    assert list(tmp_dir.iterdir()) == []
+
+
+def test_csv_already_in_the_stored_form_is_kept_byte_for_byte(tmp_path: Path) -> None:
+    content = b"n,x,ok,at,s\n1,0.5,True,2020-01-02 03:04:05,a b\n2,1.0,False,,\n"
+    path = tmp_path / "in.csv"
+    path.write_bytes(content)
+    table = ingest_parts([path], tmp_path / "tmp")
+    assert table.is_upload and table.path == path and table.nb_lines == 2
+    assert [c["type"] for c in table.columns] == ["int", "float", "bool", "datetime", "category"]
+
+
+@pytest.mark.parametrize(
+    ("parts", "stored"),
+    [
+        # A quoted header gets the stored header; a missing last newline is added.
+        ([b'"n","x"\n1,0.5\n2,-3.0'], b"n,x\n1,0.5\n2,-3.0\n"),
+        # Parts are concatenated under one header.
+        ([b"n,x\n1,0.5\n", b"n,x\n2,1e+20"], b"n,x\n1,0.5\n2,1e+20\n"),
+    ],
+)
+def test_csv_rows_in_the_stored_form_are_copied(
+    tmp_path: Path, parts: list[bytes], stored: bytes
+) -> None:
+    paths = []
+    for number, content in enumerate(parts):
+        paths.append(tmp_path / f"{number}.csv")
+        paths[-1].write_bytes(content)
+    table = ingest_parts(paths, tmp_path / "tmp")
+    assert not table.is_upload and table.path.read_bytes() == stored
+
+
+@pytest.mark.parametrize(
+    ("content", "stored"),
+    [
+        # Values that are not their own stored form: formatted, whatever the layout.
+        (b"x\n1.50\n2\n", b"x\n1.5\n2.0\n"),
+        (b"x,y\n1,2020-01-02T03:04:05\n", b"x,y\n1,2020-01-02 03:04:05\n"),
+        (b"x,y\n1,2020-01-02 03:04:05Z\n", b"x,y\n1,2020-01-02 03:04:05\n"),
+        (b"x,y\n1,true\n", b"x,y\n1,True\n"),
+        (b"x,y\n1,nan\n", b"x,y\n1,\n"),
+        # Layouts that are not the stored one: quotes, CRLF, empty lines.
+        (b'x,y\n1,"a"\n', b"x,y\n1,a\n"),
+        (b"x,y\r\n1,a\r\n", b"x,y\n1,a\n"),
+        (b"x\n1\n\n2\n", b"x\n1\n2\n"),
+    ],
+)
+def test_csv_values_not_in_the_stored_form_are_formatted(
+    tmp_path: Path, content: bytes, stored: bytes
+) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(content)
+    table = ingest_parts([path], tmp_path / "tmp")
+    assert table.path.read_bytes() == stored
