@@ -116,6 +116,11 @@ def current_status(session: Session, job_id: uuid.UUID) -> str | None:
     return status
 
 
+def statuses(session: Session, job_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    rows = session.execute(select(JobRow.id, JobRow.status).where(JobRow.id.in_(job_ids)))
+    return {job_id: status for job_id, status in rows}
+
+
 def finish(
     session: Session,
     job_id: uuid.UUID,

@@ -144,8 +144,23 @@ class JobRunner:
                 with session_scope(self._sessions) as session:
                     repository.heartbeat(session, self.runner_id)
                 self.recover()
+                self._stop_finished_elsewhere()
             except Exception:
                 logger.exception("Job heartbeat failed; retrying")
+
+    def _stop_finished_elsewhere(self) -> None:
+        """Stop the running jobs whose row another server process finished (a cancel sent to
+        a sibling uvicorn worker): the job's own watchdog cannot interrupt a long C call."""
+        with self._lock:
+            running = [job_id for job_id, future in self._futures.items() if not future.done()]
+        if not running:
+            return
+        with session_scope(self._sessions) as session:
+            statuses = repository.statuses(session, running)
+        for job_id in running:
+            # Only "killed": a job that just wrote its own success or failure is ending anyway.
+            if statuses.get(job_id) == "killed":
+                self.cancel(job_id)
 
     def shutdown(self) -> None:
         """Stop the workers and fail this runner's unfinished jobs at once (rather than at the

@@ -237,3 +237,35 @@ def test_a_cancelled_job_never_runs(
     assert run_job(str(job.id), settings.model_dump(mode="json")) == "skipped"
     done = _run(session, settings, job)
     assert (done.status, done.started_at, done.result) == ("killed", None, None)
+
+
+def test_runner_stops_its_jobs_cancelled_by_a_sibling_process(
+    session: Session, settings: Settings, owner_id: uuid.UUID
+) -> None:
+    from avatars_server.jobs.runner import JobRunner
+    from avatars_server.storage.db import make_session_factory
+
+    executor = WarmProcessPool(1)
+    runner = JobRunner(
+        executor,
+        settings,
+        make_session_factory(session.get_bind()),  # type: ignore[arg-type]
+        capacity=1,
+        terminate=executor.terminate,
+        close=executor.shutdown,
+    )
+    try:
+        job = _job(session, owner_id, runner.runner_id)
+        # Stands for the job's task: running in the runner's pool, as submit() would do.
+        task = executor.submit(time.sleep, 60)
+        runner._futures[job.id] = task
+        deadline = time.monotonic() + 30
+        while executor.busy() < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert repository.cancel_job(session, job.id)  # another server process cancels it
+        session.commit()
+        runner._stop_finished_elsewhere()
+        with pytest.raises(WorkerTerminatedError):
+            task.result(timeout=30)
+    finally:
+        runner.shutdown()
