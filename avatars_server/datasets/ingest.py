@@ -158,19 +158,22 @@ def _stored_as_is(
     """
     if any(separator != "," for separator in dialects):
         return None
-    starts = [csv_format.canonical_data_start(part) for part in parts]
-    if any(start is None for start in starts):
-        return None
     states = [TextColumnInference() for _ in labels]
     nb_lines = 0
+    starts: list[int | None] | None = None
     for batch in _csv_batches(parts, dialects, labels):
         nb_lines += batch.num_rows
         for state, column in zip(states, batch.columns, strict=True):
             state.update(column)
             if not state.verbatim():
                 return None
-    if nb_lines == 0:
-        return None  # the formatting path says what is wrong
+        if starts is None:
+            # The bytes are scanned only once the first rows proved to be in stored form.
+            starts = [csv_format.canonical_data_start(part) for part in parts]
+            if any(start is None for start in starts):
+                return None
+    if starts is None:
+        return None  # no rows: the formatting path says what is wrong
     types = [s.result() for s in states]
     header = csv_format.header_line(labels)
     first = parts[0]
