@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -109,6 +110,23 @@ def peak_rss(process: psutil.Process) -> Iterator[dict[str, float]]:
         figures["growth_mb"] = figures["peak_mb"] - figures["baseline_mb"]
 
 
+def _cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+def pipe_copy(source: Path, target: Path) -> None:
+    """Copy through a pipe between two processes: every byte crosses user space, as it
+    does through a socket (the plain copy may stay in the kernel)."""
+    with source.open("rb") as src, target.open("wb") as dst:
+        reader = subprocess.Popen(["cat"], stdin=src, stdout=subprocess.PIPE)
+        assert reader.stdout is not None
+        writer = subprocess.Popen(["cat"], stdin=reader.stdout, stdout=dst)
+        reader.stdout.close()
+        if writer.wait() or reader.wait():
+            raise RuntimeError("the pipe copy failed")
+
+
 def timed(
     label: str, size: int, action: Callable[[], Any], process: psutil.Process | None
 ) -> tuple[Any, dict[str, float]]:
@@ -124,19 +142,24 @@ def timed(
         }
     else:
         with peak_rss(process) as memory:
+            cpu = _cpu_seconds(process)
             started = time.perf_counter()
             result = action()
             elapsed = time.perf_counter() - started
+            cpu = _cpu_seconds(process) - cpu
         row = {
             "mb": size / 1e6,
             "seconds": elapsed,
             "mb_per_s": size / 1e6 / elapsed,
             "server_rss_growth_mb": memory["growth_mb"],
+            # CPU time is steadier than wall time on a shared machine.
+            "server_cpu_seconds": cpu,
         }
     print(
         f"{label:<34} {row['mb']:>8.0f} MB {row['seconds']:>7.1f} s {row['mb_per_s']:>8.0f} MB/s"
         + (
             f"   server RSS +{row['server_rss_growth_mb']:.0f} MB"
+            f", CPU {row['server_cpu_seconds']:.1f} s"
             if "server_rss_growth_mb" in row
             else ""
         ),
@@ -162,6 +185,13 @@ def main() -> None:
             "plain file copy (CSV)",
             csv_size,
             lambda: shutil.copyfile(csv_path, work / "copy.csv"),
+            None,
+        )
+        (work / "copy.csv").unlink()
+        _, figures["pipe_copy"] = timed(
+            "copy through a pipe (CSV)",
+            csv_size,
+            lambda: pipe_copy(csv_path, work / "copy.csv"),
             None,
         )
         (work / "copy.csv").unlink()
