@@ -21,8 +21,13 @@ IRIS = Path(__file__).resolve().parents[2] / "fixtures" / "iris.csv"
 WAIT = 120.0
 
 
-def large_frame(n: int = 200_000) -> pd.DataFrame:
-    """A table whose full job runs for many seconds."""
+LONG_K = 100
+"""With large_frame(), k that makes a full job run for many seconds (about 7 s per 200k rows
+on a laptop-class core), far longer than the test steps that must happen while it runs."""
+
+
+def large_frame(n: int = 400_000) -> pd.DataFrame:
+    """A table whose full job (with k=LONG_K) runs for many seconds."""
     rng = np.random.default_rng(0)
     return pd.DataFrame(
         {
@@ -33,7 +38,7 @@ def large_frame(n: int = 200_000) -> pd.DataFrame:
     )
 
 
-def start_full_job(client: ApiClient, dataset_id: uuid.UUID, k: int = 5) -> uuid.UUID:
+def start_full_job(client: ApiClient, dataset_id: uuid.UUID, k: int = LONG_K) -> uuid.UUID:
     job = client.jobs.create_full_avatarization_job(
         AvatarizationJobCreate(parameters=AvatarizationParameters(k=k, dataset_id=dataset_id))
     )

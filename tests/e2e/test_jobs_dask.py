@@ -79,5 +79,7 @@ def test_cancel_stops_a_job_running_on_the_dask_cluster(client: ApiClient, clust
                 assert time.monotonic() < deadline, "the cancelled job is still running"
                 time.sleep(0.2)
     # The single worker thread is free again: a new job runs to its end.
-    after = client.jobs.get_avatarization_job(start_full_job(client, _iris(client)), timeout=WAIT)
+    after = client.jobs.get_avatarization_job(
+        start_full_job(client, _iris(client), k=20), timeout=WAIT
+    )
     assert after.status == JobStatus.SUCCESS, after.error_message
