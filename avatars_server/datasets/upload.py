@@ -12,6 +12,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,6 +107,10 @@ class UploadReceiver:
         self._tmp_dir = tmp_dir
         self._max_bytes = max_bytes
         self._digest = hashlib.sha256()
+        # SHA-256 runs on its own thread while this one writes the same bytes: hashlib
+        # releases the GIL on large updates, so hashing adds no time on a spare core.
+        self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-hash")
+        self._hashing: Future[None] | None = None
         self._size = 0
         self._parts: list[Path] = []
         self._fields: dict[str, str] = {}
@@ -162,6 +167,7 @@ class UploadReceiver:
             except MultipartParseError as exc:
                 self._malformed = str(exc)
         self._close_current()
+        self._stop_hashing()
         if self._too_large:
             self.abort()
             raise PayloadTooLargeError(
@@ -184,6 +190,7 @@ class UploadReceiver:
     def abort(self) -> None:
         """Drop everything written so far."""
         self._close_current()
+        self._stop_hashing()
         for part in self._parts:
             part.unlink(missing_ok=True)
         self._parts.clear()
@@ -225,7 +232,8 @@ class UploadReceiver:
                 return
             # A view, not a slice: hashing and writing read the parser's buffer in place.
             chunk = memoryview(data)[start:end]
-            self._digest.update(chunk)
+            self._wait_hashing()  # one chunk in flight: order kept, memory bounded
+            self._hashing = self._hasher.submit(self._digest.update, chunk)
             _write_all(part.fd, chunk)
         elif len(part.text) + (end - start) <= _MAX_FIELD_BYTES:
             part.text += data[start:end]
@@ -240,6 +248,16 @@ class UploadReceiver:
         elif part.name:
             self._fields[part.name] = part.text.decode("utf-8", errors="replace")
         self._current = _Part()
+
+    def _wait_hashing(self) -> None:
+        if self._hashing is not None:
+            self._hashing.result()
+            self._hashing = None
+
+    def _stop_hashing(self) -> None:
+        """Finish the pending hash update and end the hashing thread (idempotent)."""
+        self._wait_hashing()
+        self._hasher.shutdown(wait=True)
 
     def _close_current(self) -> None:
         if self._current.fd is not None:
