@@ -161,13 +161,14 @@ def _stored_as_is(
     states = [TextColumnInference() for _ in labels]
     nb_lines = 0
     starts: list[int | None] | None = None
-    for batch in _csv_batches(parts, dialects, labels):
-        nb_lines += batch.num_rows
-        for state, column in zip(states, batch.columns, strict=True):
-            state.update(column)
-            if not state.verbatim():
+    with _ColumnThreads() as threads:
+        for batch in _csv_batches(parts, dialects, labels):
+            nb_lines += batch.num_rows
+            threads.update(states, batch)
+            if not all(state.verbatim() for state in states):
                 return None
-        if starts is None:
+            if starts is not None:
+                continue
             # The bytes are scanned only once the first rows proved to be in stored form.
             starts = [csv_format.canonical_data_start(part) for part in parts]
             if any(start is None for start in starts):
@@ -241,12 +242,11 @@ def _write_csv(
     states = [TextColumnInference() for _ in labels]
     nb_lines = 0
     settled: tuple[list[ColumnType], list[bool]] | None = None
-    with target.open("wb") as out, _OrderedWriter(out) as writer:
+    with target.open("wb") as out, _OrderedWriter(out) as writer, _ColumnThreads() as threads:
         out.write(csv_format.header_line(labels))
         for batch in _csv_batches(parts, dialects, labels):
             nb_lines += batch.num_rows
-            for state, column in zip(states, batch.columns, strict=True):
-                state.update(column)
+            threads.update(states, batch)
             if nb_lines == batch.num_rows or settled is not None:
                 current = ([s.result() for s in states], [s.verbatim() for s in states])
                 settled = current if nb_lines == batch.num_rows or current == settled else None
@@ -267,6 +267,27 @@ def _write_csv(
                 writer.submit(csv_format.format_batch, batch, types, verbatim)
             writer.drain()
     return types, nb_lines
+
+
+class _ColumnThreads:
+    """Infers the columns of a batch on two threads: the checks are Arrow kernels, which
+    release the GIL, so columns proceed in parallel."""
+
+    _THREADS = 2
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(self._THREADS, thread_name_prefix="csv-infer")
+
+    def update(self, states: Sequence[TextColumnInference], batch: pa.RecordBatch) -> None:
+        columns = zip(states, batch.columns, strict=True)
+        for future in [self._pool.submit(state.update, column) for state, column in columns]:
+            future.result()
+
+    def __enter__(self) -> _ColumnThreads:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _OrderedWriter:
