@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -180,6 +181,9 @@ def main() -> None:
         print(f"writing a {args.size_mb} MB CSV and its parquet in {work} ...", flush=True)
         csv_size = write_csv(csv_path, args.size_mb)
         parquet_size = write_parquet(csv_path, parquet_path)
+        # The inputs' dirty pages would otherwise be flushed during (and slow down) the
+        # first measurements.
+        os.sync()
 
         _, figures["file_copy"] = timed(
             "plain file copy (CSV)",
@@ -222,6 +226,9 @@ def main() -> None:
                 ),
                 process,
             )
+            # Outputs are removed once measured: their unflushed pages would throttle the
+            # writes of the next transfers (the kernel drops a deleted file's pages).
+            (work / "out.csv").unlink()
             parquet_dataset, rows["upload_parquet"] = timed(
                 "upload parquet",
                 parquet_size,
@@ -236,6 +243,7 @@ def main() -> None:
                 ),
                 process,
             )
+            (work / "out.parquet").unlink()
             _, rows["download_parquet_as_csv"] = timed(
                 "download parquet as CSV (converted)",
                 csv_size,
