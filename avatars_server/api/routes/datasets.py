@@ -135,11 +135,18 @@ async def _create(
         with disk_full_as_unavailable():
             # ingest_parts removes its own partial output when it raises.
             table = await anyio.to_thread.run_sync(ingest_parts, upload.parts, settings.tmp_dir)
-        try:
+        def store() -> DatasetRow:
             with disk_full_as_unavailable():
-                row = datasets.add_dataset(
+                stored = datasets.add_dataset(
                     session, settings, table, owner_id=owner, digest=upload.sha256, name=name
                 )
+            # Commit here, off the event loop: a write that waits for SQLite's lock while
+            # blocking the loop would starve the request holding it ("database is locked").
+            session.commit()
+            return stored
+
+        try:
+            row = await anyio.to_thread.run_sync(store)
         finally:
             table.path.unlink(missing_ok=True)
     finally:
