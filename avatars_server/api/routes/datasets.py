@@ -135,6 +135,7 @@ async def _create(
         with disk_full_as_unavailable():
             # ingest_parts removes its own partial output when it raises.
             table = await anyio.to_thread.run_sync(ingest_parts, upload.parts, settings.tmp_dir)
+
         def store() -> DatasetRow:
             with disk_full_as_unavailable():
                 stored = datasets.add_dataset(
