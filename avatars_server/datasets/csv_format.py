@@ -18,9 +18,10 @@ from avatars_server.datasets.columns import ColumnType, cast_to_declared, format
 
 SEPARATORS = (",", ";", "\t", "|")
 _SNIFF_BYTES = 64 * 1024
-# Larger blocks parse a little faster but the reader keeps several in flight: 1 MiB keeps
-# memory flat (tens of MB) whatever the file size.
-_BLOCK_SIZE = 1024 * 1024
+# Larger blocks parse a little faster but the reader keeps several in flight, and inference
+# runs on several threads: 512 KiB keeps the peak near 90 MB whatever the file size
+# (1 MiB: ~130 MB, for ~7% less time).
+_BLOCK_SIZE = 512 * 1024
 _BOM = codecs.BOM_UTF8
 
 
