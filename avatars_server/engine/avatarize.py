@@ -76,8 +76,8 @@ def random_weights(dist: FloatArray, rng: np.random.Generator) -> FloatArray:
     n, k = dist.shape
     base = rng.standard_exponential((n, k))
     ranks = rng.permuted(np.broadcast_to(np.arange(1, k + 1, dtype=np.int32), (n, k)), axis=1)
-    # 2^(−s) by table lookup: much cheaper than exp2 over n·k values.
-    base *= np.exp2(-np.arange(k + 1, dtype=np.float64))[ranks]
+    # R·2^(−s) by scaling the binary exponent: exact, and cheaper than a lookup or exp2.
+    np.ldexp(base, np.negative(ranks), out=base)
     del ranks
     rows, threshold = _coincident_rows(dist)
     # 1/d → ∞ as d → 0: coincident neighbours dominate, every other one gets P = 0.

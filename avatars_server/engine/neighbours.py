@@ -108,7 +108,8 @@ def exact_knn(
         exclude: shape (m,), a point label excluded for each query (the query itself), or None.
         labels: shape (n,), the label (row index) of each tree point, when the tree holds the
             points in another order; ties go to the lowest label.
-        positions: shape (m,), the output row of each query (default: its own row).
+        positions: shape (m,), a permutation of 0..m-1: the output row of each query
+            (default: its own row).
 
     Returns:
         Distances and indices, each of shape (m, k), sorted by (distance, index).
@@ -120,9 +121,13 @@ def exact_knn(
     for start in range(0, m, _CHUNK):
         chunk = slice(start, min(m, start + _CHUNK))
         sub_ex = exclude[chunk] if exclude is not None else None
-        rows = positions[chunk] if positions is not None else chunk
-        out_d[rows], out_i[rows] = _exact_knn_chunk(tree, queries[chunk], k, sub_ex, labels)
-    return out_d, out_i
+        out_d[chunk], out_i[chunk] = _exact_knn_chunk(tree, queries[chunk], k, sub_ex, labels)
+    if positions is None:
+        return out_d, out_i
+    # One gather by the inverse permutation is cheaper than scattering every chunk.
+    inverse = np.empty(m, dtype=np.int64)
+    inverse[positions] = np.arange(m)
+    return out_d[inverse], out_i[inverse]
 
 
 def _exact_knn_chunk(
