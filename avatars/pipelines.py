@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 import numpy as np
@@ -32,8 +32,6 @@ _STEPS = (
     "upload avatars",
     "metrics",
 )
-
-JobT = TypeVar("JobT")
 
 
 class Pipelines(Resource):

@@ -16,6 +16,14 @@ def _series(version: tuple[int, int, int]) -> tuple[int, ...]:
     return version[:2] if version[0] == 0 else version[:1]
 
 
+def _compatible(most_recent: str) -> CompatibilityResponse:
+    return CompatibilityResponse(
+        status=CompatibilityStatus.compatible,
+        message="Your client is compatible with this server.",
+        most_recent_compatible_client=most_recent,
+    )
+
+
 def check_client(user_agent: str | None, server_version: str) -> CompatibilityResponse:
     match = _AGENT.match(user_agent or "")
     if match is None:
@@ -32,11 +40,7 @@ def check_client(user_agent: str | None, server_version: str) -> CompatibilityRe
     if family == "avatar-python":
         low, high = PUBLISHED_CLIENT_RANGE
         if low <= version < high:
-            return CompatibilityResponse(
-                status=CompatibilityStatus.compatible,
-                message="Your client is compatible with this server.",
-                most_recent_compatible_client=MOST_RECENT_PUBLISHED_CLIENT,
-            )
+            return _compatible(MOST_RECENT_PUBLISHED_CLIENT)
         return CompatibilityResponse(
             status=CompatibilityStatus.incompatible,
             message=(
@@ -48,11 +52,7 @@ def check_client(user_agent: str | None, server_version: str) -> CompatibilityRe
     numbers = [int(part) for part in re.findall(r"\d+", server_version)] + [0, 0, 0]
     server_triplet = (numbers[0], numbers[1], numbers[2])
     if _series(version) == _series(server_triplet):
-        return CompatibilityResponse(
-            status=CompatibilityStatus.compatible,
-            message="Your client is compatible with this server.",
-            most_recent_compatible_client=server_version,
-        )
+        return _compatible(server_version)
     return CompatibilityResponse(
         status=CompatibilityStatus.incompatible,
         message=(
