@@ -199,7 +199,9 @@ def _header_end(handle: BinaryIO) -> int | None:
 
 _NEEDS_QUOTES = '[",\r\n]'
 # Fields are already text in their stored form: written as they are, nulls empty.
-_UNQUOTED = pa_csv.WriteOptions(include_header=False, quoting_style="none", batch_size=1 << 30)
+# One write per batch (batches are far below 2^20 rows); much larger sizes overflow
+# Arrow's buffer sizing ("Negative buffer resize"), which would silently take the slow path.
+_UNQUOTED = pa_csv.WriteOptions(include_header=False, quoting_style="none", batch_size=1 << 20)
 _SPECIAL_BYTES = (b'"', b",", b"\r", b"\n")
 
 
