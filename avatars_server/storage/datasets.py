@@ -122,8 +122,7 @@ def add_dataset(
     target = settings.datasets_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     size = table.path.stat().st_size
-    # os.replace is atomic on one filesystem: readers see the old file or the whole new one.
-    os.replace(table.path, target)
+    _durable_replace(table.path, target)
     row = DatasetRow(
         owner_id=owner_id,
         name=name,
@@ -138,6 +137,27 @@ def add_dataset(
     session.add(row)
     session.flush()
     return row
+
+
+def _durable_replace(source: Path, target: Path) -> None:
+    """Move `source` to `target` so that it survives a crash once this returns.
+
+    The data is flushed before the rename (a crash never leaves a named but partial file) and
+    the directory after it (the name itself is on disk before the row is committed).
+    """
+    _fsync(source)
+    # os.replace is atomic on one filesystem: readers see the old file or the whole new one.
+    os.replace(source, target)
+    if os.name == "posix":  # elsewhere a directory cannot be opened (nor needs the flush)
+        _fsync(target.parent)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def patch_columns(settings: Settings, row: DatasetRow, changes: list[dict[str, Any]]) -> None:

@@ -108,3 +108,25 @@ def test_dataset_schema_builds_download_url_on_base_url(
     assert wire.download_url == f"https://host/api/datasets/{row.id}/download"
     assert wire.filetype == "csv" and wire.nb_lines == 3 and wire.columns is not None
     assert wire.columns[0].label == "i" and wire.columns[0].is_identifier is False
+
+
+def test_a_stored_file_is_on_disk_before_its_row_exists(
+    session: Session, settings: Settings, owner_id: uuid.UUID, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A crash after the row is committed must not leave a row whose file is lost or partial:
+    # the file's data is flushed before the rename, the directory entry after it.
+    flushed: list[str] = []
+    real_fsync = datasets.os.fsync
+
+    def recording_fsync(descriptor: int) -> None:
+        flushed.append(datasets.os.readlink(f"/proc/self/fd/{descriptor}"))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(datasets.os, "fsync", recording_fsync)
+    row = datasets.store_dataframe(
+        session, settings, _frame(), owner_id=owner_id, columns=None, filetype="csv"
+    )
+    path = datasets.dataset_path(settings, row)
+    assert len(flushed) == 2
+    assert flushed[0].startswith(str(settings.tmp_dir))  # the data, under its temporary name
+    assert flushed[1] == str(path.parent)  # then the renamed entry
