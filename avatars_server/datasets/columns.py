@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -24,9 +26,6 @@ _NONZERO_MICROS = "|".join("0" * zeros + "[1-9]" + "[0-9]" * (5 - zeros) for zer
 _CANONICAL_DATETIME = (
     "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}" + f"(\\.({_NONZERO_MICROS}))?$"
 )
-# Zero-padded numbers ("007", "-01.5") are codes, not quantities: typing them as numbers would
-# lose the padding for good, so they stay `category`.
-_ZERO_PADDED = r"^[+-]?0[0-9]"
 _UTC_SUFFIX = r"[Zz]$"
 _OFFSET_SUFFIX = r"[T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?[+-][0-9]{2}(:?[0-9]{2})?$"
 _TIMESTAMP = pa.timestamp("ns")
@@ -72,11 +71,7 @@ class TextColumnInference:
         # costs no full pass for it.
         first = present.slice(0, 1)
         if "bool" in self.candidates:
-            if first[0].as_py() in _BOOL_SET and pc.all(pc.is_in(present, _BOOL_TEXT)).as_py():
-                if self.bool_canonical:
-                    self.bool_canonical = bool(pc.all(pc.is_in(present, _CANONICAL_BOOL)).as_py())
-            else:
-                self.candidates.discard("bool")
+            self._check_bool(first, present)
         if "int" in self.candidates and not (_all_int_text(first) and _all_int_text(present)):
             self.candidates.discard("int")
         if "int" in self.candidates:
@@ -87,6 +82,16 @@ class TextColumnInference:
             self._check_float(first, present)
         if "datetime" in self.candidates:
             self._check_datetime(first, present)
+
+    def _check_bool(self, first: pa.Array, present: pa.Array) -> None:
+        if first[0].as_py() not in _BOOL_SET:
+            self.candidates.discard("bool")
+        elif self.bool_canonical and pc.all(pc.is_in(present, _CANONICAL_BOOL)).as_py():
+            pass  # the usual case settles both questions in one pass
+        elif pc.all(pc.is_in(present, _BOOL_TEXT)).as_py():
+            self.bool_canonical = False
+        else:
+            self.candidates.discard("bool")
 
     def _check_float(self, first: pa.Array, present: pa.Array) -> None:
         if _float_values(first) is None or (numbers := _float_values(present)) is None:
@@ -99,7 +104,7 @@ class TextColumnInference:
             if pc.all(canonical).as_py():
                 return
             self.float_canonical = False
-        if pc.any(pc.match_substring_regex(present, _ZERO_PADDED)).as_py():
+        if _any_zero_padded(present):
             self.candidates.discard("float")
 
     def _check_datetime(self, first: pa.Array, present: pa.Array) -> None:
@@ -147,8 +152,55 @@ def _all_int_text(values: pa.Array) -> bool:
         as_int = pc.cast(values, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return False
-    # Round-tripping rejects "007", "+5" and "-0": their text would not survive normalisation.
-    return bool(pc.all(pc.equal(pc.cast(as_int, pa.string()), values)).as_py())
+    # "007", "+5", "-0" and "0x1f" parse too, but their text would not survive normalisation.
+    # Parsed text is the integer's own decimal form exactly when it is as long as that form,
+    # which is far cheaper to check than formatting; hex alone can match a length by chance.
+    if _contains_any(values, (b"x", b"X")):
+        return bool(pc.all(pc.equal(pc.cast(as_int, pa.string()), values)).as_py())
+    numbers = as_int.to_numpy()
+    magnitudes = np.abs(numbers).view(np.uint64)  # abs(INT64_MIN) wraps to 2**63 unsigned
+    digits = np.searchsorted(_POWERS_OF_TEN, magnitudes, side="right") + 1
+    lengths = pc.binary_length(values).to_numpy()
+    return bool(np.array_equal(lengths, digits + (numbers < 0)))
+
+
+_POWERS_OF_TEN = np.array([10**exponent for exponent in range(1, 20)], dtype=np.uint64)
+
+
+def _contains_any(text: pa.Array, needles: Sequence[bytes]) -> bool:
+    """Whether some value may contain one of `needles` (a few memchr scans of the bytes)."""
+    data = text.buffers()[2]
+    raw = data.to_pybytes() if data is not None else b""
+    return any(needle in raw for needle in needles)
+
+
+def _value_bytes(text: pa.Array, position: int) -> npt.NDArray[np.uint8]:
+    """Byte `position` of every value of a null-free string array (each long enough, except
+    that a position past the whole buffer reads its last byte)."""
+    wide = pa.types.is_large_string(text.type) or pa.types.is_large_binary(text.type)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64 if wide else np.int32)
+    starts = offsets[text.offset : text.offset + len(text)]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
+    picked: npt.NDArray[np.uint8] = data[np.minimum(starts + position, len(data) - 1)]
+    return picked
+
+
+def _any_zero_padded(numbers_text: pa.Array) -> bool:
+    """Whether some value (text that parsed as a number) is zero-padded: `[+-]?0[0-9]...`.
+
+    Zero-padded numbers ("007", "-01.5") are codes, not quantities: typing them as numbers
+    would lose the padding for good, so their column stays `category`.
+    """
+    if len(numbers_text) == 0:
+        return False
+    lengths = pc.binary_length(numbers_text).to_numpy()
+    signed = np.isin(_value_bytes(numbers_text, 0), (ord("+"), ord("-")))
+    lead = np.where(signed, _value_bytes(numbers_text, 1), _value_bytes(numbers_text, 0))
+    after = np.where(signed, _value_bytes(numbers_text, 2), _value_bytes(numbers_text, 1))
+    padded = (
+        (lengths - signed >= 2) & (lead == ord("0")) & (after >= ord("0")) & (after <= ord("9"))
+    )
+    return bool(padded.any())
 
 
 def _float_values(values: pa.Array) -> pa.Array | None:
@@ -163,9 +215,9 @@ def _canonical_datetimes(text: pa.Array) -> bool:
     """Whether parsed, zone-less date-time text already is `YYYY-MM-DD HH:MM:SS[.ffffff]`."""
     lengths = pc.min_max(pc.binary_length(text)).as_py()
     if lengths["min"] == lengths["max"] == len("YYYY-MM-DD HH:MM:SS"):
-        # Arrow parses no other 19-character form than these two: checking for the "T"
-        # is much cheaper than the regex.
-        return not pc.any(pc.match_substring(text, "T")).as_py()
+        # Arrow parses no other 19-character form than these two: checking the separator
+        # byte is much cheaper than the regex.
+        return bool(np.all(_value_bytes(text, len("YYYY-MM-DD")) == ord(" ")))
     return bool(pc.all(pc.match_substring_regex(text, _CANONICAL_DATETIME)).as_py())
 
 

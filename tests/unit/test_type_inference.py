@@ -33,6 +33,10 @@ def _infer(*batches: list[str | None]) -> str:
         (["1", None, "3"], "float"),
         (["1.5", "2", "1e3", "-0.25"], "float"),
         (["007", "12"], "category"),  # zero-padded codes keep their text
+        (["12", "-03.5"], "category"),
+        (["0x174876E800", "16"], "category"),  # hex, as long as its decimal form
+        (["9223372036854775807", "-9223372036854775808", "0"], "int"),
+        (["+5", "-0"], "float"),  # numbers, but their text is not an integer's own form
         (["2020-01-01", "2020-01-02T10:00:00", None], "datetime"),
         (["2020-01-01T10:00:00Z", "2020-01-01 11:00:00+01:00"], "datetime"),
         (["2020/01/01"], "category"),
@@ -45,6 +49,23 @@ def test_csv_text_inference_follows_the_reference_table(
     values: list[str | None], expected: str
 ) -> None:
     assert _infer(values) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "verbatim"),
+    [
+        (["True", "False"], True),
+        (["true", "False"], False),
+        (["2020-01-01 10:00:00", "2021-12-31 23:59:59"], True),
+        (["2020-01-01T10:00:00", "2021-12-31 23:59:59"], False),
+        (["0.5", "1.0", "-2.25"], True),
+        (["0.50", "1"], False),
+    ],
+)
+def test_text_already_in_stored_form_is_kept_verbatim(values: list[str], verbatim: bool) -> None:
+    state = TextColumnInference()
+    state.update(pa.array(values, pa.string()))
+    assert state.verbatim() is verbatim
 
 
 def test_inference_narrows_across_batches() -> None:
