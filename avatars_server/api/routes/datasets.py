@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any
 
 import anyio
@@ -107,6 +109,11 @@ async def _receive(request: Request, settings: Settings) -> ReceivedUpload:
         settings.tmp_dir,
         settings.max_upload_bytes,
     )
+    # One feed is parsed and written on a worker thread while this loop reads the next one
+    # from the socket, so receiving and writing overlap (one feed in flight: order kept).
+    feeder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-feed")
+    loop = asyncio.get_running_loop()
+    in_flight: asyncio.Future[None] | None = None
     # Chunks are gathered in a list and joined once: a single copy per feed.
     pending: list[bytes] = []
     size = 0
@@ -116,13 +123,21 @@ async def _receive(request: Request, settings: Settings) -> ReceivedUpload:
             size += len(chunk)
             if size >= _FEED_BYTES:
                 data, pending, size = b"".join(pending), [], 0
-                await anyio.to_thread.run_sync(receiver.write, data)
+                if in_flight is not None:
+                    await in_flight
+                in_flight = loop.run_in_executor(feeder, receiver.write, data)
+        if in_flight is not None:
+            await in_flight
         if pending:
-            await anyio.to_thread.run_sync(receiver.write, b"".join(pending))
+            await loop.run_in_executor(feeder, receiver.write, b"".join(pending))
         return receiver.finish()
     except BaseException:
+        # The write in flight must end before its files are removed.
+        feeder.shutdown(wait=True)
         receiver.abort()
         raise
+    finally:
+        feeder.shutdown(wait=False)
 
 
 async def _create(
