@@ -24,6 +24,7 @@ from avatars_server.datasets.columns import (
     column_detail,
 )
 from avatars_server.datasets.csv_format import CsvFormatError
+from avatars_server.datasets.upload import flush_soon
 from avatars_server.errors import InvalidInputError
 
 FileType = Literal["csv", "parquet"]
@@ -90,6 +91,8 @@ def _which(number: int, parts: Sequence[object]) -> str:
 
 
 def _ingest_parquet(parts: Sequence[Path], tmp_dir: Path) -> IngestedTable:
+    if len(parts) == 1:
+        flush_soon(parts[0])  # usually stored as it is (unless it holds an index column)
     try:
         layout = parquet_format.inspect_parts(parts)
     except parquet_format.ParquetFormatError as exc:
@@ -173,6 +176,8 @@ def _stored_as_is(
             starts = [csv_format.canonical_data_start(part) for part in parts]
             if any(start is None for start in starts):
                 return None
+            if len(parts) == 1:
+                flush_soon(parts[0])  # likely stored as it is
     if starts is None:
         return None  # no rows: the formatting path says what is wrong
     types = [s.result() for s in states]

@@ -53,6 +53,30 @@ def disk_full_as_unavailable() -> Iterator[None]:
         ) from exc
 
 
+def fsync_path(path: Path) -> None:
+    """Block until the file (or directory entry list) at `path` is on disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+# Files likely to be stored as they are start going to disk while they are validated, so
+# the store's own flush finds little left to write.
+_EARLY_FLUSH = ThreadPoolExecutor(max_workers=1, thread_name_prefix="early-flush")
+
+
+def flush_soon(path: Path) -> None:
+    """Start writing `path` to disk in the background (a hint: errors are ignored)."""
+
+    def flush() -> None:
+        with contextlib.suppress(OSError):  # e.g. already removed: nothing to flush
+            fsync_path(path)
+
+    _EARLY_FLUSH.submit(flush)
+
+
 def _write_all(fd: int, data: memoryview) -> None:
     """Write every byte (os.write may write less than asked)."""
     while data:

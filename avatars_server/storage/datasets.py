@@ -21,6 +21,7 @@ from avatars_server.config import Settings
 from avatars_server.datasets import analysis, frames
 from avatars_server.datasets.columns import ColumnType
 from avatars_server.datasets.ingest import IngestedTable
+from avatars_server.datasets.upload import fsync_path
 from avatars_server.schemas import datasets as schemas
 from avatars_server.storage.tables import DatasetRow
 
@@ -145,19 +146,11 @@ def _durable_replace(source: Path, target: Path) -> None:
     The data is flushed before the rename (a crash never leaves a named but partial file) and
     the directory after it (the name itself is on disk before the row is committed).
     """
-    _fsync(source)
+    fsync_path(source)
     # os.replace is atomic on one filesystem: readers see the old file or the whole new one.
     os.replace(source, target)
     if os.name == "posix":  # elsewhere a directory cannot be opened (nor needs the flush)
-        _fsync(target.parent)
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+        fsync_path(target.parent)
 
 
 def patch_columns(settings: Settings, row: DatasetRow, changes: list[dict[str, Any]]) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -75,6 +77,50 @@ def test_single_parquet_part_is_stored_as_uploaded(tmp_path: Path) -> None:
     pd.DataFrame({"x": [1, 2]}).to_parquet(path, index=False)
     table = ingest_parts([path], tmp_path / "tmp")
     assert table.is_upload and table.path == path and table.nb_lines == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "flushed"),
+    [
+        ("p.parquet", None, True),  # a single parquet part: stored as it is
+        ("c.csv", b"a,b\n1,x\n", True),  # already in the stored form
+        ("c.csv", b"a;b\n1;x\n", False),  # reformatted: the part is only read
+    ],
+)
+def test_parts_stored_as_they_are_start_going_to_disk_early(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    content: bytes | None,
+    flushed: bool,
+) -> None:
+    path = tmp_path / name
+    if content is None:
+        pd.DataFrame({"x": [1, 2]}).to_parquet(path, index=False)
+    else:
+        path.write_bytes(content)
+    hinted: list[Path] = []
+    monkeypatch.setattr(ingest, "flush_soon", hinted.append)
+    ingest_parts([path], tmp_path / "tmp")
+    assert hinted == ([path] if flushed else [])
+
+
+def test_flush_soon_writes_in_the_background_and_ignores_a_removed_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    done = threading.Event()
+    real_fsync = os.fsync
+
+    def recording_fsync(descriptor: int) -> None:
+        real_fsync(descriptor)
+        done.set()
+
+    monkeypatch.setattr(upload.os, "fsync", recording_fsync)
+    upload.flush_soon(tmp_path / "gone.csv")  # no error, nothing flushed
+    path = tmp_path / "kept.csv"
+    path.write_bytes(b"a\n1\n")
+    upload.flush_soon(path)
+    assert done.wait(timeout=30)
 
 
 def test_parquet_with_index_is_rewritten_without_it(tmp_path: Path) -> None:
