@@ -32,6 +32,10 @@ from avatars.local import LocalServer
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 _ROWS_PER_CHUNK = 200_000
+_ROW_GROUP_ROWS = 1024 * 1024
+# Best of a few runs: this machine's page cache and neighbours make single runs noisy.
+_COPY_RUNS = 3
+_TRANSFER_RUNS = 2
 _POLL_SECONDS = 0.02
 RSS_TARGET_MB = 150
 
@@ -67,10 +71,17 @@ def write_csv(path: Path, size_mb: int) -> int:
 
 
 def write_parquet(csv_path: Path, path: Path) -> int:
+    """The CSV's table as pandas writes it: row groups of about a million rows."""
     reader = pa_csv.open_csv(csv_path)
     with pq.ParquetWriter(path, reader.schema) as writer:
+        pending: list[pa.RecordBatch] = []
         for batch in reader:
-            writer.write_batch(batch)
+            pending.append(batch)
+            if sum(b.num_rows for b in pending) >= _ROW_GROUP_ROWS:
+                writer.write_table(pa.Table.from_batches(pending))
+                pending = []
+        if pending:
+            writer.write_table(pa.Table.from_batches(pending))
     return path.stat().st_size
 
 
@@ -128,45 +139,68 @@ def pipe_copy(source: Path, target: Path) -> None:
             raise RuntimeError("the pipe copy failed")
 
 
+def durable_copy(source: Path, target: Path) -> None:
+    """A plain copy that ends on disk, as the server's store does before answering 201."""
+    shutil.copyfile(source, target)
+    descriptor = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def timed(
-    label: str, size: int, action: Callable[[], Any], process: psutil.Process | None
+    label: str, size: int, action: Callable[[], Any], process: psutil.Process | None, runs: int
 ) -> tuple[Any, dict[str, float]]:
-    """Run `action`, returning its result and a figure row."""
-    if process is None:
-        started = time.perf_counter()
-        result = action()
-        elapsed = time.perf_counter() - started
-        row: dict[str, float] = {
-            "mb": size / 1e6,
-            "seconds": elapsed,
-            "mb_per_s": size / 1e6 / elapsed,
-        }
-    else:
-        with peak_rss(process) as memory:
-            cpu = _cpu_seconds(process)
-            started = time.perf_counter()
-            result = action()
-            elapsed = time.perf_counter() - started
-            cpu = _cpu_seconds(process) - cpu
-        row = {
-            "mb": size / 1e6,
-            "seconds": elapsed,
-            "mb_per_s": size / 1e6 / elapsed,
-            "server_rss_growth_mb": memory["growth_mb"],
-            # CPU time is steadier than wall time on a shared machine.
-            "server_cpu_seconds": cpu,
-        }
+    """Run `action` `runs` times, returning its last result and the fastest run's figures
+    (the server's peak RSS growth is the largest of all runs)."""
+    result: Any = None
+    best: dict[str, float] | None = None
+    worst_growth = 0.0
+    for _ in range(runs):
+        result, row = _run_once(size, action, process)
+        worst_growth = max(worst_growth, row.get("server_rss_growth_mb", 0.0))
+        if best is None or row["seconds"] < best["seconds"]:
+            best = row
+    assert best is not None
+    if process is not None:
+        best["server_rss_growth_mb"] = worst_growth
+    best["runs"] = runs
     print(
-        f"{label:<34} {row['mb']:>8.0f} MB {row['seconds']:>7.1f} s {row['mb_per_s']:>8.0f} MB/s"
+        f"{label:<36} {best['mb']:>6.0f} MB {best['seconds']:>6.2f} s {best['mb_per_s']:>6.0f} MB/s"
         + (
-            f"   server RSS +{row['server_rss_growth_mb']:.0f} MB"
-            f", CPU {row['server_cpu_seconds']:.1f} s"
-            if "server_rss_growth_mb" in row
+            f"   server RSS +{best['server_rss_growth_mb']:.0f} MB"
+            f", CPU {best['server_cpu_seconds']:.1f} s"
+            if process is not None
             else ""
         ),
         flush=True,
     )
-    return result, row
+    return result, best
+
+
+def _run_once(
+    size: int, action: Callable[[], Any], process: psutil.Process | None
+) -> tuple[Any, dict[str, float]]:
+    if process is None:
+        started = time.perf_counter()
+        result = action()
+        elapsed = time.perf_counter() - started
+        return result, {"mb": size / 1e6, "seconds": elapsed, "mb_per_s": size / 1e6 / elapsed}
+    with peak_rss(process) as memory:
+        cpu = _cpu_seconds(process)
+        started = time.perf_counter()
+        result = action()
+        elapsed = time.perf_counter() - started
+        cpu = _cpu_seconds(process) - cpu
+    return result, {
+        "mb": size / 1e6,
+        "seconds": elapsed,
+        "mb_per_s": size / 1e6 / elapsed,
+        "server_rss_growth_mb": memory["growth_mb"],
+        # CPU time is steadier than wall time on a shared machine.
+        "server_cpu_seconds": cpu,
+    }
 
 
 def main() -> None:
@@ -190,6 +224,15 @@ def main() -> None:
             csv_size,
             lambda: shutil.copyfile(csv_path, work / "copy.csv"),
             None,
+            _COPY_RUNS,
+        )
+        (work / "copy.csv").unlink()
+        _, figures["durable_copy"] = timed(
+            "plain file copy + fsync (CSV)",
+            csv_size,
+            lambda: durable_copy(csv_path, work / "copy.csv"),
+            None,
+            _COPY_RUNS,
         )
         (work / "copy.csv").unlink()
         _, figures["pipe_copy"] = timed(
@@ -197,6 +240,7 @@ def main() -> None:
             csv_size,
             lambda: pipe_copy(csv_path, work / "copy.csv"),
             None,
+            _COPY_RUNS,
         )
         (work / "copy.csv").unlink()
         limit = str(4 * max(csv_size, 1024**3))
@@ -217,6 +261,7 @@ def main() -> None:
                 csv_size,
                 lambda: client.datasets.create_dataset(source=csv_path, progress=False),
                 process,
+                _TRANSFER_RUNS,
             )
             _, rows["download_csv"] = timed(
                 "download CSV",
@@ -225,6 +270,7 @@ def main() -> None:
                     csv_dataset.id, work / "out.csv", progress=False
                 ),
                 process,
+                _TRANSFER_RUNS,
             )
             # A downloaded CSV is in the stored form: uploading it again is the fast path
             # of files written by this server or pandas (rows kept byte for byte).
@@ -233,6 +279,7 @@ def main() -> None:
                 (work / "out.csv").stat().st_size,
                 lambda: client.datasets.create_dataset(source=work / "out.csv", progress=False),
                 process,
+                _TRANSFER_RUNS,
             )
             # Outputs are removed once measured: their unflushed pages would throttle the
             # writes of the next transfers (the kernel drops a deleted file's pages).
@@ -242,6 +289,7 @@ def main() -> None:
                 parquet_size,
                 lambda: client.datasets.create_dataset(source=parquet_path, progress=False),
                 process,
+                _TRANSFER_RUNS,
             )
             _, rows["download_parquet"] = timed(
                 "download parquet",
@@ -250,6 +298,7 @@ def main() -> None:
                     parquet_dataset.id, work / "out.parquet", progress=False
                 ),
                 process,
+                _TRANSFER_RUNS,
             )
             (work / "out.parquet").unlink()
             _, rows["download_parquet_as_csv"] = timed(
@@ -259,20 +308,25 @@ def main() -> None:
                     parquet_dataset.id, work / "converted.csv", "csv", progress=False
                 ),
                 process,
+                _TRANSFER_RUNS,
             )
             client.close()
         figures.update(rows)
         copy_rate = figures["file_copy"]["mb_per_s"]
+        durable_rate = figures["durable_copy"]["mb_per_s"]
         for row in rows.values():
             row["vs_file_copy"] = row["mb_per_s"] / copy_rate
+            row["vs_durable_copy"] = row["mb_per_s"] / durable_rate
         worst_rss = max(r["server_rss_growth_mb"] for r in rows.values())
         slowest = min(r["mb_per_s"] for k, r in rows.items() if k != "download_parquet_as_csv")
         figures["max_server_rss_growth_mb"] = worst_rss
         figures["rss_target_met"] = worst_rss < RSS_TARGET_MB
         figures["slowest_vs_copy"] = slowest / copy_rate
+        figures["slowest_vs_durable_copy"] = slowest / durable_rate
         print(
             f"\npeak server RSS growth {worst_rss:.0f} MB (target < {RSS_TARGET_MB} MB); "
-            f"slowest transfer at {slowest / copy_rate:.2f}x the file copy (target >= 0.33)"
+            f"slowest transfer at {slowest / copy_rate:.2f}x the file copy and "
+            f"{slowest / durable_rate:.2f}x the copy + fsync (target >= 0.33)"
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
