@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,3 +93,40 @@ def test_download_url_includes_the_configured_root_path() -> None:
         assert dataset.download_url == expected
         assert client.datasets.get_dataset(dataset.id).download_url == expected
         client.close()
+
+
+def test_an_upload_cut_off_midway_leaves_nothing_behind() -> None:
+    with LocalServer() as server:
+        client = server.client()
+        token = client.http.headers["Authorization"]
+        content = b"a,b\n" + b"123456,abcdef\n" * 1_000_000  # ~14 MB, several feeds
+        head = b'--cut\r\nContent-Disposition: form-data; name="file"; filename="t.csv"\r\n\r\n'
+        announced = len(head) + len(content) + len(b"\r\n--cut--\r\n")
+        with socket.create_connection(("127.0.0.1", server.port)) as connection:
+            connection.sendall(
+                b"POST /datasets/stream HTTP/1.1\r\n"
+                + f"Host: 127.0.0.1\r\nAuthorization: {token}\r\n".encode()
+                + b"Content-Type: multipart/form-data; boundary=cut\r\n"
+                + f"Content-Length: {announced}\r\n\r\n".encode()
+                + head
+                + content[: len(content) // 2]
+            )
+            assert _wait_for(lambda: _temporary_files(server) != [])  # the part is being written
+        # The server notices the closed connection, drops the part and keeps serving.
+        assert _wait_for(lambda: _temporary_files(server) == [])
+        assert client.datasets.find_all_datasets_by_user() == []
+        assert client.datasets.create_dataset(source=IRIS).nb_lines == 150
+        client.close()
+
+
+def _temporary_files(server: LocalServer) -> list[Path]:
+    return [p for p in (server.data_dir / "tmp").rglob("*") if p.is_file()]
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
