@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from avatars.client import ApiClient
 
 _READ_BYTES = 1024 * 1024
+# Downloads arrive in 64 KiB network reads; a larger file buffer turns them into fewer writes.
+WRITE_BUFFER_BYTES = 1024 * 1024
 _PART_FIELD = "file"
 _PART_TYPE = "application/octet-stream"
 # A conservative rate at which a server validates an upload after receiving it.

@@ -163,7 +163,7 @@ class PandasIntegration(Resource):
         folder = Path(tempfile.mkdtemp(prefix="avatars-download-"))
         try:
             path = folder / f"dataset.{kind}"
-            with path.open("wb") as handle:
+            with path.open("wb", buffering=_streaming.WRITE_BUFFER_BYTES) as handle:
                 _streaming.download(
                     self._client,
                     f"/datasets/{dataset.id}/download",

@@ -193,7 +193,7 @@ class Datasets(Resource):
             content = buffer.getvalue()
             return content.decode("utf-8") if kind == "csv" else content
         if isinstance(destination, str | os.PathLike):
-            with Path(destination).open("wb") as handle:
+            with Path(destination).open("wb", buffering=_streaming.WRITE_BUFFER_BYTES) as handle:
                 self._download(id, handle, kind, timeout=timeout, progress=progress)
             return None
         if isinstance(destination, io.TextIOBase) and kind != "csv":
