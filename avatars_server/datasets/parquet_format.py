@@ -64,10 +64,17 @@ def open_part(path: Path, number: int = 1, count: int = 1) -> pq.ParquetFile:
         ) from exc
 
 
-def streaming_reader(path: Path) -> pq.ParquetFile:
+def streaming_reader(path: Path, *, read_dictionary: list[str] | None = None) -> pq.ParquetFile:
     """A reader whose memory stays flat: pre-buffering would cache every row group's bytes
-    (hundreds of MB for a large file), buffered reads take one column chunk at a time."""
-    return pq.ParquetFile(path, pre_buffer=False, buffer_size=_READ_BUFFER)
+    (hundreds of MB for a large file), buffered reads take one column chunk at a time.
+
+    Args:
+        read_dictionary: columns whose dictionary-encoded text is left as dictionaries
+            rather than expanded (other columns ignore it).
+    """
+    return pq.ParquetFile(
+        path, pre_buffer=False, buffer_size=_READ_BUFFER, read_dictionary=read_dictionary
+    )
 
 
 def index_columns(schema: pa.Schema) -> list[str]:
@@ -129,7 +136,10 @@ def inspect_parts(parts: Sequence[Path]) -> ParquetLayout:
                 )
             arrow_types.setdefault(label, []).append(arrow_type)
         try:
-            for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=labels):
+            # Checking every page only needs the values decoded, not text expanded from its
+            # dictionary (about a sixth less work on a table with a text column).
+            pages = streaming_reader(part, read_dictionary=labels)
+            for batch in pages.iter_batches(batch_size=BATCH_ROWS, columns=labels):
                 nb_lines += batch.num_rows
                 for label, column in zip(labels, batch.columns, strict=True):
                     if column.null_count:
