@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -22,13 +23,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
 import psutil
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from avatars.local import LocalServer
+from avatars.local import LocalServer, free_port
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 _ROWS_PER_CHUNK = 200_000
@@ -149,6 +151,37 @@ def durable_copy(source: Path, target: Path) -> None:
         os.close(descriptor)
 
 
+@contextmanager
+def sink_server() -> Iterator[str]:
+    """The do-nothing app of sink_app.py under uvicorn, as the dataset server runs; its URL."""
+    port = free_port()
+    here = str(Path(__file__).resolve().parent)
+    command = [sys.executable, "-m", "uvicorn", "sink_app:app", "--app-dir", here]
+    process = subprocess.Popen([*command, "--port", str(port), "--log-level", "warning"])
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.post(url, content=b"")
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def sink_upload(client: httpx.Client, url: str, source: Path) -> None:
+    """A multipart upload of `source`, as the avatars client sends it."""
+    with source.open("rb") as handle:
+        answer = client.post(url, files={"file": (source.name, handle, "text/csv")})
+    answer.raise_for_status()
+
+
 def timed(
     label: str, size: int, action: Callable[[], Any], process: psutil.Process | None, runs: int
 ) -> tuple[Any, dict[str, float]]:
@@ -243,6 +276,14 @@ def main() -> None:
             _COPY_RUNS,
         )
         (work / "copy.csv").unlink()
+        with sink_server() as url, httpx.Client(timeout=600) as plain:
+            _, figures["sink_upload"] = timed(
+                "upload CSV to a do-nothing server",
+                csv_size,
+                lambda: sink_upload(plain, url, csv_path),
+                None,
+                _COPY_RUNS,
+            )
         limit = str(4 * max(csv_size, 1024**3))
         with LocalServer(
             data_dir=work / "server", env={"AVATARS_MAX_UPLOAD_BYTES": limit}
@@ -323,10 +364,12 @@ def main() -> None:
         figures["rss_target_met"] = worst_rss < RSS_TARGET_MB
         figures["slowest_vs_copy"] = slowest / copy_rate
         figures["slowest_vs_durable_copy"] = slowest / durable_rate
+        figures["slowest_vs_sink_upload"] = slowest / figures["sink_upload"]["mb_per_s"]
         print(
             f"\npeak server RSS growth {worst_rss:.0f} MB (target < {RSS_TARGET_MB} MB); "
             f"slowest transfer at {slowest / copy_rate:.2f}x the file copy and "
-            f"{slowest / durable_rate:.2f}x the copy + fsync (target >= 0.33)"
+            f"{slowest / durable_rate:.2f}x the copy + fsync (target >= 0.33); "
+            f"{figures['slowest_vs_sink_upload']:.2f}x an upload to a do-nothing server"
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
