@@ -1,7 +1,8 @@
 """Dataset transfer benchmark (issue 4 §6): upload and download a large CSV and its parquet.
 
 Runs a LocalServer, moves the files through the client over loopback, and prints throughput
-next to a plain file copy measured in the same run, plus the server's peak RSS growth during
+next to baselines measured in the same run (a plain file copy, a copy + fsync, a copy through a
+pipe, an upload to a do-nothing ASGI app), plus the server's peak RSS growth and CPU time during
 each transfer. Figures go to bench/results.json under "datasets".
 
     python bench/bench_datasets.py [--size-mb 1024]
