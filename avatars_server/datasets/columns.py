@@ -155,7 +155,7 @@ def _all_int_text(values: pa.Array) -> bool:
     # "007", "+5", "-0" and "0x1f" parse too, but their text would not survive normalisation.
     # Parsed text is the integer's own decimal form exactly when it is as long as that form,
     # which is far cheaper to check than formatting; hex alone can match a length by chance.
-    if _contains_any(values, (b"x", b"X")):
+    if may_contain_any(values, (b"x", b"X")):
         return bool(pc.all(pc.equal(pc.cast(as_int, pa.string()), values)).as_py())
     numbers = as_int.to_numpy()
     magnitudes = np.abs(numbers).view(np.uint64)  # abs(INT64_MIN) wraps to 2**63 unsigned
@@ -167,19 +167,30 @@ def _all_int_text(values: pa.Array) -> bool:
 _POWERS_OF_TEN = np.array([10**exponent for exponent in range(1, 20)], dtype=np.uint64)
 
 
-def _contains_any(text: pa.Array, needles: Sequence[bytes]) -> bool:
+def may_contain_any(text: pa.Array, needles: Sequence[bytes]) -> bool:
     """Whether some value may contain one of `needles` (a few memchr scans of the bytes)."""
     data = text.buffers()[2]
     raw = data.to_pybytes() if data is not None else b""
     return any(needle in raw for needle in needles)
 
 
-def _value_bytes(text: pa.Array, position: int) -> npt.NDArray[np.uint8]:
-    """Byte `position` of every value of a null-free string array (each long enough, except
-    that a position past the whole buffer reads its last byte)."""
+def value_bounds(text: pa.Array) -> npt.NDArray[np.int64]:
+    """Where each value of a string array starts in its data buffer, then where the last ends
+    (len + 1 offsets, read from Arrow's offsets buffer without a copy)."""
     wide = pa.types.is_large_string(text.type) or pa.types.is_large_binary(text.type)
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64 if wide else np.int32)
-    starts = offsets[text.offset : text.offset + len(text)]
+    offsets = np.frombuffer(
+        text.buffers()[1], dtype=np.int64 if wide else np.int32, count=text.offset + len(text) + 1
+    )
+    bounds: npt.NDArray[np.int64] = offsets[text.offset :].astype(np.int64, copy=False)
+    return bounds
+
+
+def _value_bytes(
+    text: pa.Array, starts: npt.NDArray[np.int64], position: int
+) -> npt.NDArray[np.uint8]:
+    """Byte `position` of every value of a null-free string array whose values start at
+    `starts` (each long enough, except that a position past the whole buffer reads its last
+    byte)."""
     data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
     picked: npt.NDArray[np.uint8] = data[np.minimum(starts + position, len(data) - 1)]
     return picked
@@ -193,10 +204,12 @@ def _any_zero_padded(numbers_text: pa.Array) -> bool:
     """
     if len(numbers_text) == 0:
         return False
-    lengths = pc.binary_length(numbers_text).to_numpy()
-    signed = np.isin(_value_bytes(numbers_text, 0), (ord("+"), ord("-")))
-    lead = np.where(signed, _value_bytes(numbers_text, 1), _value_bytes(numbers_text, 0))
-    after = np.where(signed, _value_bytes(numbers_text, 2), _value_bytes(numbers_text, 1))
+    bounds = value_bounds(numbers_text)
+    starts, lengths = bounds[:-1], np.diff(bounds)
+    first, second, third = (_value_bytes(numbers_text, starts, n) for n in range(3))
+    signed = (first == ord("+")) | (first == ord("-"))
+    lead = np.where(signed, second, first)
+    after = np.where(signed, third, second)
     padded = (
         (lengths - signed >= 2) & (lead == ord("0")) & (after >= ord("0")) & (after <= ord("9"))
     )
@@ -217,7 +230,8 @@ def _canonical_datetimes(text: pa.Array) -> bool:
     if lengths["min"] == lengths["max"] == len("YYYY-MM-DD HH:MM:SS"):
         # Arrow parses no other 19-character form than these two: checking the separator
         # byte is much cheaper than the regex.
-        return bool(np.all(_value_bytes(text, len("YYYY-MM-DD")) == ord(" ")))
+        separators = _value_bytes(text, value_bounds(text)[:-1], len("YYYY-MM-DD"))
+        return bool(np.all(separators == ord(" ")))
     return bool(pc.all(pc.match_substring_regex(text, _CANONICAL_DATETIME)).as_py())
 
 

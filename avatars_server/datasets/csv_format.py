@@ -9,12 +9,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from avatars_server.datasets.columns import ColumnType, cast_to_declared, format_floats
+from avatars_server.datasets.columns import (
+    ColumnType,
+    cast_to_declared,
+    format_floats,
+    may_contain_any,
+    value_bounds,
+)
 
 SEPARATORS = (",", ";", "\t", "|")
 _SNIFF_BYTES = 64 * 1024
@@ -254,11 +259,8 @@ def format_batch(
 
 def _concatenated_values(strings: pa.Array) -> bytes:
     """All values of a null-free string array, back to back, without a Python loop."""
-    offsets, data = strings.buffers()[1], strings.buffers()[2]
-    dtype = np.int64 if pa.types.is_large_string(strings.type) else np.int32
-    bounds = np.frombuffer(offsets, dtype=dtype, count=strings.offset + len(strings) + 1)
-    start, end = int(bounds[strings.offset]), int(bounds[-1])
-    text: bytes = data[start:end].to_pybytes()
+    bounds = value_bounds(strings)
+    text: bytes = strings.buffers()[2][int(bounds[0]) : int(bounds[-1])].to_pybytes()
     return text
 
 
@@ -314,10 +316,8 @@ def _format_datetimes(values: pa.Array) -> pa.Array:
 
 
 def _quote(text: pa.Array) -> pa.Array:
-    data = text.buffers()[2]
-    raw = data.to_pybytes() if data is not None else b""
-    if not any(special in raw for special in _SPECIAL_BYTES):
-        return text  # a few memchr scans of the batch's bytes: the usual case
+    if not may_contain_any(text, _SPECIAL_BYTES):
+        return text  # the usual case
     needs = pc.match_substring_regex(text, _NEEDS_QUOTES)
     if not pc.any(needs).as_py():
         return text
