@@ -13,7 +13,6 @@ from avatars_server.config import Settings
 from avatars_server.engine import AvatarError, check_avatarization_parameters
 from avatars_server.engine import check_privacy_parameters as _check_privacy
 from avatars_server.errors import InvalidInputError
-from avatars_server.jobs import repository
 from avatars_server.jobs.steps.avatarization import avatarization_config
 from avatars_server.jobs.steps.common import CATEGORICAL_TYPES, identifiers, variables
 from avatars_server.jobs.steps.metrics import privacy_config
@@ -23,6 +22,7 @@ from avatars_server.schemas.jobs import (
     PrivacyMetricsParameters,
     SignalMetricsParameters,
 )
+from avatars_server.storage import jobs
 from avatars_server.storage.datasets import get_owned_dataset, read_dataframe
 from avatars_server.storage.tables import DatasetRow
 
@@ -126,7 +126,7 @@ def _referenced_jobs(
     """Jobs named by a metrics job must be the caller's (404 otherwise)."""
     for job_id in (parameters.avatarization_job_id, parameters.persistance_job_id):
         if job_id is not None:
-            repository.get_owned_job(session, job_id, owner_id)
+            jobs.get_owned_job(session, job_id, owner_id)
 
 
 def _labels(dataset: DatasetRow) -> set[str]:

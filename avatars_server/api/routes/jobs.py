@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from avatars_server.api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
 from avatars_server.api.routes.datasets import public_base_url
+from avatars_server.api.views import jobs as views
 from avatars_server.errors import UnavailableError
-from avatars_server.jobs import repository, validation, views
+from avatars_server.jobs import validation
 from avatars_server.jobs.runner import JobRunner
 from avatars_server.schemas.common import error_responses
 from avatars_server.schemas.jobs import (
@@ -28,6 +29,7 @@ from avatars_server.schemas.jobs import (
     SignalMetricsJob,
     SignalMetricsJobCreate,
 )
+from avatars_server.storage import jobs
 from avatars_server.storage.tables import JobRow, UserRow, utcnow
 
 logger = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ def _create(
     with_metrics: bool = False,
 ) -> JobRow:
     """Record the job as pending, commit, then queue it (a worker must find the row)."""
-    row = repository.create_job(
+    row = jobs.create_job(
         session,
         owner_id=user.id,
         kind=kind.value,
@@ -74,12 +76,12 @@ def _create(
         runner.submit(row.id)
     except Exception as exc:
         logger.exception("Could not queue job %s", row.id)
-        repository.finish(
+        jobs.finish(
             session,
             row.id,
             status="failure",
             error_message="The job could not be queued: the job runner is unavailable.",
-            from_statuses=repository.ACTIVE,
+            from_statuses=jobs.ACTIVE,
         )
         session.commit()
         raise UnavailableError(
@@ -102,7 +104,7 @@ def find_all_jobs_by_user(
     """The caller's jobs of every kind created in the last `nb_days` days, newest first."""
     # Any larger window reaches back before the first job; it also keeps timedelta in range.
     since = utcnow() - timedelta(days=min(nb_days, _MAX_DAYS))
-    return [views.generic_job(row) for row in repository.list_jobs(session, user.id, since)]
+    return [views.generic_job(row) for row in jobs.list_jobs(session, user.id, since)]
 
 
 @router.post(
@@ -139,8 +141,8 @@ def cancel_job(
     id: uuid.UUID, user: CurrentUser, session: SessionDep, runner: RunnerDep
 ) -> GenericJob:
     """Stop a pending or running job (status `killed`); a finished job is returned unchanged."""
-    row = repository.get_owned_job(session, id, user.id)
-    if repository.cancel_job(session, id):
+    row = jobs.get_owned_job(session, id, user.id)
+    if jobs.cancel_job(session, id):
         session.commit()
         # Jobs queued by a sibling server process stop by themselves when they see the status.
         runner.cancel(id)
@@ -179,7 +181,7 @@ def create_avatarization_job(
 def get_avatarization_job(
     id: uuid.UUID, http: Request, user: CurrentUser, session: SessionDep
 ) -> AvatarizationJob:
-    row = repository.get_owned_job(session, id, user.id)
+    row = jobs.get_owned_job(session, id, user.id)
     views.check_kind(row, JobKind.avatarization.value)
     return views.avatarization_job(session, row, public_base_url(http))
 
@@ -208,7 +210,7 @@ def create_privacy_metrics_job(
     responses=_GET_ERRORS,
 )
 def get_privacy_metrics(id: uuid.UUID, user: CurrentUser, session: SessionDep) -> PrivacyMetricsJob:
-    row = repository.get_owned_job(session, id, user.id)
+    row = jobs.get_owned_job(session, id, user.id)
     views.check_kind(row, JobKind.privacy_metrics.value)
     return views.privacy_job(row)
 
@@ -237,6 +239,6 @@ def create_signal_metrics_job(
     responses=_GET_ERRORS,
 )
 def get_signal_metrics(id: uuid.UUID, user: CurrentUser, session: SessionDep) -> SignalMetricsJob:
-    row = repository.get_owned_job(session, id, user.id)
+    row = jobs.get_owned_job(session, id, user.id)
     views.check_kind(row, JobKind.signal_metrics.value)
     return views.signal_job(row)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY, records
 from hypothesis import given
 from hypothesis import strategies as st
 
 from avatars.processors import InterRecordBoundedCumulatedDifferenceProcessor
+from tests.factories import PROPERTY, records
 
 
 def processor(round_output: bool = False) -> InterRecordBoundedCumulatedDifferenceProcessor:

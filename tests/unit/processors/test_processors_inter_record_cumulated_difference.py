@@ -7,10 +7,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY, records
 from hypothesis import given
 
 from avatars.processors import InterRecordCumulatedDifferenceProcessor
+from tests.factories import PROPERTY, records
 
 
 def processor(keep_record_order: bool = False) -> InterRecordCumulatedDifferenceProcessor:

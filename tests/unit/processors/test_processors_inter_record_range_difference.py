@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY, intervals
 from hypothesis import given
 
 from avatars.processors import InterRecordRangeDifferenceProcessor
+from tests.factories import PROPERTY, intervals
 
 
 def processor(keep_record_order: bool = False) -> InterRecordRangeDifferenceProcessor:
