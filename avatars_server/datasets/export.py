@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,47 @@ from avatars_server.datasets.columns import ColumnType
 CHUNK_BYTES = 1024 * 1024
 ROW_GROUP_ROWS = 128 * 1024
 _TARGET_BUFFER = 1024 * 1024
+MEDIA_TYPES = {"csv": "text/csv", "parquet": "application/octet-stream"}
+
+
+@dataclass(frozen=True)
+class Download:
+    """What to send for one download: a file on disk, or chunks converted on the fly.
+
+    `file` is set for the stored file and for a parquet conversion (`temporary`: the sender
+    deletes it once sent); `chunks` is set for a CSV conversion.
+    """
+
+    filename: str
+    media_type: str
+    file: Path | None = None
+    temporary: bool = False
+    chunks: Iterator[bytes] | None = None
+
+
+def prepare_download(
+    source: Path,
+    stored_filetype: str,
+    columns: Sequence[dict[str, Any]],
+    target_filetype: str,
+    tmp_dir: Path,
+    *,
+    stem: str,
+) -> Download:
+    """The download of the table stored at `source` in `target_filetype` ("csv" or "parquet").
+
+    A CSV conversion is streamed as it is produced; a parquet conversion is written to a
+    temporary file in `tmp_dir` first (a parquet file is only valid once complete).
+    """
+    filename = f"{stem}.{target_filetype}"
+    media_type = MEDIA_TYPES[target_filetype]
+    if target_filetype == stored_filetype:
+        return Download(filename, media_type, file=source)
+    if target_filetype == "csv":
+        chunks = csv_chunks(source, stored_filetype, columns)
+        return Download(filename, media_type, chunks=chunks)
+    converted = convert_to_parquet(source, stored_filetype, columns, tmp_dir)
+    return Download(filename, media_type, file=converted, temporary=True)
 
 
 def file_chunks(path: Path, *, delete: bool = False) -> Iterator[bytes]:

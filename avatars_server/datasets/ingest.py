@@ -24,8 +24,8 @@ from avatars_server.datasets.columns import (
     column_detail,
 )
 from avatars_server.datasets.csv_format import CsvFormatError
-from avatars_server.datasets.upload import flush_soon
 from avatars_server.errors import InvalidInputError
+from avatars_server.storage.files import flush_soon
 
 FileType = Literal["csv", "parquet"]
 PARQUET_MAGIC = b"PAR1"

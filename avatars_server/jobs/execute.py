@@ -11,7 +11,6 @@ from avatars_server.config import Settings
 from avatars_server.jobs.context import JobCancelled, JobContext, JobFailure
 from avatars_server.storage import jobs
 from avatars_server.storage.db import session_scope
-from avatars_server.storage.tables import JobRow
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +75,7 @@ def run_job(job_id: str, settings_values: dict[str, Any]) -> str:
     if not context.start():
         return "skipped"
     with session_scope(context.sessions) as session:
-        row = session.get(JobRow, context.job_id)
+        row = jobs.get_job(session, context.job_id)
         assert row is not None
         kind, owner_id, parameters = row.kind, row.owner_id, dict(row.parameters)
         with_metrics = bool(row.with_metrics)

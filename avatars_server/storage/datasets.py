@@ -1,4 +1,4 @@
-"""Dataset repository: rows in the database, files in the datasets directory."""
+"""Dataset queries: rows in the database, files in the datasets directory."""
 
 from __future__ import annotations
 
@@ -21,11 +21,15 @@ from avatars_server.config import Settings
 from avatars_server.datasets import analysis, frames
 from avatars_server.datasets.columns import ColumnType
 from avatars_server.datasets.ingest import IngestedTable
-from avatars_server.datasets.upload import fsync_path
-from avatars_server.schemas import datasets as schemas
+from avatars_server.storage.files import durable_replace
 from avatars_server.storage.tables import DatasetRow
 
 _HASH_CHUNK = 1024 * 1024
+
+
+def get_dataset(session: Session, dataset_id: uuid.UUID) -> DatasetRow | None:
+    """The dataset with this id, whoever owns it (e.g. a job's result, already checked)."""
+    return session.get(DatasetRow, dataset_id)
 
 
 def get_owned_dataset(session: Session, dataset_id: uuid.UUID, owner_id: uuid.UUID) -> DatasetRow:
@@ -123,7 +127,7 @@ def add_dataset(
     target = settings.datasets_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     size = table.path.stat().st_size
-    _durable_replace(table.path, target)
+    durable_replace(table.path, target)
     row = DatasetRow(
         owner_id=owner_id,
         name=name,
@@ -138,19 +142,6 @@ def add_dataset(
     session.add(row)
     session.flush()
     return row
-
-
-def _durable_replace(source: Path, target: Path) -> None:
-    """Move `source` to `target` so that it survives a crash once this returns.
-
-    The data is flushed before the rename (a crash never leaves a named but partial file) and
-    the directory after it (the name itself is on disk before the row is committed).
-    """
-    fsync_path(source)
-    # os.replace is atomic on one filesystem: readers see the old file or the whole new one.
-    os.replace(source, target)
-    if os.name == "posix":  # elsewhere a directory cannot be opened (nor needs the flush)
-        fsync_path(target.parent)
 
 
 def patch_columns(settings: Settings, row: DatasetRow, changes: list[dict[str, Any]]) -> None:
@@ -206,26 +197,6 @@ def analyze(settings: Settings, row: DatasetRow) -> None:
 def correlations(settings: Settings, row: DatasetRow) -> dict[str, dict[str, float | None]]:
     """The correlation matrix of the dataset's non-identifier columns."""
     return analysis.correlations(read_dataframe(settings, row), row.columns)
-
-
-def dataset_schema(row: DatasetRow, base_url: str) -> schemas.Dataset:
-    """The wire model of a dataset; `download_url` is built on `base_url`."""
-    summary = schemas.DatasetSummary.model_validate(row.summary) if row.summary else None
-    return schemas.Dataset(
-        id=row.id,
-        hash=row.hash,
-        name=row.name,
-        columns=[schemas.ColumnDetail.model_validate(c) for c in row.columns],
-        download_url=f"{base_url.rstrip('/')}/datasets/{row.id}/download",
-        analysis_status=schemas.AnalysisStatus(row.analysis_status)
-        if row.analysis_status
-        else None,
-        analysis_duration=row.analysis_duration,
-        nb_lines=row.nb_lines,
-        nb_dimensions=row.nb_dimensions,
-        summary=summary,
-        filetype=schemas.FileType(row.filetype),
-    )
 
 
 def _column_dict(column: dict[str, Any]) -> dict[str, object]:

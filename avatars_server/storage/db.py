@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from avatars_server.config import Settings
@@ -28,6 +28,11 @@ def make_engine(settings: Settings) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def check_connection(session: Session) -> None:
+    """Run a trivial query; raises SQLAlchemyError when the database is unreachable."""
+    session.execute(text("SELECT 1"))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -8,12 +8,17 @@ import uuid
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from avatars_server.api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
-from avatars_server.api.routes.datasets import public_base_url
+from avatars_server.api.deps import (
+    CurrentUser,
+    PublicBaseUrl,
+    RunnerDep,
+    SessionDep,
+    SettingsDep,
+)
 from avatars_server.api.views import jobs as views
 from avatars_server.errors import UnavailableError
 from avatars_server.jobs import validation
@@ -116,7 +121,7 @@ def find_all_jobs_by_user(
 )
 def create_full_avatarization_job(
     request: AvatarizationJobCreate,
-    http: Request,
+    base_url: PublicBaseUrl,
     user: CurrentUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -128,7 +133,7 @@ def create_full_avatarization_job(
     row = _create(
         session, runner, user, JobKind.avatarization, request.parameters, with_metrics=True
     )
-    return views.avatarization_job(session, row, public_base_url(http))
+    return views.avatarization_job(session, row, base_url)
 
 
 @router.post(
@@ -159,7 +164,7 @@ def cancel_job(
 )
 def create_avatarization_job(
     request: AvatarizationJobCreate,
-    http: Request,
+    base_url: PublicBaseUrl,
     user: CurrentUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -169,7 +174,7 @@ def create_avatarization_job(
     validation.check_kind(request.kind, JobKind.avatarization, "POST /jobs/avatarization")
     validation.check_avatarization(session, settings, user.id, request.parameters)
     row = _create(session, runner, user, JobKind.avatarization, request.parameters)
-    return views.avatarization_job(session, row, public_base_url(http))
+    return views.avatarization_job(session, row, base_url)
 
 
 @router.get(
@@ -179,11 +184,11 @@ def create_avatarization_job(
     responses=_GET_ERRORS,
 )
 def get_avatarization_job(
-    id: uuid.UUID, http: Request, user: CurrentUser, session: SessionDep
+    id: uuid.UUID, user: CurrentUser, session: SessionDep, base_url: PublicBaseUrl
 ) -> AvatarizationJob:
     row = jobs.get_owned_job(session, id, user.id)
     views.check_kind(row, JobKind.avatarization.value)
-    return views.avatarization_job(session, row, public_base_url(http))
+    return views.avatarization_job(session, row, base_url)
 
 
 @router.post(

@@ -16,6 +16,7 @@ from avatars_server.jobs.steps.common import (
     variables,
 )
 from avatars_server.schemas.metrics import OPTIONAL_PRIVACY_METRICS, REQUIRED_PRIVACY_METRICS
+from avatars_server.storage import jobs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -130,10 +131,8 @@ def _with_avatarization_settings(
     job_id = parameters.get("avatarization_job_id")
     if not job_id:
         return merged
-    from avatars_server.storage.tables import JobRow
-
     with context.session() as session:
-        row = session.get(JobRow, uuid.UUID(job_id))
+        row = jobs.get_job(session, uuid.UUID(job_id))
         if row is None or row.owner_id != owner_id or row.kind != "avatarization":
             return merged
         used = dict(row.parameters)
