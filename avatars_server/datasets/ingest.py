@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from avatars_server.datasets import csv_format, parquet_format
 from avatars_server.datasets.columns import (
+    ColumnDescriptor,
     ColumnType,
     TextColumnInference,
     check_labels,
@@ -39,7 +40,7 @@ class IngestedTable:
 
     path: Path
     filetype: FileType
-    columns: list[dict[str, object]]
+    columns: list[ColumnDescriptor]
     nb_lines: int
     # True when `path` is one of the uploaded parts itself (stored unchanged).
     is_upload: bool = False

@@ -4,12 +4,13 @@ instead of failing later in a worker."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from avatars_server.config import Settings
+from avatars_server.datasets.columns import ColumnDescriptor
 from avatars_server.engine import AvatarError, check_avatarization_parameters
 from avatars_server.engine import check_privacy_parameters as _check_privacy
 from avatars_server.errors import InvalidInputError
@@ -58,7 +59,7 @@ def _owned(session: Session, dataset_id: uuid.UUID, owner_id: uuid.UUID) -> Data
     return get_owned_dataset(session, dataset_id, owner_id)
 
 
-def _encoded_dimensions(frame: Any, columns: Sequence[Mapping[str, Any]]) -> int:
+def _encoded_dimensions(frame: Any, columns: Sequence[ColumnDescriptor]) -> int:
     """D_enc of method.md §2.1: one per continuous column (+2 for a missing indicator), one
     per modality of a categorical column (+1 for a missing level)."""
     total = 0

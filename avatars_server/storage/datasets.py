@@ -9,7 +9,6 @@ import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from avatars_server import errors
 from avatars_server.config import Settings
 from avatars_server.datasets import analysis, frames
-from avatars_server.datasets.columns import ColumnType
+from avatars_server.datasets.columns import ColumnDescriptor, column_detail
 from avatars_server.datasets.ingest import IngestedTable
 from avatars_server.storage.files import durable_replace
 from avatars_server.storage.tables import DatasetRow
@@ -78,7 +77,7 @@ def store_dataframe(
     df: pd.DataFrame,
     *,
     owner_id: uuid.UUID,
-    columns: list[dict[str, object]] | None,
+    columns: Sequence[ColumnDescriptor] | None,
     filetype: str,
     name: str | None = None,
 ) -> DatasetRow:
@@ -96,10 +95,10 @@ def store_dataframe(
     table = pa.Table.from_pandas(df, preserve_index=False)
     if columns is None:
         columns = frames.infer_frame_columns(table)
-    details = [_column_dict(c) for c in columns]
+    details = [_copy(c) for c in columns]
     if [c["label"] for c in details] != table.column_names:
         raise ValueError("The column metadata must list the frame's columns in frame order.")
-    types = [cast(ColumnType, c["type"]) for c in details]
+    types = [c["type"] for c in details]
     settings.tmp_dir.mkdir(parents=True, exist_ok=True)
     handle, name_on_disk = tempfile.mkstemp(dir=settings.tmp_dir, suffix=f".{filetype}")
     os.close(handle)
@@ -144,15 +143,15 @@ def add_dataset(
     return row
 
 
-def patch_columns(settings: Settings, row: DatasetRow, changes: list[dict[str, Any]]) -> None:
+def patch_columns(settings: Settings, row: DatasetRow, changes: Sequence[ColumnDescriptor]) -> None:
     """Replace the metadata of the listed columns, checking each new type against the data.
 
     Raises:
         InvalidInputError: unknown or duplicate labels (all listed), or a type that does not
             fit the column's values (the column and an offending value are named).
     """
-    current = {str(c["label"]): _column_dict(c) for c in row.columns}
-    labels = [str(c["label"]) for c in changes]
+    current = {c["label"]: _copy(c) for c in row.columns}
+    labels = [c["label"] for c in changes]
     unknown = [label for label in labels if label not in current]
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if unknown or duplicates:
@@ -166,11 +165,7 @@ def patch_columns(settings: Settings, row: DatasetRow, changes: list[dict[str, A
             f"{', '.join(repr(label) for label in current)}.",
             detail={"unknown_labels": unknown, "duplicate_labels": duplicates},
         )
-    retyped = {
-        str(c["label"]): cast(ColumnType, str(c["type"]))
-        for c in changes
-        if str(c["type"]) != current[str(c["label"])]["type"]
-    }
+    retyped = {c["label"]: c["type"] for c in changes if c["type"] != current[c["label"]]["type"]}
     if retyped:
         problem = frames.first_misfit(dataset_path(settings, row), row.filetype, retyped)
         if problem is not None:
@@ -181,9 +176,9 @@ def patch_columns(settings: Settings, row: DatasetRow, changes: list[dict[str, A
                 detail={"label": label, "type": retyped[label]},
             )
     for change in changes:
-        current[str(change["label"])] = _column_dict(change)
+        current[change["label"]] = _copy(change)
     # A new list object: SQLAlchemy does not see in-place changes of a JSON value.
-    row.columns = [current[str(c["label"])] for c in row.columns]
+    row.columns = [current[c["label"]] for c in row.columns]
 
 
 def analyze(settings: Settings, row: DatasetRow) -> None:
@@ -199,12 +194,11 @@ def correlations(settings: Settings, row: DatasetRow) -> dict[str, dict[str, flo
     return analysis.correlations(read_dataframe(settings, row), row.columns)
 
 
-def _column_dict(column: dict[str, Any]) -> dict[str, object]:
-    return {
-        "label": str(column["label"]),
-        "type": str(column["type"]),
-        "is_identifier": bool(column.get("is_identifier") or False),
-    }
+def _copy(column: ColumnDescriptor) -> ColumnDescriptor:
+    """A copy with exactly the descriptor's keys (`is_identifier` False when unset)."""
+    return column_detail(
+        column["label"], column["type"], is_identifier=bool(column.get("is_identifier") or False)
+    )
 
 
 def _sha256(path: Path) -> str:

@@ -12,7 +12,7 @@ from starlette.background import BackgroundTask
 from starlette.convertors import StringConvertor, register_url_convertor
 
 from avatars_server.api.deps import CurrentUser, PublicBaseUrl, SessionDep, SettingsDep
-from avatars_server.api.views.datasets import dataset_schema
+from avatars_server.api.views.datasets import column_descriptor, dataset_schema
 from avatars_server.config import Settings
 from avatars_server.datasets import export
 from avatars_server.datasets.create import create_from_upload
@@ -174,7 +174,7 @@ def patch_dataset(
     """Declare column types and identifiers; each type is checked against the data."""
     row = datasets.get_owned_dataset(session, id, user.id)
     if body.columns is not None:
-        changes = [c.model_dump(mode="json") for c in body.columns]
+        changes = [column_descriptor(c) for c in body.columns]
         datasets.patch_columns(settings, row, changes)
         session.flush()
     return dataset_schema(row, base_url)

@@ -1,7 +1,8 @@
-"""Dataset rows as wire models (reference §3.4)."""
+"""Dataset rows as wire models (reference §3.4), and declared columns back as descriptors."""
 
 from __future__ import annotations
 
+from avatars_server.datasets.columns import ColumnDescriptor, column_detail
 from avatars_server.schemas import datasets as schemas
 from avatars_server.storage.tables import DatasetRow
 
@@ -24,3 +25,8 @@ def dataset_schema(row: DatasetRow, base_url: str) -> schemas.Dataset:
         summary=summary,
         filetype=schemas.FileType(row.filetype),
     )
+
+
+def column_descriptor(detail: schemas.ColumnDetail) -> ColumnDescriptor:
+    """The stored descriptor of a column the client declared (`is_identifier` null is False)."""
+    return column_detail(detail.label, detail.type.value, is_identifier=bool(detail.is_identifier))

@@ -14,6 +14,7 @@ from avatars_server.jobs.steps.metrics import imputation_config, privacy_metrics
 if TYPE_CHECKING:
     import pandas as pd
 
+    from avatars_server.datasets.columns import ColumnDescriptor
     from avatars_server.engine import AvatarizationConfig
     from avatars_server.storage.tables import DatasetRow
 
@@ -35,7 +36,7 @@ def avatarization_config(parameters: Mapping[str, Any]) -> AvatarizationConfig:
 
 
 def _to_categorical(
-    frame: pd.DataFrame, columns: Sequence[Mapping[str, Any]], threshold: int | None
+    frame: pd.DataFrame, columns: Sequence[ColumnDescriptor], threshold: int | None
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Numeric columns with at most `threshold` distinct values, made categorical for the job.
 
@@ -47,7 +48,7 @@ def _to_categorical(
     frame = frame.copy()
     for column in variables(columns):
         label = column["label"]
-        if column.get("type") in ("int", "float") and frame[label].nunique() <= threshold:
+        if column["type"] in ("int", "float") and frame[label].nunique() <= threshold:
             converted[label] = frame[label].dtype
             frame[label] = frame[label].astype(object)
     return frame, converted
@@ -123,7 +124,7 @@ def run_avatarization_job(
         result: dict[str, Any] = {"privacy_metrics": None, "signal_metrics": None}
         if with_metrics:
             # The metrics see the columns as the avatarization did (to_categorical_threshold).
-            roles = [
+            roles: list[ColumnDescriptor] = [
                 {**column, "type": "category"} if column["label"] in converted else column
                 for column in original_row.columns
             ]

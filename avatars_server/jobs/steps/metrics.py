@@ -21,6 +21,7 @@ from avatars_server.storage import jobs
 if TYPE_CHECKING:
     import pandas as pd
 
+    from avatars_server.datasets.columns import ColumnDescriptor
     from avatars_server.engine import ImputationConfig, PrivacyConfig
 
 
@@ -63,7 +64,7 @@ def privacy_config(parameters: Mapping[str, Any]) -> PrivacyConfig:
 
 
 def _frames(
-    columns: Sequence[Mapping[str, Any]], aligned: bool, *frames: pd.DataFrame
+    columns: Sequence[ColumnDescriptor], aligned: bool, *frames: pd.DataFrame
 ) -> list[pd.DataFrame]:
     """The frames' variables with the columns' roles; `aligned` frames (the engine's own
     output next to its input) already agree and only lose their identifier columns."""
@@ -76,7 +77,7 @@ def _frames(
 def privacy_metrics(
     original: pd.DataFrame,
     unshuffled: pd.DataFrame,
-    columns: Sequence[Mapping[str, Any]],
+    columns: Sequence[ColumnDescriptor],
     config: PrivacyConfig,
     progress: Progress,
     *,
@@ -105,7 +106,7 @@ def privacy_metrics(
 def signal_metrics(
     original: pd.DataFrame,
     avatars: pd.DataFrame,
-    columns: Sequence[Mapping[str, Any]],
+    columns: Sequence[ColumnDescriptor],
     *,
     aligned: bool = False,
 ) -> dict[str, Any]:
