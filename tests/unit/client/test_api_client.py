@@ -128,3 +128,47 @@ def test_protected_call_without_login_is_refused_locally() -> None:
     unguarded = _client(handler, verify_auth=False)
     unguarded.health.get_root()
     assert len(calls) == 1
+
+
+def test_a_callers_http_client_is_used_but_never_changed() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/login":
+            return _json(200, {"access_token": "abc", "token_type": "bearer"})
+        return _json(404, {"message": "gone", "detail": None})
+
+    caller_hooks: list[str] = []
+    caller = httpx.Client(
+        transport=httpx.MockTransport(handler),
+        headers={"X-Proxy-Auth": "p"},
+        event_hooks={"request": [lambda request: caller_hooks.append(request.url.path)]},
+    )
+    headers_before = dict(caller.headers)
+    client = ApiClient(
+        base_url="http://server.test",
+        http_client=caller,
+        should_verify_compatibility=False,
+        timeout=7,
+        headers={"X-Extra": "e"},
+    )
+    client.authenticate("u", "pw")
+    with pytest.raises(NotFoundError):  # errors are still mapped: our hooks run on our client
+        client.users.get_me()
+    client.close()
+
+    # Requests went through the caller's client: its transport, its hooks, its headers...
+    assert [request.url.path for request in seen] == ["/login", "/users/me"]
+    assert caller_hooks == ["/login", "/users/me"]
+    assert seen[1].headers["X-Proxy-Auth"] == "p"
+    # ...with the ApiClient's own headers, token and timeout...
+    assert seen[1].headers["Authorization"] == "Bearer abc"
+    assert seen[1].headers["User-Agent"] == f"avatars/{__version__}"
+    assert seen[1].headers["X-Extra"] == "e"
+    assert seen[1].extensions["timeout"] == httpx.Timeout(7).as_dict()
+    # ...and the caller's client is as it was, and still open.
+    assert dict(caller.headers) == headers_before
+    assert [len(caller.event_hooks[name]) for name in ("request", "response")] == [1, 0]
+    assert not caller.is_closed
+    assert caller.get("http://server.test/health").status_code == 404
