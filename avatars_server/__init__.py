@@ -14,8 +14,9 @@ One place for each kind of code (issue #11); new entities (reports, ...) and job
 - ``schemas/<tag>.py``: wire models (pydantic), exported to ``openapi.json``.
 - ``datasets/``: dataset files: the multipart receiver, format detection, column types,
   conversion, analysis; ``datasets/create.py`` is the upload flow the routes call.
-- ``jobs/``: the runner and its pools, job validation, and ``jobs/steps/<kind>.py`` (one module
-  per job kind: load inputs, call the engine, store outputs).
+- ``jobs/``: the runner and its pools, job validation, ``jobs/submit.py`` (record a job and queue
+  it; the create routes call it), and ``jobs/steps/<kind>.py`` (one module per job kind: load
+  inputs, call the engine, store outputs).
 - ``engine/``: pure maths, DataFrames in and out; no fastapi, sqlalchemy or file I/O.
 
 A job kind is: a wire model in ``schemas/``, a validation function, a step module, an engine

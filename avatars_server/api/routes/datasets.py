@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from typing import Annotated, Any
 
@@ -20,8 +19,6 @@ from avatars_server.schemas.common import error_responses
 from avatars_server.schemas.datasets import Correlations, Dataset, FileType, PatchDataset
 from avatars_server.storage import datasets
 from avatars_server.storage.tables import DatasetRow
-
-logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["datasets"])
 
@@ -47,7 +44,7 @@ class _FileResponse(FileResponse):
 
 
 def _upload_body(with_name: bool) -> dict[str, Any]:
-    """OpenAPI body of an upload: the route reads the stream itself (see upload.py)."""
+    """OpenAPI body of an upload: the route reads the stream itself (datasets/upload.py)."""
     properties: dict[str, Any] = {
         "file": {
             "type": "array",

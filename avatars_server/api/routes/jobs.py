@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-import math
 import uuid
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
 from avatars_server.api.deps import (
     CurrentUser,
@@ -20,9 +16,8 @@ from avatars_server.api.deps import (
     SettingsDep,
 )
 from avatars_server.api.views import jobs as views
-from avatars_server.errors import UnavailableError
 from avatars_server.jobs import validation
-from avatars_server.jobs.runner import JobRunner
+from avatars_server.jobs.submit import submit_job
 from avatars_server.schemas.common import error_responses
 from avatars_server.schemas.jobs import (
     AvatarizationJob,
@@ -35,65 +30,13 @@ from avatars_server.schemas.jobs import (
     SignalMetricsJobCreate,
 )
 from avatars_server.storage import jobs
-from avatars_server.storage.tables import JobRow, UserRow, utcnow
-
-logger = logging.getLogger(__name__)
+from avatars_server.storage.tables import utcnow
 
 router = APIRouter(tags=["jobs"], responses=error_responses(401))
 
 _MAX_DAYS = 100 * 366
 _CREATE_ERRORS = error_responses(404, 503)
 _GET_ERRORS = error_responses(404)
-
-
-def _finite(value: Any) -> Any:
-    """`value` with NaN and infinities (accepted by the JSON parser in extra keys) as null, so
-    that echoing the parameters never produces invalid JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_finite(item) for item in value]
-    return value
-
-
-def _create(
-    session: Session,
-    runner: JobRunner,
-    user: UserRow,
-    kind: JobKind,
-    parameters: BaseModel,
-    *,
-    with_metrics: bool = False,
-) -> JobRow:
-    """Record the job as pending, commit, then queue it (a worker must find the row)."""
-    row = jobs.create_job(
-        session,
-        owner_id=user.id,
-        kind=kind.value,
-        parameters=_finite(parameters.model_dump(mode="json")),
-        runner_id=runner.runner_id,
-        with_metrics=with_metrics,
-    )
-    session.commit()
-    try:
-        runner.submit(row.id)
-    except Exception as exc:
-        logger.exception("Could not queue job %s", row.id)
-        jobs.finish(
-            session,
-            row.id,
-            status="failure",
-            error_message="The job could not be queued: the job runner is unavailable.",
-            from_statuses=jobs.ACTIVE,
-        )
-        session.commit()
-        raise UnavailableError(
-            "The job runner is unavailable, so the job could not be queued. Try again later or "
-            "contact the administrator."
-        ) from exc
-    return row
 
 
 @router.get(
@@ -130,8 +73,8 @@ def create_full_avatarization_job(
     """Avatarize a dataset, then compute its privacy and signal metrics, in one job."""
     validation.check_kind(request.kind, JobKind.avatarization, "POST /jobs")
     validation.check_avatarization(session, settings, user.id, request.parameters)
-    row = _create(
-        session, runner, user, JobKind.avatarization, request.parameters, with_metrics=True
+    row = submit_job(
+        session, runner, user.id, JobKind.avatarization, request.parameters, with_metrics=True
     )
     return views.avatarization_job(session, row, base_url)
 
@@ -173,7 +116,7 @@ def create_avatarization_job(
     """Avatarize a dataset (no metrics)."""
     validation.check_kind(request.kind, JobKind.avatarization, "POST /jobs/avatarization")
     validation.check_avatarization(session, settings, user.id, request.parameters)
-    row = _create(session, runner, user, JobKind.avatarization, request.parameters)
+    row = submit_job(session, runner, user.id, JobKind.avatarization, request.parameters)
     return views.avatarization_job(session, row, base_url)
 
 
@@ -204,7 +147,7 @@ def create_privacy_metrics_job(
     """Privacy metrics of row-aligned (unshuffled) avatars against their original."""
     validation.check_kind(request.kind, JobKind.privacy_metrics, "POST /jobs/metrics/privacy")
     validation.check_privacy(session, user.id, request.parameters)
-    row = _create(session, runner, user, JobKind.privacy_metrics, request.parameters)
+    row = submit_job(session, runner, user.id, JobKind.privacy_metrics, request.parameters)
     return views.privacy_job(row)
 
 
@@ -233,7 +176,7 @@ def create_signal_metrics_job(
     """Signal (utility) metrics of avatars, in any row order, against their original."""
     validation.check_kind(request.kind, JobKind.signal_metrics, "POST /jobs/metrics/signal")
     validation.check_signal(session, user.id, request.parameters)
-    row = _create(session, runner, user, JobKind.signal_metrics, request.parameters)
+    row = submit_job(session, runner, user.id, JobKind.signal_metrics, request.parameters)
     return views.signal_job(row)
 
 
