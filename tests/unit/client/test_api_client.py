@@ -11,6 +11,7 @@ import pytest
 from avatars import __version__
 from avatars.client import ApiClient
 from avatars.exceptions import (
+    APIStatusError,
     APITimeoutError,
     AuthenticationError,
     NotFoundError,
@@ -172,3 +173,23 @@ def test_a_callers_http_client_is_used_but_never_changed() -> None:
     assert [len(caller.event_hooks[name]) for name in ("request", "response")] == [1, 0]
     assert not caller.is_closed
     assert caller.get("http://server.test/health").status_code == 404
+
+
+def test_with_a_callers_http_client_our_retries_do_not_apply() -> None:
+    # Retries belong to the transport, and the caller's client brings its own.
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return _json(503, {"message": "busy", "detail": None}, **{"Retry-After": "0"})
+
+    client = ApiClient(
+        base_url="http://server.test",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        should_verify_compatibility=False,
+        max_retries=5,
+    )
+    with pytest.raises(APIStatusError) as caught:
+        client.health.get_health()
+    assert caught.value.status_code == 503
+    assert len(calls) == 1
