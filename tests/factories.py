@@ -1,13 +1,16 @@
-"""Builders shared by the tests: users and logged-in clients, long-running jobs, and the
-hypothesis strategies of the processor tests. Helpers used by one test module stay in it."""
+"""Builders shared by the tests: users and logged-in clients, long-running jobs, JSON answers for
+`httpx.MockTransport`, and the hypothesis strategies of the processor tests. Helpers used by one
+test module stay in it; fixtures live in conftest.py."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 import uuid
 from dataclasses import dataclass
 
+import httpx
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, settings
@@ -47,6 +50,13 @@ def logged_in_client(server: LocalServer, credentials: Credentials) -> ApiClient
     client = ApiClient(base_url=server.base_url)
     client.authenticate(credentials.username, credentials.password)
     return client
+
+
+def json_response(status: int, body: object, **headers: str) -> httpx.Response:
+    """An answer with a JSON body, as the server sends it (for `httpx.MockTransport`)."""
+    return httpx.Response(
+        status, content=json.dumps(body), headers={"Content-Type": "application/json", **headers}
+    )
 
 
 # -- long-running jobs (cancellation, recovery, Dask) ---------------------------------------

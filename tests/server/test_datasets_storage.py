@@ -28,11 +28,6 @@ def _frame() -> pd.DataFrame:
     )
 
 
-@pytest.fixture
-def owner_id(session: Session) -> uuid.UUID:
-    return users.create_user(session, username="owner", email=None, password="pw").id
-
-
 @pytest.mark.parametrize("filetype", ["csv", "parquet"])
 def test_store_then_read_dataframe_round_trips_every_type(
     session: Session, settings: Settings, owner_id: uuid.UUID, filetype: str

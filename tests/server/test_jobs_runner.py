@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from avatars_server.config import Settings
 from avatars_server.jobs.execute import run_job
 from avatars_server.jobs.pool import WarmProcessPool, WorkerTerminatedError
-from avatars_server.storage import datasets, jobs, users
+from avatars_server.storage import datasets, jobs
 from avatars_server.storage.tables import DatasetRow, JobRow, utcnow
 
 IRIS_COLUMNS = [
@@ -74,13 +74,6 @@ def test_pool_cancels_a_queued_task_without_running_it() -> None:
 
 
 # -- recovery ----------------------------------------------------------------------------------
-@pytest.fixture
-def owner_id(session: Session) -> uuid.UUID:
-    user = users.create_user(session, username="owner", email=None, password="pw")
-    session.commit()
-    return user.id
-
-
 def _dead_pid() -> int:
     process = subprocess.Popen([sys.executable, "-c", "pass"])
     process.wait()

@@ -14,7 +14,7 @@ from avatars_server.errors import UnavailableError
 from avatars_server.jobs.runner import JobRunner
 from avatars_server.jobs.submit import submit_job
 from avatars_server.schemas.jobs import JobKind
-from avatars_server.storage import jobs, users
+from avatars_server.storage import jobs
 
 
 class _Parameters(BaseModel):
@@ -38,33 +38,31 @@ class _Runner:
             raise RuntimeError("the pool is gone")
 
 
-def _owner(session: Session) -> uuid.UUID:
-    return users.create_user(session, username="owner", email=None, password=None).id
-
-
-def test_a_submitted_job_is_pending_with_finite_parameters(session: Session) -> None:
+def test_a_submitted_job_is_pending_with_finite_parameters(
+    session: Session, owner_id: uuid.UUID
+) -> None:
     runner = _Runner(session)
     parameters = _Parameters(k=3, weights=[1.0, float("nan"), float("inf")])
-    row = submit_job(
-        session, cast(JobRunner, runner), _owner(session), JobKind.signal_metrics, parameters
-    )
+    row = submit_job(session, cast(JobRunner, runner), owner_id, JobKind.signal_metrics, parameters)
     assert runner.statuses == ["pending"]
     assert (row.kind, row.status, row.runner_id) == ("signal_metrics", "pending", runner.runner_id)
     assert row.parameters == {"k": 3, "weights": [1.0, None, None]}
 
 
-def test_a_job_the_runner_refuses_is_recorded_failed_and_unavailable(session: Session) -> None:
-    runner, owner = _Runner(session, refuse=True), _owner(session)
+def test_a_job_the_runner_refuses_is_recorded_failed_and_unavailable(
+    session: Session, owner_id: uuid.UUID
+) -> None:
+    runner = _Runner(session, refuse=True)
     with pytest.raises(UnavailableError, match="could not be queued"):
         submit_job(
             session,
             cast(JobRunner, runner),
-            owner,
+            owner_id,
             JobKind.avatarization,
             _Parameters(k=3, weights=[]),
         )
     assert runner.statuses == ["pending"]
-    [row] = jobs.list_jobs(session, owner, since=datetime(2000, 1, 1, tzinfo=UTC))
+    [row] = jobs.list_jobs(session, owner_id, since=datetime(2000, 1, 1, tzinfo=UTC))
     session.refresh(row)
     assert (row.status, row.error_message) == (
         "failure",

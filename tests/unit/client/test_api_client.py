@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import httpx
@@ -17,6 +16,7 @@ from avatars.exceptions import (
     NotFoundError,
     UnprocessableEntityError,
 )
+from tests.factories import json_response
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -31,15 +31,9 @@ def _client(handler: Handler, **kwargs: object) -> ApiClient:
     )
 
 
-def _json(status: int, body: object, **headers: str) -> httpx.Response:
-    return httpx.Response(
-        status, content=json.dumps(body), headers={"Content-Type": "application/json", **headers}
-    )
-
-
 def test_error_answer_becomes_its_typed_exception() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        return _json(
+        return json_response(
             404, {"message": "No user with id x.", "detail": None}, **{"X-Request-ID": "r1"}
         )
 
@@ -57,7 +51,7 @@ def test_validation_error_message_is_kept() -> None:
         "message": "password: Field required. Fix the request and send it again.",
         "detail": [{"loc": ["body", "password"], "msg": "Field required", "type": "missing"}],
     }
-    client = _client(lambda request: _json(422, body))
+    client = _client(lambda request: json_response(422, body))
     with pytest.raises(UnprocessableEntityError, match="password: Field required"):
         client.authenticate("someone", "pw")
 
@@ -68,8 +62,8 @@ def test_login_stores_the_bearer_token_and_sends_the_user_agent() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         if request.url.path == "/login":
-            return _json(200, {"access_token": "abc", "token_type": "bearer"})
-        return _json(
+            return json_response(200, {"access_token": "abc", "token_type": "bearer"})
+        return json_response(
             200,
             {
                 "id": "5e27da4a-a5c5-458b-988e-ef2c66f545d6",
@@ -97,7 +91,7 @@ def test_per_call_timeout_reaches_the_request() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         timeouts.append(request.extensions["timeout"])
-        return _json(200, {"message": "ok"})
+        return json_response(200, {"message": "ok"})
 
     client = _client(handler)
     client.health.get_health(timeout=1.5)
@@ -120,7 +114,7 @@ def test_protected_call_without_login_is_refused_locally() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
-        return _json(200, {})
+        return json_response(200, {})
 
     client = _client(handler)
     with pytest.raises(AuthenticationError, match="authenticate"):
@@ -137,8 +131,8 @@ def test_a_callers_http_client_is_used_but_never_changed() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         if request.url.path == "/login":
-            return _json(200, {"access_token": "abc", "token_type": "bearer"})
-        return _json(404, {"message": "gone", "detail": None})
+            return json_response(200, {"access_token": "abc", "token_type": "bearer"})
+        return json_response(404, {"message": "gone", "detail": None})
 
     caller_hooks: list[str] = []
     caller = httpx.Client(
@@ -181,7 +175,7 @@ def test_with_a_callers_http_client_our_retries_do_not_apply() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
-        return _json(503, {"message": "busy", "detail": None}, **{"Retry-After": "0"})
+        return json_response(503, {"message": "busy", "detail": None}, **{"Retry-After": "0"})
 
     client = ApiClient(
         base_url="http://server.test",

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from functools import partial
@@ -16,6 +15,7 @@ from avatars.client import ApiClient
 from avatars.exceptions import JobFailedError, JobTimeoutError, NotFoundError
 from avatars.pipelines import _finished
 from avatars.waiting import finished_job
+from tests.factories import json_response
 
 JOB_ID = uuid.UUID("5e27da4a-a5c5-458b-988e-ef2c66f545d6")
 
@@ -82,9 +82,7 @@ def _client(answers: dict[str, tuple[int, object]], seen: list[str]) -> ApiClien
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request.url.path)
         status, body = answers.get(request.url.path, (404, {"message": "No job.", "detail": None}))
-        return httpx.Response(
-            status, content=json.dumps(body), headers={"Content-Type": "application/json"}
-        )
+        return json_response(status, body)
 
     client = ApiClient(
         base_url="http://server.test",
