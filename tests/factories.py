@@ -89,14 +89,17 @@ def start_full_job(client: ApiClient, dataset_id: uuid.UUID, k: int = LONG_K) ->
 
 
 def wait_until_started(client: ApiClient, job_id: uuid.UUID) -> None:
+    """Wait until the job runs and has reported its first step (a worker marks it started,
+    then loads its data before the first report: a busy machine shows the gap)."""
     deadline = time.monotonic() + JOB_START_WAIT
     while time.monotonic() < deadline:
         job = client.jobs.get_avatarization_job(job_id, timeout=0)
         if job.status != JobStatus.PENDING:
             assert job.status == JobStatus.STARTED
-            return
+            if job.current_progress is not None:
+                return
         time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not start")
+    raise AssertionError(f"job {job_id} did not start and report its progress")
 
 
 # -- hypothesis strategies of the processor tests -------------------------------------------
