@@ -11,16 +11,16 @@ shared material); the modules follow its sections:
 - ``metric_space`` (§4), ``distances`` (§5.1-5.5), ``matching`` (§5.6-5.8),
   ``inference`` (§5.9-5.12), ``privacy`` (the result), ``signal`` (§6).
 
-Where method.md leaves a detail open, this engine chooses:
+The categorical draw is the normative procedure of method.md §3.8 (levels sorted, cumulative
+sums compared with the uniform draw of the categorical stream); where method.md leaves a detail
+open, this engine's decisions, and every fallback it takes, are listed with their reasons in
+``docs/method.md`` ("Project decisions"). In short:
 
 - the missing level of a categorical variable is its last level, after the sorted modalities;
-- a categorical value is drawn as the modality of one neighbour picked with probability w_ij,
-  independently per variable: the same law as the cumulative draw over sorted modalities;
-  variables are drawn in input order, then the is-missing indicators;
+- categorical variables are drawn in input order, then the is-missing indicators in the order
+  of their continuous columns;
 - neighbour and knn-imputation ties use the tolerance of §4 (1e-9·max(1, d));
 - knn imputation z-scores with the observed mean and sd of the training subset;
-- ``categorical_hidden_rate`` is 100.0 when there is no categorical variable (the wire field is
-  a required float and nothing can be linked);
 - datetimes keep second resolution (days for date-only columns, sub-seconds up to 9 decimals).
 """
 
