@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 from types import MappingProxyType
@@ -221,8 +221,35 @@ def _check_weights(
             )
 
 
-def check_privacy_parameters(config: PrivacyConfig, *, columns: Sequence[str]) -> None:
+def check_categorical_hidden_rate_variables(
+    variables: Sequence[str], categorical: Collection[str]
+) -> None:
+    """Raise ``INVALID_METRIC_PARAMETER`` naming the requested variables that are not categorical
+    (method.md §5.8: they are an error, never dropped)."""
+    known = set(categorical)
+    wrong = [str(name) for name in variables if name not in known]
+    if wrong:
+        raise AvatarError(
+            "INVALID_METRIC_PARAMETER",
+            f"categorical_hidden_rate_variables must be categorical columns; not categorical: "
+            f"{', '.join(repr(name) for name in wrong)}",
+            "categorical_hidden_rate_variables",
+        )
+
+
+def check_privacy_parameters(
+    config: PrivacyConfig,
+    *,
+    columns: Sequence[str],
+    categorical: Collection[str] | None = None,
+) -> None:
     """Check the privacy-metric parameters against the column names (method.md §2.3, §5).
+
+    Args:
+        config: the metric parameters.
+        columns: the dataset's variables (identifiers removed).
+        categorical: the categorical ones among them, when known (then a
+            ``categorical_hidden_rate_variables`` entry that is not one of them is an error).
 
     Raises:
         AvatarError: ``INVALID_NCP``, ``INVALID_IMPUTATION``, ``UNKNOWN_COLUMN``,
@@ -246,6 +273,10 @@ def check_privacy_parameters(config: PrivacyConfig, *, columns: Sequence[str]) -
                 f"categorical_hidden_rate variable {name!r} is not a column",
                 "categorical_hidden_rate_variables",
             )
+    if config.categorical_hidden_rate_variables is not None and categorical is not None:
+        check_categorical_hidden_rate_variables(
+            config.categorical_hidden_rate_variables, categorical
+        )
     if config.target is not None:
         if config.target not in known:
             raise AvatarError(

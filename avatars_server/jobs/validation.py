@@ -15,7 +15,12 @@ from avatars_server.engine import check_privacy_parameters as _check_privacy
 from avatars_server.errors import InvalidInputError
 from avatars_server.jobs import repository
 from avatars_server.jobs.steps.avatarization import avatarization_config
-from avatars_server.jobs.steps.common import CATEGORICAL_TYPES, identifiers, variables
+from avatars_server.jobs.steps.common import (
+    CATEGORICAL_TYPES,
+    categorical,
+    identifiers,
+    variables,
+)
 from avatars_server.jobs.steps.metrics import privacy_config
 from avatars_server.schemas.jobs import (
     AvatarizationParameters,
@@ -165,8 +170,21 @@ def check_privacy(
         )
     _check_pair(original, avatars, "unshuffled_avatars_id")
     columns = [str(c["label"]) for c in variables(original.columns or [])]
+    values = parameters.model_dump(mode="json")
+    wanted = values.get("categorical_hidden_rate_variables")
+    if wanted is not None and not (
+        isinstance(wanted, list) and all(isinstance(name, str) for name in wanted)
+    ):
+        raise invalid(
+            "parameters.categorical_hidden_rate_variables",
+            f"must be a list of column labels or null, got {wanted!r}",
+        )
     try:
-        _check_privacy(privacy_config(parameters.model_dump(mode="json")), columns=columns)
+        _check_privacy(
+            privacy_config(values),
+            columns=columns,
+            categorical=categorical(original.columns or []),
+        )
     except AvatarError as exc:
         raise _from_engine(exc) from exc
     if (original.nb_lines or 0) < 2:

@@ -208,6 +208,24 @@ def test_metrics_parameters_that_cannot_work_answer_422(
     assert error.message.startswith("parameters.avatars_id:") and "species" in error.message
 
 
+def test_categorical_hidden_rate_variables_must_be_categorical(
+    user_client: ApiClient, iris_id: uuid.UUID
+) -> None:
+    # iris' variety is categorical, sepal.length continuous: the request names the wrong one.
+    privacy = {"original_id": str(iris_id), "unshuffled_avatars_id": str(iris_id)}
+    body = {"parameters": {**privacy, "categorical_hidden_rate_variables": ["sepal.length"]}}
+    error = _post(user_client, "/jobs/metrics/privacy", body)
+    assert error.message.startswith("parameters.categorical_hidden_rate_variables:")
+    assert "'sepal.length'" in error.message
+    empty = {"parameters": {**privacy, "categorical_hidden_rate_variables": [], "seed": 0}}
+    created = user_client.http.post("/jobs/metrics/privacy", json=empty)
+    assert created.status_code == 201, created.text
+    job = user_client.jobs.get_privacy_metrics(created.json()["id"], timeout=WAIT)
+    assert job.status == JobStatus.SUCCESS, job.error_message
+    # No variable: every avatar ties, 100·(1 − 1/n) (method-extended.md §6.1).
+    assert job.result.categorical_hidden_rate == pytest.approx(100 * (1 - 1 / 150))
+
+
 def test_unknown_and_foreign_datasets_and_jobs_answer_404(
     user_client_factory: Callable[[], ApiClient],
 ) -> None:
