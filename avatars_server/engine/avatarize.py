@@ -20,6 +20,7 @@ from avatars_server.engine.config import (
     check_ncp,
 )
 from avatars_server.engine.errors import AvatarError
+from avatars_server.engine.identifiers import declared_type_of, surrogate_column, surrogate_keys
 from avatars_server.engine.imputation import fit_imputer, impute
 from avatars_server.engine.neighbours import neighbours_excluding_self
 from avatars_server.engine.projection import fit_projection
@@ -330,13 +331,15 @@ def avatarize(
     Args:
         df: the originals, shape (n, p), with dtypes giving the column roles (§2.2).
         config: the avatarization parameters.
-        identifiers: columns removed before avatarization and absent from the avatars.
+        identifiers: columns left out of the avatarization; in the results they hold surrogate
+            keys (method-extended.md §0.2): released row i has key i, and the unshuffled copy
+            carries the same key on the same avatar. Never an original value.
         progress: called as ``progress(stage, fraction)`` with fraction in [0, 1].
         max_dimensions: limit on D_enc (``TOO_MANY_DIMENSIONS`` above it).
 
     Returns:
         The shuffled avatars, the sensitive unshuffled avatars, and the ncp used; both frames
-        have shape (n, p - len(identifiers)), the input's columns in input order.
+        have shape (n, p), the input's columns in input order.
 
     Raises:
         AvatarError: for any rejected parameter or data (§2.3).
@@ -397,5 +400,33 @@ def avatarize(
     unshuffled.columns = pd.Index(labels)
     order = streams.shuffle.permutation(n)
     avatars = unshuffled.take(order).reset_index(drop=True)
+    if identifiers:
+        avatars, unshuffled = _with_surrogates(df, identifiers, order, avatars, unshuffled)
     report("done", 1.0)
     return AvatarizationOutput(avatars=avatars, unshuffled=unshuffled, ncp=ncp)
+
+
+def _with_surrogates(
+    df: pd.DataFrame,
+    identifiers: Sequence[str],
+    order: IntArray,
+    avatars: pd.DataFrame,
+    unshuffled: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both copies with the identifier columns back in place, holding surrogate keys.
+
+    Released row i gets key i; unshuffled row ``order[i]`` the same key (method-extended.md
+    §0.2). No original key value is copied.
+    """
+    keys = surrogate_keys(np.asarray(order, dtype=np.int64))
+    released: dict[object, object] = {}
+    sensitive: dict[object, object] = {}
+    for label in df.columns:
+        if label in identifiers:
+            declared = declared_type_of(df[label])
+            released[label] = surrogate_column(keys.released, declared).to_numpy()
+            sensitive[label] = surrogate_column(keys.unshuffled, declared).to_numpy()
+        else:
+            released[label] = avatars[label]
+            sensitive[label] = unshuffled[label]
+    return pd.DataFrame(released), pd.DataFrame(sensitive)

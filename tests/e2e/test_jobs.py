@@ -344,17 +344,59 @@ def test_declared_types_drive_roles_and_result_types(user_client: ApiClient) -> 
     assert job.status == JobStatus.SUCCESS, job.error_message
 
     avatars_dataset = job.result.avatars_dataset
-    declared = {
-        c.label: (str(c.type_), c.is_identifier) for c in original.columns if c.label != "id"
-    }
-    # Identifiers are not avatarized: the result datasets hold the other columns, same metadata.
+    declared = {c.label: (str(c.type_), c.is_identifier) for c in original.columns}
+    assert declared["id"] == ("category", True)
+    # Same metadata as the original; the identifier column holds surrogate keys
+    # (method-extended.md §0.2): the position of the avatar in the released dataset.
     assert {c.label: (str(c.type_), c.is_identifier) for c in avatars_dataset.columns} == declared
     avatars = user_client.pandas_integration.download_dataframe(avatars_dataset.id)
-    assert list(avatars.columns) == ["age", "weight", "smoker", "visit", "group"]
+    assert list(avatars.columns) == ["id", "age", "weight", "smoker", "visit", "group"]
+    assert avatars["id"].astype(str).tolist() == [str(i) for i in range(n)]
+    unshuffled = user_client.pandas_integration.download_dataframe(
+        job.result.sensitive_unshuffled_avatars_datasets.id
+    )
+    assert sorted(unshuffled["id"].astype(str).tolist()) == sorted(str(i) for i in range(n))
+    released = avatars.set_index(avatars["id"].astype(str))
+    for _, row in unshuffled.head(5).iterrows():  # the same key on the same avatar
+        assert released.loc[str(row["id"]), "weight"] == row["weight"]
     assert str(avatars["age"].dtype) == "int64" and avatars["age"].between(20, 79).all()
     assert avatars["smoker"].dtype == bool
     assert pd.api.types.is_datetime64_any_dtype(avatars["visit"])
     assert set(avatars["group"]) <= {"a", "b", "c"}
+
+
+def test_integer_identifiers_keep_their_type_and_never_their_values(
+    user_client: ApiClient,
+) -> None:
+    rng = np.random.default_rng(2)
+    n = 40
+    frame = pd.DataFrame({"key": np.arange(5000, 5000 + n), "x": rng.normal(size=n)})
+    original = user_client.pandas_integration.upload_dataframe(frame, identifier_variables=["key"])
+    job = user_client.jobs.get_avatarization_job(
+        _full_job(user_client, original.id, k=5), timeout=WAIT
+    )
+    assert job.status == JobStatus.SUCCESS, job.error_message
+    for dataset in (job.result.avatars_dataset, job.result.sensitive_unshuffled_avatars_datasets):
+        assert [(c.label, str(c.type_), c.is_identifier) for c in dataset.columns] == [
+            ("key", "int", True),
+            ("x", "float", False),
+        ]
+        result = user_client.pandas_integration.download_dataframe(dataset.id)
+        assert str(result["key"].dtype) == "int64"
+        assert set(result["key"]) == set(range(n))  # never 5000 + i
+    # The metrics ignore the identifier columns (they carry surrogates).
+    privacy = user_client.jobs.create_privacy_metrics_job(
+        PrivacyMetricsJobCreate(
+            parameters=PrivacyMetricsParameters(
+                original_id=original.id,
+                unshuffled_avatars_id=job.result.sensitive_unshuffled_avatars_datasets.id,
+                seed=0,
+            )
+        )
+    )
+    waited = user_client.jobs.get_privacy_metrics(privacy.id, timeout=WAIT)
+    assert waited.status == JobStatus.SUCCESS, waited.error_message
+    assert waited.result.hidden_rate == pytest.approx(job.result.privacy_metrics.hidden_rate)
 
 
 def test_to_categorical_threshold_draws_existing_values_and_keeps_types(

@@ -59,6 +59,19 @@ def _restore_types(frame: pd.DataFrame, dtypes: Mapping[str, Any]) -> pd.DataFra
     return frame
 
 
+def result_columns(columns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Metadata of a result dataset: the original's columns, identifiers included, each
+    identifier declared with the type its surrogate keys have (method-extended.md §0.2)."""
+    from avatars_server.engine.identifiers import surrogate_type
+
+    return [
+        {**column, "type": surrogate_type(str(column["type"]))}
+        if column.get("is_identifier")
+        else dict(column)
+        for column in columns
+    ]
+
+
 def _store(
     context: JobContext, frame: pd.DataFrame, original: DatasetRow, suffix: str
 ) -> uuid.UUID:
@@ -71,7 +84,7 @@ def _store(
             context.settings,
             frame,
             owner_id=original.owner_id,
-            columns=variables(original.columns),
+            columns=result_columns(original.columns),
             filetype=original.filetype,
             name=f"{base} ({suffix})",
         )
