@@ -16,15 +16,17 @@ from avatars_server.engine.config import (
     DEFAULT_MAX_DIMENSIONS,
     DEFAULT_NCP,
     AvatarizationConfig,
+    ExcludeCategoricalConfig,
     check_avatarization_parameters,
     check_ncp,
 )
 from avatars_server.engine.errors import AvatarError
+from avatars_server.engine.exclusion import is_excluded, put_back, replace_rare
 from avatars_server.engine.identifiers import declared_type_of, surrogate_column, surrogate_keys
 from avatars_server.engine.imputation import fit_imputer, impute
 from avatars_server.engine.neighbours import neighbours_excluding_self
 from avatars_server.engine.projection import fit_projection
-from avatars_server.engine.random import make_streams
+from avatars_server.engine.random import cumulative_draw, make_streams
 from avatars_server.engine.restore import column_format, restore_categorical, restore_continuous
 from avatars_server.engine.table import (
     Categorical,
@@ -32,6 +34,7 @@ from avatars_server.engine.table import (
     FloatArray,
     IntArray,
     check_not_empty,
+    column_dimensions,
     column_kinds,
     encode,
 )
@@ -197,18 +200,6 @@ def draw_codes(
     return drawn
 
 
-def _first_above(q: FloatArray, u: FloatArray) -> IntArray:
-    """Per row, the first column whose cumulative sum of q is > u, or, when rounding leaves the
-    total at or below u, the last column with q > 0 (method.md §3.8)."""
-    cumulative = np.cumsum(q, axis=1)
-    position = (cumulative <= u[:, None]).sum(axis=1)
-    over = np.flatnonzero(position >= q.shape[1])
-    if over.size:
-        positive = q[over] > 0
-        position[over] = q.shape[1] - 1 - np.argmax(positive[:, ::-1], axis=1)
-    return np.asarray(position, dtype=np.int64)
-
-
 def _draw_dense(
     weights: FloatArray, codes: npt.NDArray[np.integer], levels: int, u: FloatArray
 ) -> IntArray:
@@ -232,7 +223,7 @@ def _draw_dense(
         np.float64, copy=False
     )
     q = q.reshape(b, levels)
-    return _first_above(q, u)
+    return cumulative_draw(q, u)
 
 
 def _draw_block(weights: FloatArray, codes: IntArray, u: FloatArray) -> IntArray:
@@ -273,7 +264,7 @@ def _draw_block(weights: FloatArray, codes: IntArray, u: FloatArray) -> IntArray
     q = q.reshape(b, k)
     level = np.full(b * k, -1, dtype=np.int64)
     level[flat] = sorted_codes.ravel()
-    position = _first_above(q, u)
+    position = cumulative_draw(q, u)
     return level.reshape(b, k)[np.arange(b), position]
 
 
@@ -307,6 +298,19 @@ def _with_indicators(table: Encoded) -> tuple[Encoded, list[int]]:
             sources.append(j)
     extended = Encoded(table.continuous_names, table.continuous, table.categoricals + indicators)
     return extended, sources
+
+
+def _encoded_dimensions(table: Encoded, exclude: ExcludeCategoricalConfig | None) -> int:
+    """D_enc of the encoded table by the rule of :func:`table.column_dimensions`."""
+    threshold = exclude.exclude_cardinality_threshold if exclude is not None else None
+    columns = np.asarray(np.isnan(table.continuous).any(axis=0), dtype=bool)
+    missing = [bool(columns[j]) for j in range(columns.shape[0])]
+    total = 0
+    for has_missing in missing:
+        total += column_dimensions("continuous", 0, has_missing, threshold)
+    for v in table.categoricals:
+        total += column_dimensions("categorical", len(v.modalities), v.has_missing, threshold)
+    return int(total)
 
 
 def resolve_ncp(ncp: int | None, d_enc: int, n: int) -> int:
@@ -354,16 +358,33 @@ def avatarize(
     data.columns = [str(c) for c in labels]
     check_not_empty(data)
     kinds = column_kinds(data)
-    table = encode(data, kinds)
+    exclude = config.exclude_categorical
+    encoded = encode(data, kinds)
+    excluded_variables = [
+        v for v in encoded.categoricals if is_excluded(len(v.modalities), exclude)
+    ]
+    table = Encoded(
+        encoded.continuous_names,
+        encoded.continuous,
+        [v for v in encoded.categoricals if not is_excluded(len(v.modalities), exclude)],
+    )
     formats = {name: column_format(data[name], kinds[name]) for name in data.columns}
     full, sources = _with_indicators(table)
     n = table.n_rows
-    d_enc = full.n_dimensions
+    d_enc = _encoded_dimensions(encoded, exclude)
+    if d_enc == 0:
+        raise AvatarError(
+            "NO_VARIABLES",
+            "every column is excluded by exclude_categorical: nothing is left to project; "
+            "raise exclude_cardinality_threshold",
+            "exclude_categorical.exclude_cardinality_threshold",
+        )
     if d_enc > max_dimensions:
         raise AvatarError(
             "TOO_MANY_DIMENSIONS",
             f"the encoded table has {d_enc} dimensions, more than the limit of {max_dimensions}; "
-            "group rare modalities of high-cardinality categorical columns",
+            "group rare modalities of high-cardinality categorical columns, or keep them out "
+            "of the projection with exclude_categorical",
         )
     ncp = resolve_ncp(config.ncp, d_enc, n)
     streams = make_streams(config.seed)
@@ -376,8 +397,14 @@ def avatarize(
     projection = fit_projection(full, filled, _weights(full, config.column_weights))
     coords = projection.transform(filled, [v.codes for v in full.categoricals], ncp)
 
+    excluded = None
+    if exclude is not None and excluded_variables:
+        excluded = replace_rare(excluded_variables, exclude, coords, streams.exclusion)
+
     report("neighbours", 0.35)
     dist, neighbours = neighbours_excluding_self(coords, config.k)
+    # Only the put-back of excluded columns needs the originals' coordinates afterwards.
+    kept_coords = coords if excluded is not None else None
     del coords
 
     report("weights", 0.7)
@@ -396,6 +423,14 @@ def avatarize(
         columns[name] = restore_continuous(formats[name], means[:, j], missing)
     for variable, drawn in zip(table.categoricals, codes, strict=False):
         columns[variable.name] = restore_categorical(formats[variable.name], variable, drawn)
+    if excluded is not None and exclude is not None and kept_coords is not None:
+        avatar_coords = kept_coords
+        if exclude.exclude_replacement_strategy == "coordinate_similarity":
+            # The avatars' own records (before rounding) in the fitted projection.
+            avatar_coords = projection.transform(means, codes, ncp)
+        put = put_back(excluded, exclude, kept_coords, avatar_coords, streams.exclusion)
+        for variable, drawn in zip(excluded.variables, put, strict=True):
+            columns[variable.name] = restore_categorical(formats[variable.name], variable, drawn)
     unshuffled = pd.DataFrame({name: columns[name] for name in data.columns})
     unshuffled.columns = pd.Index(labels)
     order = streams.shuffle.permutation(n)

@@ -17,11 +17,14 @@ from avatars.exceptions import JobFailedError, NotFoundError, UnprocessableEntit
 from avatars.models import (
     AvatarizationJobCreate,
     AvatarizationParameters,
+    ExcludeCategoricalMethod,
+    ExcludeCategoricalParameters,
     ImputationParameters,
     ImputeMethod,
     JobStatus,
     PrivacyMetricsJobCreate,
     PrivacyMetricsParameters,
+    RareCategoricalMethod,
     SignalMetricsJobCreate,
     SignalMetricsParameters,
 )
@@ -397,6 +400,83 @@ def test_integer_identifiers_keep_their_type_and_never_their_values(
     waited = user_client.jobs.get_privacy_metrics(privacy.id, timeout=WAIT)
     assert waited.status == JobStatus.SUCCESS, waited.error_message
     assert waited.result.hidden_rate == pytest.approx(job.result.privacy_metrics.hidden_rate)
+
+
+def _postcodes(n: int) -> pd.DataFrame:
+    """A table with a high-cardinality column: 150 postcodes of Zipf-like frequencies."""
+    rng = np.random.default_rng(3)
+    weights = 1.0 / np.arange(1, 151)
+    codes = np.array([f"{75001 + 13 * i:05d}" for i in range(150)], dtype=object)
+    postcode = rng.choice(codes, n, p=weights / weights.sum())
+    return pd.DataFrame(
+        {
+            "postcode": postcode,
+            "age": rng.integers(18, 90, n),
+            "income": np.round(rng.normal(30_000, 5_000, n), 2),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("strategy", "rare_strategy"),
+    [
+        (ExcludeCategoricalMethod.COORDINATE_SIMILARITY, None),
+        (ExcludeCategoricalMethod.ROW_ORDER, RareCategoricalMethod.MISSING),
+        (ExcludeCategoricalMethod.COORDINATE_SIMILARITY, RareCategoricalMethod.PROBABILISTIC),
+    ],
+)
+def test_exclude_categorical_keeps_a_postcode_out_of_the_projection(
+    user_client: ApiClient,
+    strategy: ExcludeCategoricalMethod,
+    rare_strategy: RareCategoricalMethod | None,
+) -> None:
+    frame = _postcodes(600)
+    dataset = user_client.pandas_integration.upload_dataframe(frame)
+    exclude = ExcludeCategoricalParameters(
+        exclude_cardinality_threshold=30,
+        exclude_replacement_strategy=strategy,
+        rare_occurence_threshold=2,
+        number_reference_records=100,
+    )
+    if rare_strategy is not None:
+        exclude.rare_replacement_strategy = rare_strategy
+    job_id = _full_job(user_client, dataset.id, k=10, seed=4, exclude_categorical=exclude)
+    job = user_client.jobs.get_avatarization_job(job_id, timeout=WAIT)
+    assert job.status == JobStatus.SUCCESS, job.error_message
+    assert job.result.privacy_metrics is not None
+    avatars = user_client.pandas_integration.download_dataframe(job.result.avatars_dataset.id)
+    counts = frame["postcode"].value_counts()
+    common = {str(code) for code in counts[counts > 2].index}
+    values = {str(v) for v in avatars["postcode"].dropna()}
+    assert values <= common
+    if rare_strategy == RareCategoricalMethod.MISSING:
+        assert avatars["postcode"].isna().sum() == int((frame["postcode"].map(counts) <= 2).sum())
+
+
+def test_exclude_categorical_parameters_out_of_range_and_categorical_reduction_answer_422(
+    user_client: ApiClient, iris_id: uuid.UUID
+) -> None:
+    exclude = {
+        "exclude_cardinality_threshold": 3,
+        "exclude_replacement_strategy": "coordinate_similarity",
+        "rare_occurence_threshold": 0,
+        "number_reference_records": 0,
+    }
+    body = {"parameters": {"dataset_id": str(iris_id), "k": 5, "exclude_categorical": exclude}}
+    error = _post(user_client, "/jobs", body)
+    assert error.message.startswith("parameters.exclude_categorical.number_reference_records:")
+    reduction = {
+        "parameters": {"dataset_id": str(iris_id), "k": 5, "use_categorical_reduction": True}
+    }
+    error = _post(user_client, "/jobs", reduction)
+    assert error.message.startswith("parameters.use_categorical_reduction:")
+    # iris' variety (3 modalities) excluded: D_enc = 4, so ncp = 5 is out of range at creation.
+    exclude["number_reference_records"] = None
+    body = {
+        "parameters": {"dataset_id": str(iris_id), "k": 5, "ncp": 5, "exclude_categorical": exclude}
+    }
+    error = _post(user_client, "/jobs", body)
+    assert error.message.startswith("parameters.ncp:") and "= 4" in error.message
 
 
 def test_to_categorical_threshold_draws_existing_values_and_keeps_types(

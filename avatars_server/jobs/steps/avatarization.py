@@ -15,11 +15,29 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from avatars_server.engine import AvatarizationConfig
+    from avatars_server.engine.config import ExcludeCategoricalConfig
     from avatars_server.storage.tables import DatasetRow
 
 # Share of the full job's progress bar given to each stage.
 _AVATARS_END_FULL = 0.6
 _PRIVACY_END_FULL = 0.9
+
+
+def exclude_categorical_config(
+    values: Mapping[str, Any] | None,
+) -> ExcludeCategoricalConfig | None:
+    """The engine's exclude_categorical settings from wire parameters (null → none)."""
+    from avatars_server.engine.config import ExcludeCategoricalConfig
+
+    if values is None:
+        return None
+    return ExcludeCategoricalConfig(
+        exclude_cardinality_threshold=values["exclude_cardinality_threshold"],
+        exclude_replacement_strategy=values["exclude_replacement_strategy"],
+        rare_occurence_threshold=values["rare_occurence_threshold"],
+        rare_replacement_strategy=values.get("rare_replacement_strategy") or "most_similar",
+        number_reference_records=values.get("number_reference_records"),
+    )
 
 
 def avatarization_config(parameters: Mapping[str, Any]) -> AvatarizationConfig:
@@ -31,6 +49,7 @@ def avatarization_config(parameters: Mapping[str, Any]) -> AvatarizationConfig:
         column_weights=parameters.get("column_weights"),
         imputation=imputation_config(parameters.get("imputation")),
         seed=parameters.get("seed"),
+        exclude_categorical=exclude_categorical_config(parameters.get("exclude_categorical")),
     )
 
 
