@@ -96,8 +96,9 @@ def random_weights(dist: FloatArray, rng: np.random.Generator) -> FloatArray:
         raw = np.divide(base, dist, out=base)
     raw[rows] = kept
     total = raw.sum(axis=1, keepdims=True)
-    # Weights can all underflow to 0 only for k beyond ~1000: fall back to uniform weights.
-    bad = ~(total[:, 0] > 0)
+    # Every P_ij of a row 0, or a sum that is not finite (d > 1e300, ranks beyond 1074, 1/d
+    # overflow): never reached with real data; uniform weights (docs/method.md §9.2).
+    bad = ~((total[:, 0] > 0) & np.isfinite(total[:, 0]))
     raw[bad] = 1.0
     total[bad] = k
     raw /= total

@@ -50,7 +50,7 @@ class ImputationConfig:
 @dataclass(frozen=True)
 class ExcludeCategoricalConfig:
     """High-cardinality categorical columns kept out of the projection (``exclude_categorical``,
-    avatar-api.md §3.6; docs/method.md, "Excluded categorical columns").
+    avatar-api.md §3.6; docs/method.md §3.13).
 
     Attributes:
         exclude_cardinality_threshold: categorical columns with at least this many observed

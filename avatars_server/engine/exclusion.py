@@ -1,7 +1,6 @@
 """High-cardinality categorical columns kept out of the projection (``exclude_categorical``).
 
-avatar-api.md §3.6; the procedure is this project's, documented in docs/method.md ("Excluded
-categorical columns"):
+avatar-api.md §3.6; the procedure is this project's, documented in docs/method.md §3.13:
 
 1. a categorical column with at least ``exclude_cardinality_threshold`` observed modalities is
    excluded: it takes no part in the imputation, the projection, the neighbours or the draws;

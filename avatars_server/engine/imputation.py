@@ -59,7 +59,7 @@ def _observed(imputer: Imputer, j: int) -> FloatArray:
 
     When the training subset (training_fraction < 1) holds no observed value of j, the values
     of every row where j is observed: the column's statistics then come from the whole fitted
-    table (docs/method.md, project decisions). The fitted table always has one (EMPTY_COLUMN).
+    table (docs/method.md §9.2). The fitted table always has one (EMPTY_COLUMN).
     """
     values = imputer.fitted.continuous[imputer.train, j]
     observed = values[~np.isnan(values)]
@@ -151,7 +151,7 @@ def impute(imputer: Imputer, table: Encoded) -> FloatArray:
     if uncovered.any():
         # The training subset holds no observed value of these columns (training_fraction < 1):
         # their donors are every row of the fitted table where they are observed, at the same
-        # NaN-Euclidean distances (docs/method.md, project decisions).
+        # NaN-Euclidean distances (docs/method.md §9.2).
         whole = imputer.fitted
         before = result[rows_with_missing]
         again = (_knn_by_patterns if _use_trees(whole.continuous, before) else _knn)(

@@ -12,7 +12,7 @@ import numpy.typing as npt
 class Streams:
     """The five generators of §3.11, in their normative order, then the project's sixth.
 
-    ``exclusion`` (child 5) serves ``exclude_categorical`` (docs/method.md): spawned children
+    ``exclusion`` (child 5) serves ``exclude_categorical`` (docs/method.md §3.13): spawned children
     do not depend on how many are spawned, so the first five streams, and the avatars of a job
     without excluded columns, are exactly those of §3.11.
     """

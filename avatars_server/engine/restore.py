@@ -140,4 +140,6 @@ def restore_categorical(fmt: ColumnFormat, variable: Categorical, codes: IntArra
     try:
         return pd.Series(values, dtype=object).astype(dtype).array
     except (TypeError, ValueError):
+        # An extension dtype that refuses its own modalities back: the values are right, only
+        # the container becomes object (docs/method.md §9.2).
         return values
