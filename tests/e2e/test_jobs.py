@@ -453,6 +453,38 @@ def test_exclude_categorical_keeps_a_postcode_out_of_the_projection(
         assert avatars["postcode"].isna().sum() == int((frame["postcode"].map(counts) <= 2).sum())
 
 
+def test_exclude_categorical_on_an_integer_postcode_made_categorical(
+    user_client: ApiClient,
+) -> None:
+    frame = _postcodes(500).drop(columns="age")
+    frame["postcode"] = frame["postcode"].astype(int)
+    assert frame["postcode"].nunique() <= 150 < frame["income"].nunique()
+    dataset = user_client.pandas_integration.upload_dataframe(frame)
+    exclude = ExcludeCategoricalParameters(
+        exclude_cardinality_threshold=30,
+        exclude_replacement_strategy=ExcludeCategoricalMethod.ROW_ORDER,
+        rare_occurence_threshold=1,
+        rare_replacement_strategy=RareCategoricalMethod.MISSING,
+    )
+    job_id = _full_job(
+        user_client,
+        dataset.id,
+        k=10,
+        seed=1,
+        to_categorical_threshold=150,
+        exclude_categorical=exclude,
+    )
+    job = user_client.jobs.get_avatarization_job(job_id, timeout=WAIT)
+    assert job.status == JobStatus.SUCCESS, job.error_message
+    unshuffled = user_client.pandas_integration.download_dataframe(
+        job.result.sensitive_unshuffled_avatars_datasets.id
+    )
+    once = frame["postcode"].map(frame["postcode"].value_counts()) == 1
+    assert unshuffled["postcode"].isna().tolist() == once.tolist()
+    kept = unshuffled["postcode"][~once]
+    assert kept.astype("int64").tolist() == frame["postcode"][~once].tolist()  # row_order
+
+
 def test_exclude_categorical_parameters_out_of_range_and_categorical_reduction_answer_422(
     user_client: ApiClient, iris_id: uuid.UUID
 ) -> None:

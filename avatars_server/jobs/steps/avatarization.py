@@ -73,22 +73,37 @@ def _to_categorical(
 
 
 def _restore_types(frame: pd.DataFrame, dtypes: Mapping[str, Any]) -> pd.DataFrame:
+    import pandas as pd
+
     for label, dtype in dtypes.items():
-        frame[label] = frame[label].astype(dtype)
+        column = frame[label]
+        if pd.api.types.is_integer_dtype(dtype) and column.isna().any():
+            # Missing values an int column did not have (exclude_categorical's `missing`):
+            # floats, as an int column with missing values is declared (see result_columns).
+            frame[label] = pd.to_numeric(column).astype("float64")
+        else:
+            frame[label] = column.astype(dtype)
     return frame
 
 
-def result_columns(columns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def result_columns(
+    columns: Sequence[Mapping[str, Any]], frame: pd.DataFrame
+) -> list[dict[str, Any]]:
     """Metadata of a result dataset: the original's columns, identifiers included, each
-    identifier declared with the type its surrogate keys have (method-extended.md §0.2)."""
+    identifier declared with the type its surrogate keys have (method-extended.md §0.2), and
+    an int column that gained missing values (an excluded column's rare modalities replaced
+    by missing values) declared float, like any int column with missing values."""
     from avatars_server.engine.identifiers import surrogate_type
 
-    return [
-        {**column, "type": surrogate_type(str(column["type"]))}
-        if column.get("is_identifier")
-        else dict(column)
-        for column in columns
-    ]
+    out: list[dict[str, Any]] = []
+    for column in columns:
+        declared = str(column["type"])
+        if column.get("is_identifier"):
+            declared = surrogate_type(declared)
+        elif declared == "int" and bool(frame[column["label"]].isna().any()):
+            declared = "float"
+        out.append({**column, "type": declared})
+    return out
 
 
 def _store(
@@ -103,7 +118,7 @@ def _store(
             context.settings,
             frame,
             owner_id=original.owner_id,
-            columns=result_columns(original.columns),
+            columns=result_columns(original.columns, frame),
             filetype=original.filetype,
             name=f"{base} ({suffix})",
         )
