@@ -196,7 +196,7 @@ def draw_codes(
             if dense:
                 out[rows] = _draw_dense(weights[rows], neighbour_codes, levels, u[rows])
             else:
-                out[rows] = _draw_block(weights[rows], neighbour_codes.astype(np.int64), u[rows])
+                out[rows] = _draw_sorted(weights[rows], neighbour_codes.astype(np.int64), u[rows])
         drawn.append(out)
     return drawn
 
@@ -227,8 +227,8 @@ def _draw_dense(
     return cumulative_draw(q, u)
 
 
-def _draw_block(weights: FloatArray, codes: IntArray, u: FloatArray) -> IntArray:
-    """The draws of one block of rows (:func:`draw_codes`).
+def _draw_sorted(weights: FloatArray, codes: IntArray, u: FloatArray) -> IntArray:
+    """The draws of one block of rows, for variables with many levels.
 
     Only the levels present among a row's k neighbours can have q > 0, so the cumulative sums
     run over those levels, in code order: the neighbours are sorted by level (stably, so that
