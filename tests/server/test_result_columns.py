@@ -8,7 +8,7 @@ import pandas as pd
 from avatars_server.jobs.steps.avatarization import result_columns
 
 
-def test_identifiers_follow_surrogate_type_and_ints_with_missing_become_float() -> None:
+def test_identifiers_follow_surrogate_type_and_missing_values_change_int_and_bool() -> None:
     columns = [
         {"label": "a", "type": "int", "is_identifier": True},
         {"label": "b", "type": "float", "is_identifier": True},
@@ -17,6 +17,8 @@ def test_identifiers_follow_surrogate_type_and_ints_with_missing_become_float() 
         {"label": "e", "type": "bool", "is_identifier": True},
         {"label": "n", "type": "int", "is_identifier": False},
         {"label": "m", "type": "int", "is_identifier": False},
+        {"label": "t", "type": "bool", "is_identifier": False},
+        {"label": "u", "type": "bool", "is_identifier": False},
     ]
     frame = pd.DataFrame(
         {
@@ -27,6 +29,8 @@ def test_identifiers_follow_surrogate_type_and_ints_with_missing_become_float() 
             "e": ["0", "1"],
             "n": [1, 2],
             "m": [1.0, np.nan],
+            "t": [True, False],
+            "u": pd.array([True, None], dtype="boolean"),
         }
     )
     declared = [(c["label"], c["type"], c["is_identifier"]) for c in result_columns(columns, frame)]
@@ -38,4 +42,6 @@ def test_identifiers_follow_surrogate_type_and_ints_with_missing_become_float() 
         ("e", "category", True),
         ("n", "int", False),
         ("m", "float", False),
+        ("t", "bool", False),
+        ("u", "category", False),
     ]

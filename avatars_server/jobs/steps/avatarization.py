@@ -91,8 +91,8 @@ def result_columns(
 ) -> list[dict[str, Any]]:
     """Metadata of a result dataset: the original's columns, identifiers included, each
     identifier declared with the type its surrogate keys have (method-extended.md §0.2), and
-    an int column that gained missing values (an excluded column's rare modalities replaced
-    by missing values) declared float, like any int column with missing values."""
+    an int or bool column that gained missing values (an excluded column's rare modalities
+    replaced by missing values) declared float or category, as the client declares them."""
     from avatars_server.engine.identifiers import surrogate_type
 
     out: list[dict[str, Any]] = []
@@ -100,8 +100,8 @@ def result_columns(
         declared = str(column["type"])
         if column.get("is_identifier"):
             declared = surrogate_type(declared)
-        elif declared == "int" and bool(frame[column["label"]].isna().any()):
-            declared = "float"
+        elif declared in ("int", "bool") and bool(frame[column["label"]].isna().any()):
+            declared = "float" if declared == "int" else "category"
         out.append({**column, "type": declared})
     return out
 

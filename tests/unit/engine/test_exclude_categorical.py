@@ -229,3 +229,13 @@ def test_parameters_out_of_range(exclude: ExcludeCategoricalConfig, field: str) 
     with pytest.raises(AvatarError) as info:
         avatarize(_postcodes(n=50), _config(exclude))
     assert (info.value.code, info.value.field) == ("INVALID_EXCLUDE_CATEGORICAL", field)
+
+
+def test_an_excluded_bool_column_with_a_rare_value_set_missing_becomes_nullable() -> None:
+    flag = np.ones(30, dtype=bool)
+    flag[4] = False  # seen once: rare
+    frame = pd.DataFrame({"x": np.arange(30.0), "flag": flag})
+    exclude = _exclude("row_order", rare=1, rare_strategy="missing", threshold=2)
+    out = avatarize(frame, AvatarizationConfig(k=3, seed=0, exclude_categorical=exclude))
+    assert out.unshuffled["flag"].dtype == "boolean"
+    assert out.unshuffled["flag"].isna().tolist() == [i == 4 for i in range(30)]
