@@ -60,6 +60,8 @@ def privacy_config(parameters: Mapping[str, Any]) -> PrivacyConfig:
         if ratio is None
         else ratio,
         seed=parameters.get("seed"),
+        # Not a declared wire field (published clients send it as an extra parameter).
+        categorical_hidden_rate_variables=parameters.get("categorical_hidden_rate_variables"),
     )
 
 
