@@ -18,6 +18,14 @@ ErrorCode = Literal[
     "DUPLICATE_COLUMN",
     "TOO_MANY_DIMENSIONS",
     "INVALID_METRIC_PARAMETER",
+    # Time series (method-extended.md §0.3).
+    "NO_ID_COLUMN",
+    "NO_TIME_COLUMN",
+    "NON_NUMERIC_SERIES_COLUMN",
+    "UNKNOWN_INDIVIDUAL",
+    "INVALID_NF",
+    "DUPLICATE_KEY",
+    "INDIVIDUAL_MISMATCH",
 ]
 
 

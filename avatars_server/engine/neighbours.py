@@ -203,3 +203,22 @@ def nearest_ties(tree: cKDTree, queries: FloatArray) -> tuple[IntArray, IntArray
         q = min(2 * q, n)
         dist, idx = _query(tree, queries[rows], q)
     return np.concatenate(pair_rows), np.concatenate(pair_points), nearest
+
+
+def nearest_and_count(
+    points: FloatArray, queries: FloatArray, radius: FloatArray
+) -> tuple[FloatArray, IntArray]:
+    """For each query, the distance to its nearest point and the number of points within radius.
+
+    Args:
+        points: shape (m, dim), m >= 1.
+        queries: shape (q, dim).
+        radius: shape (q,), inclusive radius of each query.
+
+    Returns:
+        Nearest distances, shape (q,), and counts, shape (q,).
+    """
+    tree = cKDTree(points, leafsize=2 * _LEAF_SIZE)
+    nearest = np.asarray(tree.query(queries, k=1, workers=-1)[0], dtype=np.float64).reshape(-1)
+    counts = tree.query_ball_point(queries, r=radius, return_length=True, workers=-1)
+    return nearest, np.asarray(counts, dtype=np.int64).reshape(-1)

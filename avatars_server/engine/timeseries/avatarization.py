@@ -1,0 +1,420 @@
+"""Avatarization of individuals together with their series (method-extended.md §2.5-§2.8).
+
+The individual table is avatarized by the core engine; each avatar's series is rebuilt from its
+block values on its own support (the source's time stamps are never copied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from avatars_server.engine.avatarize import TableOptions, avatarize
+from avatars_server.engine.config import DEFAULT_MAX_DIMENSIONS, AvatarizationConfig
+from avatars_server.engine.errors import AvatarError
+from avatars_server.engine.identifiers import surrogate_column, surrogate_keys
+from avatars_server.engine.restore import column_format, restore_continuous
+from avatars_server.engine.table import FloatArray, IntArray
+from avatars_server.engine.timeseries.columns import TableColumns, frame_kinds, resolve_columns
+from avatars_server.engine.timeseries.grid import DEFAULT_G_MAX, Points
+from avatars_server.engine.timeseries.individuals import (
+    SeriesColumns,
+    SeriesModel,
+    id_keys,
+    individual_index,
+    prepare_series,
+    series_columns,
+    series_points,
+    unique_individuals,
+)
+from avatars_server.engine.timeseries.projection import ProjectionSpec
+
+Progress = Callable[[str, float], None]
+_SECONDS_PER_DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class TableInput:
+    """A vanilla or series table of a time-series job.
+
+    Attributes:
+        name: the dataset's name (Dataset.name, or its id as a string).
+        frame: the data, typed.
+        identifiers: the columns declared ``is_identifier`` (may be empty: resolved by name).
+        projection: how its series are projected (series only).
+    """
+
+    name: str
+    frame: pd.DataFrame
+    identifiers: Sequence[str] = ()
+    projection: ProjectionSpec | None = None
+
+
+@dataclass(frozen=True)
+class TableResult:
+    """Released (shuffled) and sensitive unshuffled avatars of one input table."""
+
+    avatars: pd.DataFrame
+    unshuffled: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class TimeSeriesOutput:
+    """Result of :func:`avatarize_with_time_series`.
+
+    Attributes:
+        vanilla: the vanilla avatars, or None without a vanilla table.
+        series: per series table, in input order, its avatars.
+        individuals: shape (n, q), the individual table that was avatarized.
+        avatar_individuals: shape (n, q), row i = avatar of individual i (unrounded blocks).
+        models: per series table, its fitted grid and projections.
+        neighbours: shape (n, k), each individual's neighbours (``keep_neighbours``).
+        ncp: the ncp used.
+    """
+
+    vanilla: TableResult | None
+    series: list[TableResult]
+    individuals: pd.DataFrame
+    avatar_individuals: pd.DataFrame
+    models: list[SeriesModel]
+    neighbours: IntArray | None
+    ncp: int
+
+
+@dataclass(frozen=True)
+class _Series:
+    table: TableInput
+    columns: TableColumns
+    individual: IntArray
+    points: Points
+    model: SeriesModel
+    part: SeriesColumns
+    first_seen: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+def _ignore(stage: str, fraction: float) -> None:
+    """Default progress callback."""
+
+
+def declared_type(series: pd.Series) -> str:
+    """The declared type an identifier column would have (for the §0.2 cast rule)."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(series.dtype):
+        return "float"
+    return "category"
+
+
+def check_column_weights(
+    weights: Mapping[str, float] | None, vanilla: Sequence[str], values: Sequence[str]
+) -> None:
+    """Keys must name vanilla columns or series value columns; values finite and > 0.
+
+    Raises:
+        AvatarError: ``UNKNOWN_COLUMN`` or ``INVALID_COLUMN_WEIGHT``.
+    """
+    known = set(vanilla) | set(values)
+    for name, weight in (weights or {}).items():
+        if name not in known:
+            raise AvatarError(
+                "UNKNOWN_COLUMN",
+                f"column_weights key {name!r} is neither a column of the individuals' table "
+                "nor a series value column",
+                "column_weights",
+            )
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, int | float)
+            or not np.isfinite(weight)
+            or weight <= 0
+        ):
+            raise AvatarError(
+                "INVALID_COLUMN_WEIGHT",
+                f"column_weights[{name!r}] must be a finite number > 0, got {weight!r}",
+                "column_weights",
+            )
+
+
+def resolve_individuals(
+    vanilla: TableInput | None, series: Sequence[TableInput]
+) -> tuple[pd.Index, TableColumns | None, list[TableColumns], list[IntArray]]:
+    """The individuals and, for every series row, its individual (§2.2).
+
+    Returns:
+        The individuals' identifier keys (vanilla order, or first appearance), the vanilla's
+        columns, each series' columns and each series row's individual, shape (r_s,).
+    """
+    vanilla_columns: TableColumns | None = None
+    individuals: pd.Index
+    series_columns_ = [
+        resolve_columns(
+            [str(c) for c in s.frame.columns],
+            frame_kinds(s.frame),
+            s.identifiers,
+            series=True,
+            dataset=s.name,
+        )
+        for s in series
+    ]
+    keys = [id_keys(s.frame[c.identifier]) for s, c in zip(series, series_columns_, strict=True)]
+    if vanilla is not None:
+        vanilla_columns = resolve_columns(
+            [str(c) for c in vanilla.frame.columns],
+            frame_kinds(vanilla.frame),
+            vanilla.identifiers,
+            series=False,
+            dataset=vanilla.name,
+        )
+        individuals = unique_individuals(
+            id_keys(vanilla.frame[vanilla_columns.identifier]), vanilla.name
+        )
+    else:
+        for s, k in zip(series, keys, strict=True):
+            if k.hasnans:
+                raise AvatarError(
+                    "UNKNOWN_INDIVIDUAL",
+                    f"dataset {s.name!r}: some rows have no identifier value",
+                    field="id",
+                )
+        joined = np.concatenate([np.asarray(k, dtype=object) for k in keys])
+        individuals = pd.Index(pd.unique(joined), dtype=object)
+    rows = [individual_index(k, individuals, s.name) for s, k in zip(series, keys, strict=True)]
+    return individuals, vanilla_columns, series_columns_, rows
+
+
+def avatarize_with_time_series(
+    vanilla: TableInput | None,
+    series: Sequence[TableInput],
+    config: AvatarizationConfig,
+    *,
+    g_max: int = DEFAULT_G_MAX,
+    progress: Progress | None = None,
+    max_dimensions: int = DEFAULT_MAX_DIMENSIONS,
+    keep_neighbours: bool = False,
+) -> TimeSeriesOutput:
+    """Avatarize individuals with their series (method-extended.md §2).
+
+    Args:
+        vanilla: the individuals' table, or None.
+        series: the long series tables, each with its projection.
+        config: the avatarization knobs; ``column_weights`` may name vanilla columns or series
+            value columns (a multiplier on the whole block).
+        g_max: the largest grid.
+        progress: called as ``progress(stage, fraction)``.
+        max_dimensions: limit on D_enc of the individual table.
+        keep_neighbours: return the neighbours (reference checks).
+
+    Raises:
+        AvatarError: the codes of method-extended.md §0.3 and method.md §2.3.
+    """
+    report = progress or _ignore
+    if not series:
+        raise AvatarError("NO_VARIABLES", "a time-series job needs at least one series dataset")
+    report("series", 0.0)
+    individuals, vanilla_columns, columns, rows = resolve_individuals(vanilla, series)
+    n = len(individuals)
+    vanilla_variables: list[str] = []
+    if vanilla is not None and vanilla_columns is not None:
+        dropped = {vanilla_columns.identifier, *vanilla_columns.row_keys}
+        vanilla_variables = [str(c) for c in vanilla.frame.columns if str(c) not in dropped]
+    all_values = [v for c in columns for v in c.values]
+    check_column_weights(config.column_weights, vanilla_variables, all_values)
+    user = dict(config.column_weights or {})
+
+    prepared: list[_Series] = []
+    for s, c, row in zip(series, columns, rows, strict=True):
+        if s.projection is None:
+            raise AvatarError("INVALID_NF", f"dataset {s.name!r} needs projection parameters")
+        points = series_points(s.frame, c, frame_kinds(s.frame), row, n, s.name)
+        model, curves, sup = prepare_series(s.name, points, s.projection, user, c.values, g_max)
+        part = series_columns(model, curves, sup, with_presence=True)
+        first_seen = np.asarray(pd.unique(row), dtype=np.int64)
+        prepared.append(_Series(s, c, row, points, model, part, first_seen))
+
+    report("individuals", 0.15)
+    data: dict[str, object] = {}
+    if vanilla is not None:
+        frame = vanilla.frame.reset_index(drop=True)
+        for name in vanilla_variables:
+            data[name] = frame[name]
+    weights = {k: v for k, v in user.items() if k in set(vanilla_variables)}
+    options = TableOptions(
+        seed_sequence=np.random.SeedSequence(config.seed).spawn(1)[0],
+        indicator_groups=[g for p in prepared for g in p.part.groups],
+        no_indicator=frozenset(name for p in prepared for name in p.part.float_columns),
+        unrounded=frozenset(name for p in prepared for name in p.part.float_columns),
+        keep_neighbours=keep_neighbours,
+    )
+    for p in prepared:
+        for name, values in p.part.data.items():
+            if name in data:
+                raise AvatarError(
+                    "DUPLICATE_COLUMN", f"column {name!r} appears twice in the individual table"
+                )
+            data[name] = values
+        weights.update(p.part.weights)
+    table = pd.DataFrame(data, index=pd.RangeIndex(n))
+    output = avatarize(
+        table,
+        replace(config, column_weights=weights),
+        progress=_scaled(report, 0.2, 0.8),
+        max_dimensions=max_dimensions,
+        options=options,
+    )
+    assert output.order is not None
+    report("reconstruction", 0.8)
+    keys = surrogate_keys(np.asarray(output.order, dtype=np.int64))
+    vanilla_result = None
+    if vanilla is not None and vanilla_columns is not None:
+        vanilla_result = _vanilla_result(vanilla, vanilla_columns, output.unshuffled, output.order)
+    results = [
+        reconstruct(p.table, p.columns, p.model, output.unshuffled, keys.unshuffled, p.first_seen)
+        for p in prepared
+    ]
+    report("done", 1.0)
+    return TimeSeriesOutput(
+        vanilla=vanilla_result,
+        series=results,
+        individuals=table,
+        avatar_individuals=output.unshuffled,
+        models=[p.model for p in prepared],
+        neighbours=output.neighbours,
+        ncp=output.ncp,
+    )
+
+
+def _scaled(report: Progress, start: float, end: float) -> Progress:
+    def callback(stage: str, fraction: float) -> None:
+        report(stage, start + (end - start) * fraction)
+
+    return callback
+
+
+def _vanilla_result(
+    vanilla: TableInput, columns: TableColumns, unshuffled: pd.DataFrame, order: IntArray
+) -> TableResult:
+    keys = surrogate_keys(np.asarray(order, dtype=np.int64))
+    frame = vanilla.frame
+    out: dict[str, object] = {}
+    released: dict[str, object] = {}
+    for label in frame.columns:
+        name = str(label)
+        if name == columns.identifier or name in columns.row_keys:
+            kind = declared_type(frame[label])
+            out[name] = surrogate_column(keys.unshuffled, kind).to_numpy()
+            released[name] = surrogate_column(keys.released, kind).to_numpy()
+        else:
+            values = unshuffled[name].reset_index(drop=True)
+            out[name] = values
+            released[name] = values.take(order).reset_index(drop=True)
+    unshuffled_frame = pd.DataFrame(out)
+    released_frame = pd.DataFrame(released)
+    unshuffled_frame.columns = released_frame.columns = pd.Index(list(frame.columns))
+    return TableResult(released_frame, unshuffled_frame)
+
+
+def _round_times(fmt_kind: str, decimals: int, date_only: bool, seconds: FloatArray) -> FloatArray:
+    if fmt_kind == "datetime" and date_only:
+        return np.asarray(np.round(seconds / _SECONDS_PER_DAY) * _SECONDS_PER_DAY)
+    return np.asarray(np.round(seconds, decimals))
+
+
+def reconstruct(
+    table: TableInput,
+    columns: TableColumns,
+    model: SeriesModel,
+    avatars: pd.DataFrame,
+    surrogates: IntArray,
+    first_seen: IntArray,
+) -> TableResult:
+    """Each avatar's series on its own support (§2.7) and the two output tables (§2.8).
+
+    Args:
+        table: the original series table.
+        columns: its columns' roles.
+        model: its fitted grid and projections.
+        avatars: shape (n, q), row i = avatar of individual i, block and support unrounded.
+        surrogates: shape (n,), the surrogate key of the avatar of individual i.
+        first_seen: the individuals present in the original series, in order of first
+            appearance.
+    """
+    n = len(avatars)
+    frame = table.frame
+    assert columns.time is not None
+    if model.presence_name in avatars.columns:
+        present = np.asarray(avatars[model.presence_name].to_numpy(), dtype=bool)
+    else:
+        present = np.ones(n, dtype=bool)
+    grid = model.grid
+    who = np.flatnonzero(present)
+    time_fmt = column_format(frame[columns.time], frame_kinds(frame)[columns.time])
+    if grid.common:
+        count = np.full(who.size, grid.size, dtype=np.int64)
+        times = np.tile(grid.times, who.size)
+        u = np.tile(np.arange(grid.size, dtype=np.float64), who.size)
+    else:
+        t0_name, duration_name, count_name = model.support_names()
+        m = np.maximum(1, np.round(avatars[count_name].to_numpy(np.float64)[who])).astype(np.int64)
+        d = np.maximum(0.0, avatars[duration_name].to_numpy(np.float64)[who])
+        t0 = avatars[t0_name].to_numpy(np.float64)[who]
+        count = m
+        owner = np.repeat(np.arange(who.size), m)
+        step = np.arange(len(owner)) - np.repeat(np.cumsum(m) - m, m)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fraction = np.where(m[owner] > 1, step / np.maximum(m[owner] - 1, 1), 0.0)
+        times = t0[owner] + d[owner] * fraction
+        u = fraction * (grid.size - 1)
+    owner = np.repeat(np.arange(who.size), count)
+    rounded = _round_times(time_fmt.kind, time_fmt.decimals, time_fmt.date_only, times)
+    keep = np.ones(len(rounded), dtype=bool)
+    if len(rounded) > 1:
+        keep[1:] = ~((owner[1:] == owner[:-1]) & (rounded[1:] == rounded[:-1]))
+    owner, rounded, u = owner[keep], rounded[keep], u[keep]
+    left = np.clip(np.floor(u).astype(np.int64), 0, max(grid.size - 2, 0))
+    right = np.minimum(left + 1, grid.size - 1)
+    frac = u - left
+    values: dict[str, FloatArray] = {}
+    for v, label in enumerate(model.values):
+        block = avatars[model.block_names(v)].to_numpy(np.float64)[who]
+        curves = model.blocks[v].curves(block)
+        lo, hi = curves[owner, left], curves[owner, right]
+        point = np.where(frac == 0.0, lo, lo + frac * (hi - lo))
+        values[label] = np.where(np.isnan(block).any(axis=1)[owner], np.nan, point)
+    individual = who[owner]
+    # Unshuffled: the sources' order of first appearance in the original table, then avatars
+    # of sources absent from it; released: by surrogate (the released individuals' order).
+    rank = np.full(n, n + np.arange(n), dtype=np.int64)
+    rank[first_seen] = np.arange(first_seen.size)
+    unshuffled_rows = np.lexsort((np.arange(len(individual)), rank[individual]))
+    released_rows = np.lexsort((np.arange(len(individual)), surrogates[individual]))
+    row_key = np.empty(len(individual), dtype=np.int64)
+    row_key[released_rows] = np.arange(len(individual))
+
+    def build(rows: IntArray) -> pd.DataFrame:
+        out: dict[str, object] = {}
+        for label in frame.columns:
+            name = str(label)
+            kind = declared_type(frame[label])
+            if name == columns.identifier:
+                out[name] = surrogate_column(surrogates[individual[rows]], kind).to_numpy()
+            elif name in columns.row_keys:
+                out[name] = surrogate_column(row_key[rows], kind).to_numpy()
+            elif name == columns.time:
+                out[name] = restore_continuous(
+                    time_fmt, rounded[rows], np.zeros(len(rows), dtype=bool)
+                )
+            else:
+                fmt = column_format(frame[label], "continuous")
+                out[name] = restore_continuous(
+                    fmt, values[name][rows], np.isnan(values[name][rows])
+                )
+        result = pd.DataFrame(out)
+        result.columns = pd.Index(list(frame.columns))
+        return result
+
+    return TableResult(build(released_rows), build(unshuffled_rows))
