@@ -26,6 +26,9 @@ READ_ROUTES = {
     "avatarization": "GET /jobs/avatarization/{id}",
     "privacy_metrics": "GET /jobs/{id}/metrics/privacy",
     "signal_metrics": "GET /jobs/{id}/metrics/signal",
+    "avatarization_with_time_series": "GET /jobs/avatarization_with_time_series/{id}",
+    "privacy_metrics_with_time_series": "GET /jobs/{id}/metrics/privacy_time_series",
+    "signal_metrics_with_time_series": "GET /jobs/{id}/metrics/signal_time_series",
 }
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from avatars_server.engine.avatarize import TableOptions, avatarize
-from avatars_server.engine.config import DEFAULT_MAX_DIMENSIONS, AvatarizationConfig
+from avatars_server.engine.config import DEFAULT_MAX_DIMENSIONS, AvatarizationConfig, check_k
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.identifiers import surrogate_column, surrogate_keys
 from avatars_server.engine.restore import column_format, restore_continuous
@@ -187,6 +187,54 @@ def resolve_individuals(
     return individuals, vanilla_columns, series_columns_, rows
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The individuals and every series dataset, fitted, before the avatarization."""
+
+    n: int
+    vanilla_columns: TableColumns | None
+    vanilla_variables: list[str]
+    series: list[_Series]
+
+
+def prepare_time_series(
+    vanilla: TableInput | None,
+    series: Sequence[TableInput],
+    config: AvatarizationConfig,
+    *,
+    g_max: int = DEFAULT_G_MAX,
+) -> Prepared:
+    """Resolve columns and individuals, fit every grid and projection, check k (§2.2-§2.5).
+
+    The server calls it when a job is created, so that bad inputs answer 422 at once.
+
+    Raises:
+        AvatarError: the codes of method-extended.md §0.3 and method.md §2.3.
+    """
+    if not series:
+        raise AvatarError("NO_VARIABLES", "a time-series job needs at least one series dataset")
+    individuals, vanilla_columns, columns, rows = resolve_individuals(vanilla, series)
+    n = len(individuals)
+    check_k(config.k, n)
+    vanilla_variables: list[str] = []
+    if vanilla is not None and vanilla_columns is not None:
+        dropped = {vanilla_columns.identifier, *vanilla_columns.row_keys}
+        vanilla_variables = [str(c) for c in vanilla.frame.columns if str(c) not in dropped]
+    all_values = [v for c in columns for v in c.values]
+    check_column_weights(config.column_weights, vanilla_variables, all_values)
+    user = dict(config.column_weights or {})
+    prepared: list[_Series] = []
+    for s, c, row in zip(series, columns, rows, strict=True):
+        if s.projection is None:
+            raise AvatarError("INVALID_NF", f"dataset {s.name!r} needs projection parameters")
+        points = series_points(s.frame, c, frame_kinds(s.frame), row, n, s.name)
+        model, curves, sup = prepare_series(s.name, points, s.projection, user, c.values, g_max)
+        part = series_columns(model, curves, sup, with_presence=True)
+        first_seen = np.asarray(pd.unique(row), dtype=np.int64)
+        prepared.append(_Series(s, c, row, points, model, part, first_seen))
+    return Prepared(n, vanilla_columns, vanilla_variables, prepared)
+
+
 def avatarize_with_time_series(
     vanilla: TableInput | None,
     series: Sequence[TableInput],
@@ -213,29 +261,11 @@ def avatarize_with_time_series(
         AvatarError: the codes of method-extended.md §0.3 and method.md §2.3.
     """
     report = progress or _ignore
-    if not series:
-        raise AvatarError("NO_VARIABLES", "a time-series job needs at least one series dataset")
     report("series", 0.0)
-    individuals, vanilla_columns, columns, rows = resolve_individuals(vanilla, series)
-    n = len(individuals)
-    vanilla_variables: list[str] = []
-    if vanilla is not None and vanilla_columns is not None:
-        dropped = {vanilla_columns.identifier, *vanilla_columns.row_keys}
-        vanilla_variables = [str(c) for c in vanilla.frame.columns if str(c) not in dropped]
-    all_values = [v for c in columns for v in c.values]
-    check_column_weights(config.column_weights, vanilla_variables, all_values)
+    ready = prepare_time_series(vanilla, series, config, g_max=g_max)
+    n, vanilla_columns, vanilla_variables = ready.n, ready.vanilla_columns, ready.vanilla_variables
+    prepared = ready.series
     user = dict(config.column_weights or {})
-
-    prepared: list[_Series] = []
-    for s, c, row in zip(series, columns, rows, strict=True):
-        if s.projection is None:
-            raise AvatarError("INVALID_NF", f"dataset {s.name!r} needs projection parameters")
-        points = series_points(s.frame, c, frame_kinds(s.frame), row, n, s.name)
-        model, curves, sup = prepare_series(s.name, points, s.projection, user, c.values, g_max)
-        part = series_columns(model, curves, sup, with_presence=True)
-        first_seen = np.asarray(pd.unique(row), dtype=np.int64)
-        prepared.append(_Series(s, c, row, points, model, part, first_seen))
-
     report("individuals", 0.15)
     data: dict[str, object] = {}
     if vanilla is not None:

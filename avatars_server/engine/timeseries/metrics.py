@@ -161,6 +161,22 @@ def _series_bytes(points: Points) -> list[bytes]:
     ]
 
 
+def check_privacy_pair(
+    pair: SeriesPair, vanilla: SeriesPair | None, *, g_max: int = DEFAULT_G_MAX
+) -> None:
+    """The checks of :func:`series_privacy_metrics` that need no metric (at job creation).
+
+    Raises:
+        AvatarError: ``INDIVIDUAL_MISMATCH``, ``INVALID_NF`` and the column codes of §2.2.
+    """
+    x_cols, _, x_ind, _, n = _pairing(pair, vanilla)
+    x_points = _points(pair.original, x_cols, x_ind, n)
+    grid = fit_grid(x_points, g_max)
+    if pair.original.projection is not None:
+        curves = grid_values(x_points, grid, support(x_points))
+        fit_model(pair.original.name, x_cols.values, grid, curves, pair.original.projection, {})
+
+
 def series_privacy_metrics(
     pair: SeriesPair,
     vanilla: SeriesPair | None,

@@ -1,0 +1,1 @@
+"""Job and dataset rows as wire models, one module per entity."""
