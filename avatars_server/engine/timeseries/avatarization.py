@@ -181,8 +181,12 @@ def resolve_individuals(
                     f"dataset {s.name!r}: some rows have no identifier value",
                     field="id",
                 )
-        joined = np.concatenate([np.asarray(k, dtype=object) for k in keys])
-        individuals = pd.Index(pd.unique(joined), dtype=object)
+        if all(pd.api.types.is_integer_dtype(k.dtype) for k in keys):
+            individuals = pd.Index(pd.unique(np.concatenate([k.to_numpy() for k in keys])))
+        else:
+            strings = [k.astype(str) if pd.api.types.is_integer_dtype(k.dtype) else k for k in keys]
+            joined = np.concatenate([np.asarray(k, dtype=object) for k in strings])
+            individuals = pd.Index(pd.unique(joined), dtype=object)
     rows = [individual_index(k, individuals, s.name) for s, k in zip(series, keys, strict=True)]
     return individuals, vanilla_columns, series_columns_, rows
 
@@ -420,31 +424,27 @@ def reconstruct(
     # of sources absent from it; released: by surrogate (the released individuals' order).
     rank = np.full(n, n + np.arange(n), dtype=np.int64)
     rank[first_seen] = np.arange(first_seen.size)
-    unshuffled_rows = np.lexsort((np.arange(len(individual)), rank[individual]))
-    released_rows = np.lexsort((np.arange(len(individual)), surrogates[individual]))
+    # Rows are grouped by avatar, by increasing time: ordering whole groups (stable sorts of
+    # one key) keeps each avatar's rows in time order.
+    unshuffled_rows = np.argsort(rank[individual], kind="stable")
+    released_rows = np.argsort(surrogates[individual], kind="stable")
     row_key = np.empty(len(individual), dtype=np.int64)
     row_key[released_rows] = np.arange(len(individual))
-
-    def build(rows: IntArray) -> pd.DataFrame:
-        out: dict[str, object] = {}
-        for label in frame.columns:
-            name = str(label)
-            kind = declared_type(frame[label])
-            if name == columns.identifier:
-                out[name] = surrogate_column(surrogates[individual[rows]], kind).to_numpy()
-            elif name in columns.row_keys:
-                out[name] = surrogate_column(row_key[rows], kind).to_numpy()
-            elif name == columns.time:
-                out[name] = restore_continuous(
-                    time_fmt, rounded[rows], np.zeros(len(rows), dtype=bool)
-                )
-            else:
-                fmt = column_format(frame[label], "continuous")
-                out[name] = restore_continuous(
-                    fmt, values[name][rows], np.isnan(values[name][rows])
-                )
-        result = pd.DataFrame(out)
-        result.columns = pd.Index(list(frame.columns))
-        return result
-
-    return TableResult(build(released_rows), build(unshuffled_rows))
+    out: dict[str, object] = {}
+    for label in frame.columns:
+        name = str(label)
+        kind = declared_type(frame[label])
+        if name == columns.identifier:
+            out[name] = surrogate_column(surrogates[individual], kind).to_numpy()
+        elif name in columns.row_keys:
+            out[name] = surrogate_column(row_key, kind).to_numpy()
+        elif name == columns.time:
+            out[name] = restore_continuous(time_fmt, rounded, np.zeros(len(rounded), dtype=bool))
+        else:
+            fmt = column_format(frame[label], "continuous")
+            out[name] = restore_continuous(fmt, values[name], np.isnan(values[name]))
+    built = pd.DataFrame(out)
+    built.columns = pd.Index(list(frame.columns))
+    released = built.take(released_rows).reset_index(drop=True)
+    unshuffled = built.take(unshuffled_rows).reset_index(drop=True)
+    return TableResult(released, unshuffled)

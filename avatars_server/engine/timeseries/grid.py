@@ -7,6 +7,7 @@ arrays, and interpolation at grid times is one sort of points and queries togeth
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -33,17 +34,17 @@ class Points:
     values: FloatArray
     n_individuals: int
 
-    @property
+    @cached_property
     def count(self) -> IntArray:
         """Number of distinct times of each individual (0 when absent), shape (n,)."""
         return np.bincount(self.individual, minlength=self.n_individuals).astype(np.int64)
 
-    @property
+    @cached_property
     def start(self) -> IntArray:
         """Index of each individual's first point, shape (n,)."""
         return np.concatenate([[0], np.cumsum(self.count)[:-1]]).astype(np.int64)
 
-    @property
+    @cached_property
     def present(self) -> BoolArray:
         """Individuals with at least one point, shape (n,)."""
         return self.count > 0
@@ -59,9 +60,15 @@ def collect_points(
         time: shape (r,), no NaN.
         values: shape (r, V), NaN for missing; averaged over the non-missing values.
     """
-    order = np.lexsort((time, individual))
-    ind, t, v = individual[order], time[order], values[order]
-    if len(ind) > 1:
+    steps = np.diff(individual)
+    ordered = bool((steps >= 0).all()) and bool((np.diff(time)[steps == 0] > 0).all())
+    if ordered:
+        # Tables usually come sorted by individual then time, without repeated times.
+        ind, t, v = individual, time, values
+    else:
+        order = np.lexsort((time, individual))
+        ind, t, v = individual[order], time[order], values[order]
+    if len(ind) > 1 and not ordered:
         new = np.concatenate([[True], (ind[1:] != ind[:-1]) | (t[1:] != t[:-1])])
     else:
         new = np.ones(len(ind), dtype=bool)

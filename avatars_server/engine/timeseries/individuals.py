@@ -39,23 +39,39 @@ MISSING = "__is_missing"
 
 
 def id_keys(series: pd.Series) -> pd.Index:
-    """Identifier values as comparable strings: 3, 3.0 and "3" are one individual (§2.2 matches
-    identifiers by value, whatever each dataset declared). Missing stays missing."""
+    """Identifier values as comparable keys: 3, 3.0 and "3" are one individual (§2.2 matches
+    identifiers by value, whatever each dataset declared). Integer (and integral float) columns
+    keep int64 keys, which :func:`individual_index` turns into strings only when the other side
+    holds strings. Missing stays missing."""
+    if pd.api.types.is_integer_dtype(series.dtype) and not series.isna().any():
+        ints: pd.Index = pd.Index(series.to_numpy(dtype=np.int64))
+        return ints
     mask = series.isna().to_numpy(dtype=bool)
-    if pd.api.types.is_integer_dtype(series.dtype):
-        keys = series.astype("Int64").astype(str).to_numpy(dtype=object)
-    elif pd.api.types.is_float_dtype(series.dtype):
+    if pd.api.types.is_float_dtype(series.dtype):
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
         integral = np.isfinite(values) & (values == np.round(values))
+        if integral.all():
+            floats: pd.Index = pd.Index(values.astype(np.int64))
+            return floats
         keys = np.array(
             [str(int(v)) if ok else repr(float(v)) for v, ok in zip(values, integral, strict=True)],
             dtype=object,
         )
+    elif pd.api.types.is_integer_dtype(series.dtype):
+        keys = series.astype("Int64").astype(str).to_numpy(dtype=object)
     else:
         keys = series.astype(str).to_numpy(dtype=object)
     keys[mask] = None
     index: pd.Index = pd.Index(keys, dtype=object)
     return index
+
+
+def _comparable(keys: pd.Index, other: pd.Index) -> pd.Index:
+    """``keys`` as strings when ``other`` holds strings and ``keys`` integers."""
+    if pd.api.types.is_integer_dtype(keys.dtype) and not pd.api.types.is_integer_dtype(other.dtype):
+        strings: pd.Index = pd.Index(keys.astype(str).to_numpy(dtype=object), dtype=object)
+        return strings
+    return keys
 
 
 def individual_index(keys: pd.Index, individuals: pd.Index, dataset: str) -> IntArray:
@@ -64,10 +80,12 @@ def individual_index(keys: pd.Index, individuals: pd.Index, dataset: str) -> Int
     Raises:
         AvatarError: ``UNKNOWN_INDIVIDUAL`` for a missing or unknown identifier value.
     """
+    keys = _comparable(keys, individuals)
+    individuals = _comparable(individuals, keys)
     position = np.asarray(individuals.get_indexer(keys), dtype=np.int64)
     unknown = np.flatnonzero(position < 0)
     if unknown.size:
-        value = keys[int(unknown[0])]
+        value = str(keys[int(unknown[0])])
         raise AvatarError(
             "UNKNOWN_INDIVIDUAL",
             f"dataset {dataset!r}: {unknown.size} row(s) name an individual absent from the "
@@ -88,7 +106,7 @@ def unique_individuals(keys: pd.Index, dataset: str) -> pd.Index:
             field="id",
         )
     if not keys.is_unique:
-        duplicated = keys[keys.duplicated()][0]
+        duplicated = str(keys[keys.duplicated()][0])
         raise AvatarError(
             "DUPLICATE_KEY",
             f"dataset {dataset!r}: the individual {duplicated!r} appears more than once in the "

@@ -13,7 +13,7 @@ from avatars_server.engine.distances import closest, closest_rate, linkage
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.matching import column_direct_match_protection, joint_codes
 from avatars_server.engine.metric_space import build_metric_space
-from avatars_server.engine.neighbours import TIE_TOLERANCE, nearest_and_count
+from avatars_server.engine.neighbours import TIE_TOLERANCE, count_within
 from avatars_server.engine.privacy import PrivacyMetricsResult
 from avatars_server.engine.random import make_streams
 from avatars_server.engine.signal import hellinger_continuous
@@ -143,7 +143,7 @@ def _linkage(x: FloatArray, a: FloatArray, own: IntArray) -> tuple[FloatArray, I
     if paired.size and len(a):
         distance = np.sqrt(((x[paired] - a[own[paired]]) ** 2).sum(axis=1))
         tol = TIE_TOLERANCE * np.maximum(1.0, distance)
-        nearest, counts = nearest_and_count(a, x[paired], distance + tol)
+        counts, nearest = count_within(a, x[paired], distance + tol)
         counts = np.maximum(counts, 1)
         success[paired] = np.where(nearest >= distance - tol, 1.0 / counts, 0.0)
         cloaking[paired] = counts - 1
@@ -152,13 +152,11 @@ def _linkage(x: FloatArray, a: FloatArray, own: IntArray) -> tuple[FloatArray, I
 
 def _series_bytes(points: Points) -> list[bytes]:
     """Each individual's whole series (times and values rounded to 9 decimals), as bytes."""
-    start, count = points.start, points.count
-    table = np.column_stack([points.time, points.values])
-    table = np.round(table, _DECIMALS)
-    return [
-        table[s : s + c].tobytes() if c else b""
-        for s, c in zip(start.tolist(), count.tolist(), strict=True)
-    ]
+    table = np.round(np.column_stack([points.time, points.values]), _DECIMALS)
+    # -0.0 and 0.0 are one value.
+    table += 0.0
+    start, count = points.start.tolist(), points.count.tolist()
+    return [table[s : s + c].tobytes() for s, c in zip(start, count, strict=True)]
 
 
 def check_privacy_pair(
@@ -237,9 +235,9 @@ def series_privacy_metrics(
     rate = closest_rate(
         near, config.closest_rate_percentage_threshold, config.closest_rate_ratio_threshold
     )
-    originals = set(_series_bytes(x_points)[i] for i in x_rows)
-    a_bytes = _series_bytes(a_points)
-    copies = sum(a_bytes[i] in originals for i in a_rows)
+    x_bytes, a_bytes = _series_bytes(x_points), _series_bytes(a_points)
+    originals = {x_bytes[i] for i in x_rows.tolist()}
+    copies = sum(a_bytes[i] in originals for i in a_rows.tolist())
     row_dmp = 100.0 * (1.0 - copies / a_rows.size)
     per_column: dict[str, float] = {}
     for v_x, v_a in zip(x_cols.values, a_cols.values, strict=False):
@@ -293,20 +291,25 @@ def _features(points: Points) -> dict[str, FloatArray]:
     }
     n = points.n_individuals
     for v in range(points.values.shape[1]):
-        frame = pd.DataFrame({"i": points.individual, "y": points.values[:, v]})
-        grouped = frame.groupby("i")["y"]
-        stats = pd.DataFrame(
-            {
-                "mean": grouped.mean(),
-                "sd": grouped.std(ddof=0),
-                "min": grouped.min(),
-                "max": grouped.max(),
-                "first": grouped.first(),
-                "last": grouped.last(),
-            }
-        ).reindex(range(n))
-        for name in stats.columns:
-            out[f"{v}.{name}"] = stats[name].to_numpy(np.float64)[present]
+        y = points.values[:, v]
+        observed = ~np.isnan(y)
+        ind, y = points.individual[observed], y[observed]
+        stats = {name: np.full(n, np.nan) for name in ("mean", "sd", "min", "max", "first", "last")}
+        if y.size:
+            # Points are sorted by individual: one segment per individual observing v.
+            starts = np.flatnonzero(np.concatenate([[True], ind[1:] != ind[:-1]]))
+            who = ind[starts]
+            count = np.diff(np.append(starts, y.size))
+            mean = np.add.reduceat(y, starts) / count
+            deviation = y - np.repeat(mean, count)
+            stats["mean"][who] = mean
+            stats["sd"][who] = np.sqrt(np.add.reduceat(deviation * deviation, starts) / count)
+            stats["min"][who] = np.minimum.reduceat(y, starts)
+            stats["max"][who] = np.maximum.reduceat(y, starts)
+            stats["first"][who] = y[starts]
+            stats["last"][who] = y[starts + count - 1]
+        for name, values in stats.items():
+            out[f"{v}.{name}"] = values[present]
     return out
 
 

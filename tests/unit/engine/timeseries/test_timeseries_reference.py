@@ -294,3 +294,27 @@ def test_categorical_hidden_rate_without_categories(sensors: tuple[pd.DataFrame,
     # Series-only neighbours are close in the metric space: well below the vanilla-driven 99.5.
     assert 60 <= privacy.hidden_rate < 100
     assert privacy.row_direct_match_protection == 100.0
+
+
+def test_linkage_with_absent_avatars_matches_brute_force() -> None:
+    from avatars_server.engine.distances import linkage
+    from avatars_server.engine.timeseries.metrics import _linkage
+
+    rng = np.random.default_rng(5)
+    x, a = rng.normal(size=(40, 3)), rng.normal(size=(30, 3))
+    own = np.where(rng.random(40) < 0.2, -1, rng.permutation(40) % 30)
+    success, cloaking = _linkage(x, a, own)
+    distances = np.sqrt(((x[:, None, :] - a[None, :, :]) ** 2).sum(axis=2))
+    for i in range(40):
+        if own[i] < 0:
+            assert (success[i], cloaking[i]) == (0.0, 30)
+            continue
+        mine = distances[i, own[i]]
+        within = int((distances[i] <= mine + 1e-9).sum())
+        assert cloaking[i] == within - 1
+        assert success[i] == (1.0 / within if distances[i].min() >= mine - 1e-9 else 0.0)
+    # Every avatar present and row-aligned: the core's linkage gives the same figures.
+    aligned = np.arange(30)
+    core = linkage(x[:30], a)
+    mine_s, mine_c = _linkage(x[:30], a, aligned)
+    assert np.array_equal(core.success, mine_s) and np.array_equal(core.cloaking, mine_c)
