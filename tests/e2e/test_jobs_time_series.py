@@ -6,12 +6,14 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pandas as pd
 import pytest
 
 from avatars.client import ApiClient
 from avatars.exceptions import NotFoundError, UnprocessableEntityError
+from avatars.local import LocalServer
 from avatars.models import (
     AvatarizationTimeSeriesParameters,
     AvatarizationWithTimeSeriesJobCreate,
@@ -26,6 +28,7 @@ from avatars.models import (
     SignalMetricsWithTimeSeriesJobCreate,
     SignalMetricsWithTimeSeriesParameters,
 )
+from tests.factories import create_user, logged_in_client
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "extended"
 WAIT = 120.0
@@ -284,3 +287,76 @@ def test_another_users_dataset_is_not_found(
             )
         )
     assert stranger.jobs.find_all_jobs_by_user() == []
+
+
+def test_projection_union_on_the_wire(local_server: LocalServer, admin_client: ApiClient) -> None:
+    """`projection_type` discriminates; without it, `nf` means FPCA and nothing means flatten."""
+    credentials = create_user(admin_client)
+    token = httpx.post(
+        f"{local_server.base_url}/login",
+        data={"username": credentials.username, "password": credentials.password, "scope": ""},
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    with logged_in_client(local_server, credentials) as client:
+        series = _upload(client, _series(), "s")
+
+    def post(projection: object) -> httpx.Response:
+        body = {
+            "parameters": {
+                "k": 3,
+                "time_series": [{"dataset_id": str(series), "projection_parameters": projection}],
+            }
+        }
+        return httpx.post(
+            f"{local_server.base_url}/jobs/avatarization_with_time_series",
+            json=body,
+            headers=headers,
+        )
+
+    echoed = [
+        post(projection).json()["parameters"]["time_series"][0]["projection_parameters"]
+        for projection in ({"nf": 2}, {}, {"nf": 2, "projection_type": None})
+    ]
+    assert echoed == [
+        {"nf": 2, "projection_type": "fpca"},
+        {"projection_type": "flatten"},
+        {"nf": 2, "projection_type": "fpca"},
+    ]
+    missing_nf = post({"projection_type": "fpca"})
+    assert missing_nf.status_code == 422
+    assert "nf" in missing_nf.json()["message"]
+    unknown = post({"projection_type": "wavelet"})
+    assert unknown.status_code == 422
+
+
+def test_missing_values_and_absent_individuals_through_the_server(
+    user_client: ApiClient,
+) -> None:
+    rng = np.random.default_rng(4)
+    vanilla = pd.DataFrame({"id": range(40), "age": rng.integers(20, 80, 40)})
+    rows = []
+    for i in range(0, 40, 4):  # a quarter of the individuals have a series
+        for t in sorted(rng.choice(100, size=int(rng.integers(3, 9)), replace=False)):
+            rows.append((i, int(t), round(float(rng.normal()), 2)))
+    series = pd.DataFrame(rows, columns=["id", "t", "hr"])
+    series.loc[series.index[::5], "hr"] = np.nan
+    job_id = _create(
+        user_client,
+        _upload(user_client, vanilla, "v"),
+        [_ts(_upload(user_client, series, "irregular"), 2)],
+        k=5,
+    )
+    job = user_client.jobs.get_avatarization_time_series_job(job_id, timeout=WAIT)
+    assert job.status == JobStatus.SUCCESS, job.error_message
+    avatars = user_client.pandas_integration.download_dataframe(
+        job.result.datasets[1].avatars_dataset.id
+    )
+    assert list(avatars.columns) == ["id", "t", "hr"]
+    assert avatars["hr"].dtype == np.float64 and avatars["t"].dtype == np.int64
+    # Presence is drawn: about a quarter of the avatars have a series.
+    assert 2 <= avatars["id"].nunique() <= 25
+    assert set(avatars["id"]) <= set(range(40))
+    # Times are the avatar's own: evenly spaced on its drawn support, within the originals' span.
+    assert avatars["t"].between(0, 99).all()
+    observed = avatars["hr"].dropna()
+    assert len(observed) and np.allclose(observed, observed.round(2))
