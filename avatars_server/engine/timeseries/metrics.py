@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -69,6 +69,23 @@ def _columns(table: TableInput) -> TableColumns:
     )
 
 
+def _pair_columns(pair: SeriesPair) -> tuple[TableColumns, TableColumns]:
+    """Both tables' columns, the avatars' value columns in the original's order.
+
+    Raises:
+        AvatarError: ``UNKNOWN_COLUMN`` when the value columns differ.
+    """
+    x_cols, a_cols = _columns(pair.original), _columns(pair.avatars)
+    if set(x_cols.values) != set(a_cols.values):
+        raise AvatarError(
+            "UNKNOWN_COLUMN",
+            f"the avatars {pair.avatars.name!r} must have the value columns of "
+            f"{pair.original.name!r} ({sorted(x_cols.values)}); they have "
+            f"{sorted(a_cols.values)}",
+        )
+    return x_cols, replace(a_cols, values=x_cols.values)
+
+
 def _points(table: TableInput, columns: TableColumns, individual: IntArray, n: int) -> Points:
     return series_points(table.frame, columns, frame_kinds(table.frame), individual, n, table.name)
 
@@ -87,7 +104,7 @@ def _pairing(
     pair: SeriesPair, vanilla: SeriesPair | None
 ) -> tuple[TableColumns, TableColumns, IntArray, IntArray, int]:
     """Each original and avatar series row's individual (§2.9 pairing), and n."""
-    x_cols, a_cols = _columns(pair.original), _columns(pair.avatars)
+    x_cols, a_cols = _pair_columns(pair)
     if vanilla is None:
         x_ind, n_x = _first_appearance(pair.original, x_cols)
         a_ind, n_a = _first_appearance(pair.avatars, a_cols)
@@ -240,11 +257,11 @@ def series_privacy_metrics(
     copies = sum(a_bytes[i] in originals for i in a_rows.tolist())
     row_dmp = 100.0 * (1.0 - copies / a_rows.size)
     per_column: dict[str, float] = {}
-    for v_x, v_a in zip(x_cols.values, a_cols.values, strict=False):
+    for name in x_cols.values:
         x_codes, a_codes = joint_codes(
-            pair.original.frame[v_x], pair.avatars.frame[v_a], "continuous"
+            pair.original.frame[name], pair.avatars.frame[name], "continuous"
         )
-        per_column[v_x] = column_direct_match_protection(x_codes, a_codes)
+        per_column[name] = column_direct_match_protection(x_codes, a_codes)
     worst = min(per_column, key=per_column.__getitem__) if per_column else None
     cat_success = np.where(own >= 0, 1.0 / a_rows.size, 0.0)
     details: dict[str, object] = {
@@ -315,7 +332,7 @@ def _features(points: Points) -> dict[str, FloatArray]:
 
 def series_signal_metrics(pair: SeriesPair, *, g_max: int = DEFAULT_G_MAX) -> TimeSeriesSignal:
     """Pointwise and density Hellinger of one series dataset (method-extended.md §2.10)."""
-    x_cols, a_cols = _columns(pair.original), _columns(pair.avatars)
+    x_cols, a_cols = _pair_columns(pair)
     x_ind, n_x = _first_appearance(pair.original, x_cols)
     a_ind, n_a = _first_appearance(pair.avatars, a_cols)
     x_points = _points(pair.original, x_cols, x_ind, n_x)

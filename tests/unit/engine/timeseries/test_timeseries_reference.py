@@ -318,3 +318,25 @@ def test_linkage_with_absent_avatars_matches_brute_force() -> None:
     core = linkage(x[:30], a)
     mine_s, mine_c = _linkage(x[:30], a, aligned)
     assert np.array_equal(core.success, mine_s) and np.array_equal(core.cloaking, mine_c)
+
+
+def test_metrics_match_value_columns_by_name(sensors: tuple[pd.DataFrame, ...]) -> None:
+    _, s1, _ = sensors
+    out = avatarize_with_time_series(
+        None, [TableInput("s1", s1, projection=FPCA(3))], AvatarizationConfig(k=10, seed=2)
+    )
+    avatars = out.series[0].unshuffled
+    reordered = avatars[["sensor2", "id", "sensor1", "t"]]
+    results = [
+        series_privacy_metrics(
+            SeriesPair(TableInput("s1", s1), TableInput("a", frame)), None, PrivacyConfig()
+        )
+        for frame in (avatars, reordered)
+    ]
+    assert results[0].hidden_rate == results[1].hidden_rate
+    assert results[0].local_cloaking == results[1].local_cloaking
+    signals = [
+        series_signal_metrics(SeriesPair(TableInput("s1", s1), TableInput("a", frame)))
+        for frame in (avatars, reordered)
+    ]
+    assert signals[0] == signals[1]
