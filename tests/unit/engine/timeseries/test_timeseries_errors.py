@@ -122,3 +122,21 @@ def test_string_and_integer_identifiers_match_by_value() -> None:
     assert out.vanilla.avatars["id"].tolist() == [str(i) for i in range(10)]
     assert out.series[0].avatars["id"].dtype == np.int64
     assert sorted(out.series[0].avatars["id"].unique()) == list(range(10))
+
+
+def test_metrics_with_a_vanilla_pair_that_does_not_cover_the_avatars() -> None:
+    vanilla = TableInput("v", pd.DataFrame({"id": range(10), "x": range(10)}))
+    avatars_vanilla = TableInput("va", pd.DataFrame({"id": range(10), "x": range(10)}))
+    stranger = _series(11)
+    pair = SeriesPair(TableInput("s", _series(10)), TableInput("a", stranger))
+    with pytest.raises(AvatarError) as info:
+        series_privacy_metrics(pair, SeriesPair(vanilla, avatars_vanilla), PrivacyConfig())
+    assert info.value.code == "INDIVIDUAL_MISMATCH"
+    short = TableInput("vs", pd.DataFrame({"id": range(9), "x": range(9)}))
+    with pytest.raises(AvatarError) as info:
+        series_privacy_metrics(
+            SeriesPair(TableInput("s", _series(9)), TableInput("a", _series(9))),
+            SeriesPair(vanilla, short),
+            PrivacyConfig(),
+        )
+    assert info.value.code == "INDIVIDUAL_MISMATCH"
