@@ -6,7 +6,8 @@ Pure: DataFrames in, DataFrames and metric values out. Modules:
 - ``grid`` (§2.3): points, support, common or normalised grid, interpolation.
 - ``projection`` (§2.4): FPCA (exact) or flatten, and the block weights of §2.5.
 - ``individuals`` (§2.5): the individual table of each series dataset.
-- ``avatarization`` (§2.6-§2.8): the core engine on the individual table, then reconstruction.
+- ``avatarization`` (§2.6): the core engine on the individual table;
+  ``reconstruction`` (§2.7-§2.8): each avatar's series on its own support, the output tables.
 - ``metrics`` (§2.9-§2.10): privacy on projected individuals, pointwise and density Hellinger.
 
 Choices where §2 is open:

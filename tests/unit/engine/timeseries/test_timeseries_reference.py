@@ -15,7 +15,6 @@ from avatars_server.engine.timeseries import (
     TableInput,
     avatarize_with_time_series,
 )
-from avatars_server.engine.timeseries.avatarization import reconstruct
 from avatars_server.engine.timeseries.columns import TableColumns
 from avatars_server.engine.timeseries.grid import (
     Grid,
@@ -32,6 +31,7 @@ from avatars_server.engine.timeseries.metrics import (
     series_signal_metrics,
 )
 from avatars_server.engine.timeseries.projection import block_weights, fit_block
+from avatars_server.engine.timeseries.reconstruction import reconstruct
 
 
 def test_hand_example_fpca() -> None:
@@ -73,17 +73,17 @@ def test_hand_example_normalised_grid_and_reconstruction() -> None:
             "s.__n_points": [2.0],
         }
     )
-    result = reconstruct(
-        TableInput("s", frame),
+    released, _ = reconstruct(
+        frame,
         TableColumns("id", "t", ("v",), ()),
         model,
         avatars,
         np.array([0]),
         np.array([0]),
     )
-    assert result.avatars["t"].tolist() == [12, 36]
-    assert result.avatars["v"].tolist() == [1, 2]
-    assert result.avatars["id"].tolist() == [0, 0]
+    assert released["t"].tolist() == [12, 36]
+    assert released["v"].tolist() == [1, 2]
+    assert released["id"].tolist() == [0, 0]
 
 
 def test_interpolation_matches_numpy_interp() -> None:
