@@ -340,3 +340,19 @@ def test_metrics_match_value_columns_by_name(sensors: tuple[pd.DataFrame, ...]) 
         for frame in (avatars, reordered)
     ]
     assert signals[0] == signals[1]
+
+
+def test_datetime_time_column_round_trips(irregular: pd.DataFrame) -> None:
+    frame = irregular.rename(columns={"t": "when"})
+    frame["when"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(frame["when"] * 3600, unit="s")
+    out = avatarize_with_time_series(
+        None, [TableInput("s", frame, projection=FPCA(2))], AvatarizationConfig(k=5, seed=1)
+    )
+    avatars = out.series[0].avatars
+    assert list(avatars.columns) == ["id", "when", "hr"]
+    assert avatars["when"].dtype == frame["when"].dtype
+    # Whole seconds (the originals' resolution), increasing within each avatar.
+    assert (avatars["when"].dt.microsecond == 0).all()
+    assert avatars.groupby("id")["when"].apply(lambda s: s.is_monotonic_increasing).all()
+    span = (avatars["when"].min(), avatars["when"].max())
+    assert frame["when"].min() <= span[0] and span[1] <= frame["when"].max()
