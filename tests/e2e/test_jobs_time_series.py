@@ -190,6 +190,8 @@ def test_getter_of_another_kind_names_the_right_route(
     job = user_client.jobs.get_avatarization_time_series_job(job_id, timeout=WAIT)
     assert job.status == JobStatus.SUCCESS, job.error_message
     assert [d.original_id for d in job.result.datasets] == [s1]
+    listed = user_client.jobs.find_all_jobs_by_user()
+    assert [(j.id, j.kind.value) for j in listed] == [(job_id, "avatarization_with_time_series")]
 
 
 def _series(n: int = 12, points: int = 5) -> pd.DataFrame:
