@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     reset_token_lifetime_seconds: int = Field(default=3600, ge=60)
     max_upload_bytes: int = Field(default=1024**3, ge=1)
     max_encoded_dimensions: int = Field(default=10_000, ge=1)
+    time_series_max_grid: int = Field(
+        default=1024, ge=2, description="G_max: most grid points of a time series"
+    )
     job_workers: int | None = Field(default=None, ge=1, description="Local job processes")
     dask_address: str | None = Field(default=None, description="Dask scheduler address")
     root_path: str = ""

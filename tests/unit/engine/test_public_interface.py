@@ -41,7 +41,13 @@ def test_dataclass_fields() -> None:
         "seed",
         "exclude_categorical",
     ]
-    assert _fields(engine.AvatarizationOutput) == ["avatars", "unshuffled", "ncp"]
+    assert _fields(engine.AvatarizationOutput) == [
+        "avatars",
+        "unshuffled",
+        "ncp",
+        "order",
+        "neighbours",
+    ]
     assert _fields(engine.PrivacyConfig)[:7] == [
         "ncp",
         "imputation",
