@@ -19,6 +19,7 @@ from avatars_server.engine.config import (
     check_ncp,
 )
 from avatars_server.engine.errors import AvatarError
+from avatars_server.engine.explain import ProjectionModel, explain_projection
 from avatars_server.engine.imputation import fit_imputer, impute
 from avatars_server.engine.neighbours import neighbours_excluding_self
 from avatars_server.engine.projection import fit_projection
@@ -49,11 +50,14 @@ class AvatarizationOutput:
         unshuffled: shape (n, p), row i = avatar of original i. Sensitive: with the originals
             it allows linkage; only for the privacy metrics.
         ncp: the number of axes actually used for the neighbour search.
+        model: with ``explain=True``, the fitted projection with the coordinates of the
+            originals and of their avatars (before rounding) and the contributions.
     """
 
     avatars: pd.DataFrame
     unshuffled: pd.DataFrame
     ncp: int
+    model: ProjectionModel | None = None
 
 
 def _ignore_progress(stage: str, fraction: float) -> None:
@@ -224,6 +228,7 @@ def avatarize(
     identifiers: Sequence[str] = (),
     progress: Progress | None = None,
     max_dimensions: int = DEFAULT_MAX_DIMENSIONS,
+    explain: bool = False,
 ) -> AvatarizationOutput:
     """Build the avatars of ``df`` (method.md §3).
 
@@ -233,6 +238,7 @@ def avatarize(
         identifiers: columns removed before avatarization and absent from the avatars.
         progress: called as ``progress(stage, fraction)`` with fraction in [0, 1].
         max_dimensions: limit on D_enc (``TOO_MANY_DIMENSIONS`` above it).
+        explain: also return the projection model (coordinates, variance, contributions).
 
     Returns:
         The shuffled avatars, the sensitive unshuffled avatars, and the ncp used; both frames
@@ -283,6 +289,18 @@ def avatarize(
     means = barycentres(weights, neighbours, filled)
     codes = draw_codes(weights, neighbours, full.categoricals, streams.categorical)
     del weights, neighbours
+    model = None
+    if explain:
+        model = explain_projection(
+            projection,
+            full.continuous_names + [v.name for v in full.categoricals],
+            (filled, [v.codes for v in full.categoricals]),
+            (means, codes),
+            owners={
+                v.name: table.continuous_names[j]
+                for v, j in zip(full.categoricals[len(table.categoricals) :], sources, strict=True)
+            },
+        )
 
     report("restoring", 0.9)
     n_cat = len(table.categoricals)
@@ -298,4 +316,4 @@ def avatarize(
     order = streams.shuffle.permutation(n)
     avatars = unshuffled.take(order).reset_index(drop=True)
     report("done", 1.0)
-    return AvatarizationOutput(avatars=avatars, unshuffled=unshuffled, ncp=ncp)
+    return AvatarizationOutput(avatars=avatars, unshuffled=unshuffled, ncp=ncp, model=model)
