@@ -40,7 +40,7 @@ def test_dataclass_fields() -> None:
         "imputation",
         "seed",
     ]
-    assert _fields(engine.AvatarizationOutput) == ["avatars", "unshuffled", "ncp"]
+    assert _fields(engine.AvatarizationOutput) == ["avatars", "unshuffled", "ncp", "model"]
     assert _fields(engine.PrivacyConfig)[:7] == [
         "ncp",
         "imputation",
@@ -64,6 +64,7 @@ def test_dataclass_fields() -> None:
         "closest_rate",
         "targets",
         "details",
+        "diagnostics",
     ]
     assert _fields(engine.SignalMetricsResult) == [
         "hellinger_mean",
@@ -87,6 +88,7 @@ def test_function_signatures() -> None:
         "config",
         "categorical",
         "progress",
+        "explain",
     ]
     assert list(inspect.signature(engine.compute_signal_metrics).parameters) == [
         "original",
