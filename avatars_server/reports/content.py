@@ -622,6 +622,15 @@ def example_content() -> ReportContent:
 _T = TypeVar("_T")
 
 
+def from_plain(cls: type[_T], data: Any) -> _T:
+    """Any content dataclass from its ``dataclasses.asdict`` form (what ``to_dict`` gives).
+
+    Raises:
+        ValueError: a required field is missing or has the wrong type.
+    """
+    return _build(cls, data, cls.__name__)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, float):
         return value if math.isfinite(value) else None
@@ -718,6 +727,7 @@ __all__ = [
     "VariableHellinger",
     "conclude",
     "example_content",
+    "from_plain",
     "metric_result",
     "parse_target",
 ]
