@@ -1,0 +1,525 @@
+"""The figures of an avatarization, one implementation for notebooks and the server's reports.
+
+Each ``plot_*`` function takes DataFrames, arrays or the bounded summaries of
+:mod:`avatars.plot_data`, and returns a matplotlib ``Figure`` (no pyplot state: safe in a server
+thread, shown as is in a notebook). matplotlib is an optional extra, imported on first use:
+``pip install "avatars[plots]"``. Figures are 6.7 inches wide, the text width of an A4 page, with
+8-point text, so they read the same in a PDF, a web page and a notebook.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+from collections.abc import Callable, Mapping, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from avatars.plot_data import correlation_data, first_axes, sample_rows, variable_distributions
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+P = ParamSpec("P")
+R = TypeVar("R")
+INSTALL_HINT = 'pip install "avatars[plots]"'
+ORIGINAL_COLOR = "#0072B2"  # Okabe-Ito blue
+AVATAR_COLOR = "#E69F00"  # Okabe-Ito orange
+TARGET_COLOR = "#D55E00"  # Okabe-Ito vermilion: thresholds
+PASS_COLOR = "#009E73"
+WIDTH = 6.7  # inches: A4 minus 2 × 2 cm margins
+_STYLE = {
+    "font.size": 8,
+    "axes.titlesize": 8.5,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.fonttype": "path",  # text as paths: the SVG looks the same without the font
+    "svg.hashsalt": "avatars",  # stable ids: the same figure gives the same SVG
+}
+PER_PAGE = 12  # variables in one page of small multiples (4 rows × 3 columns)
+
+# Plain names of the metrics the figures show.
+METRIC_TITLES = {
+    "local_cloaking": "Local cloaking",
+    "distance_to_closest": "Distance to closest",
+    "closest_distances_ratio": "Closest distances ratio",
+}
+
+
+class VariableDistributionLike(Protocol):
+    """What a distribution panel reads (``plot_data.VariableDistribution`` or a report's)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def labels(self) -> Sequence[str]: ...
+    @property
+    def bin_edges(self) -> Sequence[float] | None: ...
+    @property
+    def original(self) -> Sequence[float]: ...
+    @property
+    def avatars(self) -> Sequence[float]: ...
+    @property
+    def original_missing(self) -> float: ...
+    @property
+    def avatars_missing(self) -> float: ...
+    @property
+    def hellinger(self) -> float | None: ...
+
+
+class DistributionDataLike(Protocol):
+    """What a privacy-distribution panel reads (``plot_data.DistributionData`` or a report's)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def bin_edges(self) -> Sequence[float]: ...
+    @property
+    def counts(self) -> Sequence[int]: ...
+    @property
+    def median(self) -> float | None: ...
+    @property
+    def threshold(self) -> float | None: ...
+    @property
+    def n(self) -> int: ...
+
+
+class CorrelationDataLike(Protocol):
+    """What the correlation figure reads (``plot_data.CorrelationData`` or a report's)."""
+
+    @property
+    def variables(self) -> Sequence[str]: ...
+    @property
+    def original(self) -> Sequence[Sequence[float | None]]: ...
+    @property
+    def avatars(self) -> Sequence[Sequence[float | None]]: ...
+    @property
+    def difference(self) -> Sequence[Sequence[float | None]]: ...
+    @property
+    def method(self) -> str: ...
+
+
+def _matplotlib() -> ModuleType:
+    """matplotlib, or the clear error saying how to install it."""
+    try:
+        import matplotlib
+        import matplotlib.figure
+    except ImportError as exc:
+        raise ImportError(
+            f"The avatars plots need matplotlib, an optional extra. Install it with: {INSTALL_HINT}"
+        ) from exc
+    return matplotlib
+
+
+def _new_figure(height: float) -> Figure:
+    """An empty figure of the report's width (no pyplot: nothing global is touched)."""
+    figure: Figure = _matplotlib().figure.Figure(figsize=(WIDTH, height), layout="constrained")
+    return figure
+
+
+def _styled(function: Callable[P, R]) -> Callable[P, R]:
+    """Run a drawing function with the report style (fonts, spines) in force."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _matplotlib().rc_context(_STYLE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def figure_svg(figure: Figure) -> str:
+    """The figure as a standalone SVG document (text as paths, no date, stable ids)."""
+    buffer = io.StringIO()
+    with _matplotlib().rc_context(_STYLE):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.1f} %"
+
+
+# --- projections -------------------------------------------------------------------------------
+
+
+@_styled
+def plot_projections(
+    records: npt.ArrayLike,
+    avatars: npt.ArrayLike,
+    *,
+    variance_ratio: Sequence[float] | None = None,
+    n_total: int | None = None,
+    max_points: int = 2_000,
+    seed: int = 0,
+) -> Figure:
+    """Originals and avatars in the first two axes of the FAMD fitted on the originals.
+
+    Args:
+        records: shape (n, ≥ 1), the originals' coordinates (``Projections.records``).
+        avatars: shape (m, ≥ 1), the avatars' coordinates (``Projections.avatars``).
+        variance_ratio: share of variance of each axis (``ExplainedVariance.ratio``), for labels.
+        n_total: rows of the table when ``records`` is already a sample of it (for the title).
+        max_points: at most this many seeded points of each table are drawn.
+        seed: seed of that sample (the same rows of both tables when they are row-aligned).
+    """
+    x, a = first_axes(records), first_axes(avatars)
+    x_shown = x[sample_rows(len(x), max_points, seed)]
+    a_shown = a[sample_rows(len(a), max_points, seed if len(a) == len(x) else seed + 1)]
+    figure = _new_figure(3.6)
+    axes = figure.add_subplot()
+    size = 9.0 if len(x_shown) <= 500 else 3.0
+    for points, colour, label in (
+        (x_shown, ORIGINAL_COLOR, "originals"),
+        (a_shown, AVATAR_COLOR, "avatars"),
+    ):
+        axes.scatter(points[:, 0], points[:, 1], s=size, c=colour, alpha=0.6, lw=0, label=label)
+    ratio = list(variance_ratio or [])
+    labels = [
+        f"Dim. {i + 1}" + (f" ({_percent(ratio[i])} of the variance)" if i < len(ratio) else "")
+        for i in range(2)
+    ]
+    axes.set_xlabel(labels[0])
+    axes.set_ylabel(labels[1])
+    axes.axhline(0, color="0.85", lw=0.6, zorder=0)
+    axes.axvline(0, color="0.85", lw=0.6, zorder=0)
+    total = max(n_total or 0, len(x))
+    note = f": a random {len(x_shown):,} of {total:,} individuals" if len(x_shown) < total else ""
+    axes.set_title(f"Originals and avatars in the first two FAMD axes{note}")
+    axes.legend(loc="best", markerscale=2.5 if size < 5 else 1.5, frameon=False)
+    return figure
+
+
+# --- explained variance and contributions ----------------------------------------------------
+
+
+@_styled
+def plot_explained_variance(
+    ratio: Sequence[float],
+    *,
+    ncp: int | None = None,
+    components: Sequence[str] | None = None,
+    max_components: int = 20,
+) -> Figure:
+    """Share of variance of each FAMD component, and the running total.
+
+    Args:
+        ratio: ``ExplainedVariance.ratio``, in component order.
+        ncp: components used for the neighbour search, marked when given.
+        components: component names ("Dim. 1", ...), for the ticks.
+        max_components: components shown.
+    """
+    shares = 100 * np.asarray(ratio, dtype=np.float64)[:max_components]
+    dims = np.arange(1, len(shares) + 1)
+    figure = _new_figure(2.6)
+    axes = figure.add_subplot()
+    axes.bar(dims, shares, color=ORIGINAL_COLOR, width=0.7, label="component")
+    axes.plot(dims, np.cumsum(shares), color="0.25", marker="o", ms=3, lw=1, label="cumulated")
+    if ncp is not None and 0 < ncp <= len(shares):
+        kept = float(np.sum(shares[:ncp]))
+        axes.axvline(ncp + 0.5, color=TARGET_COLOR, ls="--", lw=1)
+        axes.annotate(
+            f"ncp = {ncp}: {kept:.1f} % of the variance\nlocates the neighbours",
+            xy=(ncp + 0.5, 50),
+            xytext=(5, 0),
+            textcoords="offset points",
+            va="center",
+            color=TARGET_COLOR,
+        )
+    names = list(components or [])[: len(dims)]
+    ticks = [n.replace("Dim. ", "") for n in names] if len(names) == len(dims) else None
+    axes.set_xticks(dims, ticks if ticks else [str(d) for d in dims])
+    axes.set_xlabel("component")
+    axes.set_ylabel("share of the variance (%)")
+    axes.set_ylim(0, 105)
+    axes.set_title("Explained variance of the FAMD fitted on the originals")
+    axes.legend(loc="upper left", frameon=False)
+    return figure
+
+
+@_styled
+def plot_contributions(
+    contributions: Mapping[str, Mapping[str, float]],
+    *,
+    components: int = 2,
+    top: int = 15,
+) -> Figure:
+    """Contribution (%) of each variable to the first components (``Contributions.data``).
+
+    The dashed line is the contribution every variable would have if all contributed equally.
+
+    Args:
+        contributions: component name → variable → contribution in percent.
+        components: how many components (panels) to show.
+        top: variables shown per component, largest first.
+    """
+    names = list(contributions)[:components]
+    longest = max((len(contributions[n]) for n in names), default=1)
+    figure = _new_figure(max(2.0, 0.7 + 0.16 * min(top, longest)))
+    for index, name in enumerate(names):
+        axes = figure.add_subplot(1, max(1, len(names)), index + 1)
+        values = sorted(contributions[name].items(), key=lambda item: item[1], reverse=True)
+        shown = values[:top][::-1]
+        axes.barh([_short(k, 20) for k, _ in shown], [v for _, v in shown], color=ORIGINAL_COLOR)
+        if values:
+            axes.axvline(100 / len(values), color=TARGET_COLOR, ls="--", lw=0.8)
+        more = f" (top {top} of {len(values)})" if len(values) > top else ""
+        axes.set_title(f"{name}{more}")
+        axes.set_xlabel("contribution (%)")
+    figure.suptitle(
+        "Variable contributions to the first components (dashed: equal share)", fontsize=8.5
+    )
+    return figure
+
+
+# --- distributions -----------------------------------------------------------------------------
+
+
+def _short(label: str, width: int) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def _draw_distribution(axes: Axes, item: VariableDistributionLike) -> None:
+    x = np.asarray(item.original, dtype=np.float64)
+    a = np.asarray(item.avatars, dtype=np.float64)
+    if item.bin_edges is None:
+        labels = [_short(label, 12) for label in item.labels]
+        if item.original_missing or item.avatars_missing:
+            labels.append("missing")
+            x, a = np.append(x, item.original_missing), np.append(a, item.avatars_missing)
+        positions = np.arange(len(labels))
+        axes.bar(positions - 0.2, x, width=0.4, color=ORIGINAL_COLOR, label="originals")
+        axes.bar(positions + 0.2, a, width=0.4, color=AVATAR_COLOR, label="avatars")
+        rotate = len(labels) > 3 or max((len(t) for t in labels), default=0) > 8
+        axes.set_xticks(
+            positions, labels, rotation=45 if rotate else 0, ha="right" if rotate else "center"
+        )
+    else:
+        edges = np.asarray(item.bin_edges, dtype=np.float64)
+        if item.kind == "datetime":
+            edges = edges / 86_400 / 365.2425 + 1970  # decimal years: readable in any locale
+        axes.stairs(x, edges, fill=True, color=ORIGINAL_COLOR, alpha=0.4, label="originals")
+        axes.stairs(a, edges, color=AVATAR_COLOR, lw=1.5, label="avatars")
+        axes.stairs(x, edges, color=ORIGINAL_COLOR, lw=0.7)
+        axes.tick_params(axis="x", labelsize=6.5)
+    axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_formatter(lambda v, _pos: f"{100 * v:.0f}%")
+    axes.tick_params(axis="y", labelsize=6.5)
+    notes = []
+    if item.hellinger is not None:
+        notes.append(f"Hellinger {item.hellinger:.3f}")
+    if item.bin_edges is not None and (item.original_missing or item.avatars_missing):
+        notes.append(
+            f"missing {_percent(item.original_missing)} / {_percent(item.avatars_missing)}"
+        )
+    title = _short(item.name, 30) + ("\n" + ", ".join(notes) if notes else "")
+    axes.set_title(title, fontsize=7.5)
+
+
+@_styled
+def plot_distribution_page(
+    distributions: Sequence[VariableDistributionLike], *, columns: int = 3
+) -> Figure:
+    """Small multiples: each variable's distribution, originals (blue) vs avatars (orange).
+
+    Bars give the share of each table's rows in each bin or modality; a continuous variable is
+    drawn over the bins of its Hellinger distance, whose value heads the panel.
+    """
+    rows = max(1, math.ceil(len(distributions) / columns))
+    figure = _new_figure(0.35 + 1.8 * rows)
+    grid = figure.subplots(rows, columns, squeeze=False)
+    for index, axes in enumerate(grid.flat):
+        if index < len(distributions):
+            _draw_distribution(axes, distributions[index])
+        else:
+            axes.set_axis_off()
+    handles, labels = grid.flat[0].get_legend_handles_labels()
+    figure.legend(handles[:2], labels[:2], loc="outside upper right", ncols=2, frameon=False)
+    return figure
+
+
+def plot_distributions(
+    original: pd.DataFrame | Sequence[VariableDistributionLike],
+    avatars: pd.DataFrame | None = None,
+    *,
+    per_page: int = PER_PAGE,
+) -> list[Figure]:
+    """Every variable's distribution, originals vs avatars, as pages of small multiples.
+
+    Args:
+        original: the original DataFrame, or distributions (``plot_data.variable_distributions``
+            or a report's ``figures.distributions``).
+        avatars: the avatars DataFrame, when ``original`` is a DataFrame.
+        per_page: panels per figure.
+
+    Returns:
+        One figure per ``per_page`` variables, in column order.
+
+    Raises:
+        ValueError: ``original`` is a DataFrame and ``avatars`` is missing.
+    """
+    if isinstance(original, pd.DataFrame):
+        if avatars is None:
+            raise ValueError("Pass the avatars DataFrame with the original DataFrame.")
+        summaries: Sequence[VariableDistributionLike] = variable_distributions(original, avatars)
+    else:
+        summaries = list(original)
+    pages = [summaries[i : i + per_page] for i in range(0, len(summaries), per_page)]
+    return [plot_distribution_page(page) for page in pages]
+
+
+# --- correlations -------------------------------------------------------------------------------
+
+
+def _matrix(rows: Sequence[Sequence[float | None]]) -> npt.NDArray[np.float64]:
+    return np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=np.float64)
+
+
+def _heatmap(
+    figure: Figure,
+    axes: Axes,
+    matrix: npt.NDArray[np.float64],
+    labels: Sequence[str],
+    vmax: float,
+    first: bool,
+) -> None:
+    image = axes.imshow(matrix, cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest")
+    ticks = np.arange(len(labels))
+    short = [_short(label, 16) for label in labels]
+    size = 6.5 if len(labels) <= 12 else max(3.0, 6.5 * 12 / len(labels))
+    axes.set_xticks(ticks, short, rotation=90, fontsize=size)
+    axes.set_yticks(ticks, short if first else [], fontsize=size)
+    axes.spines[:].set_visible(False)
+    if len(labels) <= 8:
+        for (i, j), value in np.ndenumerate(matrix):
+            if not np.isnan(value):
+                colour = "white" if abs(value) > 0.6 * vmax else "black"
+                axes.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6, color=colour)
+    figure.colorbar(image, ax=axes, shrink=0.8, location="bottom", pad=0.02, aspect=25)
+
+
+@_styled
+def plot_correlations(
+    original: pd.DataFrame | CorrelationDataLike, avatars: pd.DataFrame | None = None
+) -> Figure:
+    """Association matrices of the originals and the avatars, and avatars − originals.
+
+    Pearson r between continuous variables, the correlation ratio η between a categorical and a
+    continuous one, Cramér's V between categorical ones; grey cells are undefined.
+
+    Args:
+        original: the original DataFrame, or ``plot_data.correlation_data`` / a report's
+            ``figures.correlations``.
+        avatars: the avatars DataFrame, when ``original`` is a DataFrame.
+
+    Raises:
+        ValueError: ``original`` is a DataFrame and ``avatars`` is missing.
+    """
+    if isinstance(original, pd.DataFrame):
+        if avatars is None:
+            raise ValueError("Pass the avatars DataFrame with the original DataFrame.")
+        data: CorrelationDataLike = correlation_data(original, avatars)
+    else:
+        data = original
+    x, a, difference = _matrix(data.original), _matrix(data.avatars), _matrix(data.difference)
+    finite = np.abs(difference[np.isfinite(difference)])
+    spread = max(0.1, float(finite.max())) if finite.size else 0.1
+    many = len(data.variables) > 12
+    figure = _new_figure(3.3 if not many else 3.4 + 0.02 * len(data.variables))
+    panels = figure.subplots(1, 3)
+    for index, (matrix, title, vmax) in enumerate(
+        (
+            (x, "originals", 1.0),
+            (a, "avatars", 1.0),
+            (difference, f"avatars − originals (scale ±{spread:.2f})", spread),
+        )
+    ):
+        panels[index].set_facecolor("0.9")  # undefined cells show grey
+        _heatmap(figure, panels[index], matrix, data.variables, vmax, index == 0)
+        panels[index].set_title(title)
+    figure.suptitle(f"Associations between variables ({data.method})", fontsize=8.5)
+    return figure
+
+
+# --- privacy distributions ---------------------------------------------------------------------
+
+_X_LABELS = {
+    "local_cloaking": "other avatars at least as close\nto a person as their own avatar",
+    "distance_to_closest": "distance from an avatar\nto its closest original",
+    "closest_distances_ratio": "closest / second-closest\noriginal distance, per avatar",
+}
+
+
+def _draw_metric(axes: Axes, item: DistributionDataLike, zero_share: float | None) -> None:
+    edges = np.asarray(item.bin_edges, dtype=np.float64)
+    counts = np.asarray(item.counts, dtype=np.float64)
+    shares = counts / max(1.0, counts.sum())
+    axes.stairs(shares, edges, fill=True, color=AVATAR_COLOR, alpha=0.8)
+    title = METRIC_TITLES.get(item.name, item.name)
+    if item.threshold is not None:
+        axes.axvline(item.threshold, color=TARGET_COLOR, ls="--", lw=1.1, label="target")
+    if item.median is not None:
+        passed = item.threshold is None or item.median > item.threshold
+        colour = PASS_COLOR if passed else TARGET_COLOR
+        axes.axvline(item.median, color=colour, lw=1.6, label="median (the metric)")
+        shown = f"{item.median:.3g}"
+        target = "" if item.threshold is None else f" vs > {item.threshold:g}"
+        verdict = "" if item.threshold is None else (": passed" if passed else ": NOT passed")
+        title += f"\nmedian {shown}{target}{verdict}"
+    if zero_share is not None and item.name == "local_cloaking":
+        axes.annotate(
+            f"{zero_share:.1f} % at LC = 0\n(own avatar closest)",
+            xy=(edges[0] + 0.5 * (edges[1] - edges[0]), shares[0] if shares.size else 0),
+            xytext=(8, 10),
+            textcoords="offset points",
+            fontsize=6,
+            arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "0.3"},
+        )
+    axes.set_xlim(edges[0], edges[-1])
+    axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_formatter(lambda v, _pos: f"{100 * v:.0f}%")
+    axes.set_title(title)
+    axes.set_xlabel(_X_LABELS.get(item.name, item.name), fontsize=7)
+
+
+@_styled
+def plot_privacy_distributions(
+    distributions: Sequence[DistributionDataLike],
+    *,
+    local_cloaking_zero_share: float | None = None,
+) -> Figure:
+    """Per-individual local cloaking, distance to closest and closest-distances ratio.
+
+    Each panel shows the distribution, the median that is reported as the metric (solid: green
+    when it passes) and the target (dashed). Individuals left of the target are the ones at risk.
+
+    Args:
+        distributions: ``plot_data.distribution_data`` results or a report's figure data.
+        local_cloaking_zero_share: percent of individuals whose own avatar is their closest.
+    """
+    figure = _new_figure(2.5)
+    panels = figure.subplots(1, max(1, len(distributions)), squeeze=False)[0]
+    for axes, item in zip(panels, distributions, strict=False):
+        _draw_metric(axes, item, local_cloaking_zero_share)
+    panels[0].set_ylabel("share of individuals")
+    legend = {
+        label: handle
+        for axes in panels
+        for handle, label in zip(*axes.get_legend_handles_labels(), strict=True)
+    }
+    figure.legend(
+        legend.values(), legend.keys(), loc="outside lower center", ncols=2, frameon=False
+    )
+    return figure
