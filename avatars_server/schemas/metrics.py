@@ -60,3 +60,23 @@ OPTIONAL_PRIVACY_METRICS = tuple(
     for name in PrivacyMetrics.model_fields
     if name not in {*REQUIRED_PRIVACY_METRICS, "targets"}
 )
+
+
+class Projections(BaseModel):
+    """Coordinates of the originals and of their row-aligned avatars (first three axes)."""
+
+    records: list[list[float]]
+    avatars: list[list[float]]
+
+
+class Contributions(BaseModel):
+    """Component ("Dim. 1", ...) → variable → contribution in percent (each sums to 100)."""
+
+    data: dict[str, dict[str, float]]
+
+
+class ExplainedVariance(BaseModel):
+    """Variance (eigenvalue) and share of the total variance of each component, in order."""
+
+    raw: list[float]
+    ratio: list[float]

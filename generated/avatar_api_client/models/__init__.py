@@ -8,11 +8,15 @@ from .avatarization_parameters_column_weights_type_0 import (
     AvatarizationParametersColumnWeightsType0,
 )
 from .avatarization_result import AvatarizationResult
+from .cluster_stats import ClusterStats
 from .column_detail import ColumnDetail
 from .column_stats import ColumnStats
 from .column_type import ColumnType
 from .compatibility_response import CompatibilityResponse
 from .compatibility_status import CompatibilityStatus
+from .contributions import Contributions
+from .contributions_data import ContributionsData
+from .contributions_data_additional_property import ContributionsDataAdditionalProperty
 from .correlations import Correlations
 from .correlations_additional_property import CorrelationsAdditionalProperty
 from .create_dataset_body import CreateDatasetBody
@@ -23,6 +27,7 @@ from .dataset_summary import DatasetSummary
 from .error_response import ErrorResponse
 from .exclude_categorical_method import ExcludeCategoricalMethod
 from .exclude_categorical_parameters import ExcludeCategoricalParameters
+from .explained_variance import ExplainedVariance
 from .file_type import FileType
 from .forgotten_password_request import ForgottenPasswordRequest
 from .generic_job import GenericJob
@@ -47,7 +52,12 @@ from .privacy_metrics_job import PrivacyMetricsJob
 from .privacy_metrics_job_create import PrivacyMetricsJobCreate
 from .privacy_metrics_parameters import PrivacyMetricsParameters
 from .privacy_metrics_targets import PrivacyMetricsTargets
+from .projections import Projections
 from .rare_categorical_method import RareCategoricalMethod
+from .report import Report
+from .report_create import ReportCreate
+from .report_format import ReportFormat
+from .report_from_data_create import ReportFromDataCreate
 from .reset_password_request import ResetPasswordRequest
 from .signal_metrics import SignalMetrics
 from .signal_metrics_job import SignalMetricsJob
@@ -65,11 +75,15 @@ __all__ = (
     "AvatarizationParameters",
     "AvatarizationParametersColumnWeightsType0",
     "AvatarizationResult",
+    "ClusterStats",
     "ColumnDetail",
     "ColumnStats",
     "ColumnType",
     "CompatibilityResponse",
     "CompatibilityStatus",
+    "Contributions",
+    "ContributionsData",
+    "ContributionsDataAdditionalProperty",
     "Correlations",
     "CorrelationsAdditionalProperty",
     "CreateDatasetBody",
@@ -80,6 +94,7 @@ __all__ = (
     "ErrorResponse",
     "ExcludeCategoricalMethod",
     "ExcludeCategoricalParameters",
+    "ExplainedVariance",
     "FileType",
     "ForgottenPasswordRequest",
     "GenericJob",
@@ -104,7 +119,12 @@ __all__ = (
     "PrivacyMetricsJobCreate",
     "PrivacyMetricsParameters",
     "PrivacyMetricsTargets",
+    "Projections",
     "RareCategoricalMethod",
+    "Report",
+    "ReportCreate",
+    "ReportFormat",
+    "ReportFromDataCreate",
     "ResetPasswordRequest",
     "SignalMetrics",
     "SignalMetricsJob",

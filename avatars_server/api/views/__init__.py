@@ -1,0 +1,1 @@
+"""Row → wire conversions, one module per entity."""
