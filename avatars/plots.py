@@ -23,8 +23,12 @@ import pandas as pd
 from avatars.plot_data import correlation_data, first_axes, sample_rows, variable_distributions
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from avatars.client import ApiClient
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -116,6 +120,7 @@ def _matplotlib() -> ModuleType:
     try:
         import matplotlib
         import matplotlib.figure
+        import matplotlib.ticker
     except ImportError as exc:
         raise ImportError(
             f"The avatars plots need matplotlib, an optional extra. Install it with: {INSTALL_HINT}"
@@ -146,6 +151,11 @@ def figure_svg(figure: Figure) -> str:
     with _matplotlib().rc_context(_STYLE):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
+
+
+def _percent_axis(axes: Axes) -> None:
+    """Shares on the y axis shown as percentages (decimals only where ticks need them)."""
+    axes.yaxis.set_major_formatter(_matplotlib().ticker.PercentFormatter(xmax=1.0, decimals=None))
 
 
 def _percent(value: float) -> str:
@@ -230,11 +240,13 @@ def plot_explained_variance(
     if ncp is not None and 0 < ncp <= len(shares):
         kept = float(np.sum(shares[:ncp]))
         axes.axvline(ncp + 0.5, color=TARGET_COLOR, ls="--", lw=1)
+        last = ncp >= len(shares)
         axes.annotate(
             f"ncp = {ncp}: {kept:.1f} % of the variance\nlocates the neighbours",
-            xy=(ncp + 0.5, 50),
-            xytext=(5, 0),
+            xy=(ncp + 0.5, 60),
+            xytext=(-5 if last else 5, 0),
             textcoords="offset points",
+            ha="right" if last else "left",
             va="center",
             color=TARGET_COLOR,
         )
@@ -315,7 +327,7 @@ def _draw_distribution(axes: Axes, item: VariableDistributionLike) -> None:
         axes.stairs(x, edges, color=ORIGINAL_COLOR, lw=0.7)
         axes.tick_params(axis="x", labelsize=6.5)
     axes.set_ylim(bottom=0)
-    axes.yaxis.set_major_formatter(lambda v, _pos: f"{100 * v:.0f}%")
+    _percent_axis(axes)
     axes.tick_params(axis="y", labelsize=6.5)
     notes = []
     if item.hellinger is not None:
@@ -479,17 +491,19 @@ def _draw_metric(axes: Axes, item: DistributionDataLike, zero_share: float | Non
         verdict = "" if item.threshold is None else (": passed" if passed else ": NOT passed")
         title += f"\nmedian {shown}{target}{verdict}"
     if zero_share is not None and item.name == "local_cloaking":
-        axes.annotate(
-            f"{zero_share:.1f} % at LC = 0\n(own avatar closest)",
-            xy=(edges[0] + 0.5 * (edges[1] - edges[0]), shares[0] if shares.size else 0),
-            xytext=(8, 10),
-            textcoords="offset points",
-            fontsize=6,
-            arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "0.3"},
+        axes.text(
+            0.98,
+            0.97,
+            f"{zero_share:.1f} % at 0:\nown avatar closest",
+            transform=axes.transAxes,
+            ha="right",
+            va="top",
+            fontsize=6.5,
+            color=TARGET_COLOR if zero_share > 0 else "0.3",
         )
     axes.set_xlim(edges[0], edges[-1])
     axes.set_ylim(bottom=0)
-    axes.yaxis.set_major_formatter(lambda v, _pos: f"{100 * v:.0f}%")
+    _percent_axis(axes)
     axes.set_title(title)
     axes.set_xlabel(_X_LABELS.get(item.name, item.name), fontsize=7)
 
@@ -523,3 +537,65 @@ def plot_privacy_distributions(
         legend.values(), legend.keys(), loc="outside lower center", ncols=2, frameon=False
     )
     return figure
+
+
+# --- from a job id, through the client ----------------------------------------------------------
+
+
+def plot_job_projections(
+    client: ApiClient, job_id: str | UUID, *, max_points: int = 2_000
+) -> Figure:
+    """:func:`plot_projections` of a finished avatarization or privacy job
+    (``client.metrics.get_job_projections`` and ``get_explained_variance``)."""
+    projections = client.metrics.get_job_projections(job_id)
+    variance = client.metrics.get_explained_variance(job_id)
+    return plot_projections(
+        projections.records,
+        projections.avatars,
+        variance_ratio=variance.ratio,
+        max_points=max_points,
+    )
+
+
+def plot_job_explained_variance(
+    client: ApiClient, job_id: str | UUID, *, ncp: int | None = None
+) -> Figure:
+    """:func:`plot_explained_variance` of a finished job (``get_explained_variance``)."""
+    return plot_explained_variance(client.metrics.get_explained_variance(job_id).ratio, ncp=ncp)
+
+
+def plot_job_contributions(
+    client: ApiClient, job_id: str | UUID, dataset_id: str | UUID, *, top: int = 15
+) -> Figure:
+    """:func:`plot_contributions` of a finished job on one of its datasets
+    (``get_variable_contributions``)."""
+    contributions = client.metrics.get_variable_contributions(job_id, dataset_id)
+    data: dict[str, dict[str, float]] = {
+        component: {str(k): float(v) for k, v in values.to_dict().items()}
+        for component, values in contributions.data.additional_properties.items()
+    }
+    return plot_contributions(data, top=top)
+
+
+def _job_tables(client: ApiClient, job_id: str | UUID) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The original and the (shuffled) avatars of a finished avatarization job."""
+    job = client.jobs.get_avatarization_job(job_id)
+    result = job.result
+    if not result:
+        raise ValueError(f"Job {job_id} has no result yet (status {job.status}); wait for it.")
+    download = client.pandas_integration.download_dataframe
+    original = download(job.parameters.dataset_id, progress=False)
+    avatars = download(result.avatars_dataset.id, progress=False)
+    return original, avatars[original.columns]
+
+
+def plot_job_distributions(
+    client: ApiClient, job_id: str | UUID, *, per_page: int = PER_PAGE
+) -> list[Figure]:
+    """:func:`plot_distributions` of a finished avatarization job (downloads both tables)."""
+    return plot_distributions(*_job_tables(client, job_id), per_page=per_page)
+
+
+def plot_job_correlations(client: ApiClient, job_id: str | UUID) -> Figure:
+    """:func:`plot_correlations` of a finished avatarization job (downloads both tables)."""
+    return plot_correlations(*_job_tables(client, job_id))
