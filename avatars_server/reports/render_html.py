@@ -105,7 +105,7 @@ def _anonymised(content: ReportContent) -> list[str]:
             _e(wording.ROLE_TITLES.get(d.role, d.role)),
             _e(d.name or "(unnamed)"),
             _e(wording.dimensions(d.rows, d.columns)),
-            _e(d.created_at or "—"),
+            _e(wording.when(d.created_at)),
             f"<code>{_e(d.sha256)}</code>",
         )
         for d in content.datasets
@@ -125,8 +125,8 @@ def _anonymised(content: ReportContent) -> list[str]:
         out.append(_table(["Column", "Type", "Role"], columns, set()))
     p = content.provenance
     out.append(
-        f"<p>Report <code>{_e(p.report_id)}</code> made on {_e(p.created_at)} by server "
-        f"{_e(p.server_version)}, engine {_e(p.engine_version)}. Avatarization job "
+        f"<p>Report <code>{_e(p.report_id)}</code> made on {_e(wording.when(p.created_at))} "
+        f"by server {_e(p.server_version)}, engine {_e(p.engine_version)}. Avatarization job "
         f"<code>{_e(p.avatarization_job_id or '—')}</code>, privacy job "
         f"<code>{_e(p.privacy_job_id)}</code>, signal job <code>{_e(p.signal_job_id)}</code>.</p>"
     )
@@ -223,15 +223,21 @@ def _conclusion(content: ReportContent) -> list[str]:
     ]
 
 
-def render_html(content: ReportContent) -> str:
+def render_html(content: ReportContent, *, figures: Sequence[RenderedFigure] | None = None) -> str:
     """The report as one self-contained HTML document (UTF-8 text).
+
+    Args:
+        content: the report.
+        figures: its figures when already drawn (``render_figures``), to share them with the
+            PDF; drawn here when None.
 
     Raises:
         ImportError: matplotlib is not installed (it comes with the server extra).
     """
-    figures = render_figures(content)
+    if figures is None:
+        figures = render_figures(content)
     original = content.dataset("original")
-    subtitle = f"Report of {content.provenance.created_at}"
+    subtitle = f"Report of {wording.when(content.provenance.created_at)}"
     if original is not None:
         subtitle = (
             f"{original.name or 'unnamed dataset'}, "

@@ -84,6 +84,32 @@ def _verdict(metric: MetricResult) -> str:
     return {"passed": "#passed", "not passed": "#failed"}.get(word, f"#neutral[{_text(word)}]")
 
 
+def _glance(content: ReportContent) -> str:
+    """Page 1: every metric in one compact table, privacy then signal."""
+    rows: list[tuple[str, ...]] = []
+    for group, metrics in (
+        ("Privacy", content.privacy.metrics),
+        ("Signal", content.signal.metrics),
+    ):
+        rows.append((f"table.cell(colspan: 4)[_{group}_]",))
+        rows += [
+            (
+                f"[{_text(wording.metric_title(m.name))} #raw({typst_string(m.name)})]",
+                f"[{_text(wording.format_value(m.value))}]",
+                f"[{_text(m.target or '—')}]",
+                f"[{_verdict(m)}]",
+            )
+            for m in metrics
+        ]
+    cells = ", ".join(cell for row in rows for cell in row)
+    return (
+        "#text(size: 9pt)[#table(columns: (1fr, auto, auto, auto), "
+        "align: (left, right, center, left), "
+        "table.header([Metric], [Value], [Target], [Result]), "
+        f"{cells})]\n"
+    )
+
+
 def _metrics_table(metrics: Sequence[MetricResult]) -> str:
     rows = []
     for m in metrics:
@@ -110,7 +136,7 @@ def _anonymised(content: ReportContent) -> list[str]:
             _text(wording.ROLE_TITLES.get(d.role, d.role)),
             _text(d.name or "(unnamed)"),
             _text(wording.dimensions(d.rows, d.columns)),
-            _text(d.created_at or "—"),
+            _text(wording.when(d.created_at)),
         )
         for d in content.datasets
     ]
@@ -137,7 +163,7 @@ def _anonymised(content: ReportContent) -> list[str]:
         out.append(_table("(1fr, auto) * 3", header, rows_c))
     p = content.provenance
     out.append(
-        f"\nReport {_text(p.report_id)} made on {_text(p.created_at)} by server "
+        f"\nReport {_text(p.report_id)} made on {_text(wording.when(p.created_at))} by server "
         f"{_text(p.server_version)}, engine {_text(p.engine_version)}. "
         f"Avatarization job {_text(p.avatarization_job_id or '—')}, privacy job "
         f"{_text(p.privacy_job_id)}, signal job {_text(p.signal_job_id)}.\n"
@@ -253,16 +279,18 @@ def _conclusion(content: ReportContent) -> list[str]:
 def typst_source(content: ReportContent, figures: Sequence[RenderedFigure]) -> str:
     """The Typst markup of the report (figures are read from ``sys.inputs`` by their key)."""
     original = content.dataset("original")
-    subtitle = f"report {content.provenance.report_id[:8]}"
+    name = original.name if original is not None and original.name else "unnamed dataset"
+    subtitle = f"{name}, report {content.provenance.report_id[:8]}"
     parts = [
         _PRELUDE.format(title=typst_string(content.title), subtitle=typst_string(subtitle)),
-        f'#text(size: 20pt, weight: "bold")[{_text(content.title)}]\n\n',
+        "#block(width: 100%)[#set par(justify: false); "
+        f'#text(size: 20pt, weight: "bold")[{_text(content.title)}]]\n\n',
     ]
     if original is not None:
         parts.append(
             f"#text(size: 11pt)[{_text(original.name or 'unnamed dataset')}, "
             f"{_text(wording.dimensions(original.rows, original.columns))}; "
-            f"report of {_text(content.provenance.created_at)}]\n\n"
+            f"report of {_text(wording.when(content.provenance.created_at))}]\n\n"
         )
     privacy, signal = content.privacy.metrics, content.signal.metrics
     summary = (
@@ -272,7 +300,9 @@ def typst_source(content: ReportContent, figures: Sequence[RenderedFigure]) -> s
     parts.append(
         f"#block(fill: luma(95%), inset: 9pt, radius: 3pt, width: 100%)[{_text(summary)}]\n\n"
     )
-    parts.append("#outline(title: [Contents], depth: 2)\n#pagebreak()\n")
+    parts.append("#heading(level: 2, numbering: none, outlined: false)[At a glance]\n")
+    parts.append(_glance(content))
+    parts.append("#v(0.5em)\n#outline(title: [Contents], depth: 1)\n#pagebreak()\n")
     parts += _anonymised(content)
     parts += _parameters(content)
     parts += _privacy_and_signal(content)
@@ -281,15 +311,21 @@ def typst_source(content: ReportContent, figures: Sequence[RenderedFigure]) -> s
     return "".join(parts)
 
 
-def render_pdf(content: ReportContent) -> bytes:
+def render_pdf(content: ReportContent, *, figures: Sequence[RenderedFigure] | None = None) -> bytes:
     """The report as PDF bytes (A4, page numbers, table of contents, vector figures).
+
+    Args:
+        content: the report.
+        figures: its figures when already drawn (``render_figures``), to share them with the
+            HTML; drawn here when None.
 
     Raises:
         ImportError: typst or matplotlib is not installed (both come with the server extra).
     """
     import typst
 
-    figures = render_figures(content)
+    if figures is None:
+        figures = render_figures(content)
     compiler = typst.Compiler(ignore_system_fonts=True)
     pdf = compiler.compile(
         input=typst_source(content, figures).encode(),

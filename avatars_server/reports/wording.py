@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from avatars_server.reports.content import MetricResult, ReportContent
 
@@ -96,3 +97,16 @@ def seed_text(seed: int | None) -> str:
     if seed is None:
         return "none (fresh randomness, not stored: the avatars cannot be regenerated)"
     return str(seed)
+
+
+def when(timestamp: str | None) -> str:
+    """An ISO timestamp as ``2026-01-01 09:30 UTC`` (as given when it does not parse)."""
+    if not timestamp:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return timestamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
