@@ -60,7 +60,7 @@ def main() -> int:
         verdict = client.compatibility.is_client_compatible()
         print(f"compatibility: {verdict.status} ({verdict.message})")
 
-        dataset = client.datasets.create_dataset(open(IRIS))  # noqa: SIM115 (the tutorial's call)
+        dataset = client.datasets.create_dataset(open(IRIS), name="iris")  # noqa: SIM115
         print(f"uploaded {IRIS.name}: {dataset.nb_lines} rows x {dataset.nb_dimensions} columns")
 
         job = client.jobs.create_full_avatarization_job(
