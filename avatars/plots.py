@@ -423,18 +423,32 @@ def _heatmap(
 
 
 @_styled
+def _most_changed(difference: npt.NDArray[np.float64], keep: int) -> npt.NDArray[np.int64]:
+    """The ``keep`` variables whose associations changed most (mean |difference|), in order."""
+    with np.errstate(invalid="ignore"):
+        change = np.nanmean(np.abs(difference), axis=1)
+    change = np.nan_to_num(change, nan=0.0)
+    return np.sort(np.argsort(-change, kind="stable")[:keep]).astype(np.int64)
+
+
 def plot_correlations(
-    original: pd.DataFrame | CorrelationDataLike, avatars: pd.DataFrame | None = None
+    original: pd.DataFrame | CorrelationDataLike,
+    avatars: pd.DataFrame | None = None,
+    *,
+    max_variables: int = 30,
 ) -> Figure:
     """Association matrices of the originals and the avatars, and avatars − originals.
 
     Pearson r between continuous variables, the correlation ratio η between a categorical and a
-    continuous one, Cramér's V between categorical ones; grey cells are undefined.
+    continuous one, Cramér's V between categorical ones; grey cells are undefined. Beyond
+    ``max_variables`` variables, the ones whose associations changed most are shown (in their
+    column order), so that labels stay readable.
 
     Args:
         original: the original DataFrame, or ``plot_data.correlation_data`` / a report's
             ``figures.correlations``.
         avatars: the avatars DataFrame, when ``original`` is a DataFrame.
+        max_variables: variables shown at most.
 
     Raises:
         ValueError: ``original`` is a DataFrame and ``avatars`` is missing.
@@ -446,12 +460,19 @@ def plot_correlations(
     else:
         data = original
     x, a, difference = _matrix(data.original), _matrix(data.avatars), _matrix(data.difference)
+    labels = list(data.variables)
+    title = f"Associations between variables ({data.method})"
+    if len(labels) > max_variables:
+        kept = _most_changed(difference, max_variables)
+        x, a, difference = (m[np.ix_(kept, kept)] for m in (x, a, difference))
+        title += f": the {max_variables} of {len(labels)} variables that changed most"
+        labels = [labels[i] for i in kept]
     finite = np.abs(difference[np.isfinite(difference)])
     spread = max(0.1, float(finite.max())) if finite.size else 0.1
-    many = len(data.variables) > 12
-    figure = _new_figure(3.3 if not many else 3.4 + 0.02 * len(data.variables))
+    many = len(labels) > 12
+    figure = _new_figure(3.3 if not many else 3.4 + 0.02 * len(labels))
     panels = figure.subplots(1, 3)
-    for index, (matrix, title, vmax) in enumerate(
+    for index, (matrix, name, vmax) in enumerate(
         (
             (x, "originals", 1.0),
             (a, "avatars", 1.0),
@@ -459,9 +480,9 @@ def plot_correlations(
         )
     ):
         panels[index].set_facecolor("0.9")  # undefined cells show grey
-        _heatmap(figure, panels[index], matrix, data.variables, vmax, index == 0)
-        panels[index].set_title(title)
-    figure.suptitle(f"Associations between variables ({data.method})", fontsize=8.5)
+        _heatmap(figure, panels[index], matrix, labels, vmax, index == 0)
+        panels[index].set_title(name)
+    figure.suptitle(title, fontsize=8.5)
     return figure
 
 

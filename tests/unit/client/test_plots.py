@@ -122,3 +122,14 @@ def test_the_server_app_does_not_import_matplotlib() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_wide_association_matrices_show_the_variables_that_changed_most() -> None:
+    rng = np.random.default_rng(0)
+    original = pd.DataFrame(rng.normal(size=(200, 40)), columns=[f"v{i}" for i in range(40)])
+    avatars = original.copy()
+    avatars["v7"] = rng.normal(size=200) + 3 * avatars["v3"]  # v7's associations change
+    figure = plots.plot_correlations(original, avatars, max_variables=10)
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert len(labels) == 10 and "v7" in labels and "v3" in labels
+    assert "10 of 40 variables" in figure.get_suptitle()
