@@ -148,11 +148,17 @@ def _continuous(
     )
 
 
+def _counts(series: pd.Series) -> pd.Series:
+    """Observed values per modality (as text), most frequent first; O(n) at C speed."""
+    counts = series.value_counts(dropna=True, sort=False)
+    counts.index = pd.Index([str(v) for v in counts.index], dtype=object)
+    return counts.groupby(level=0, sort=False).sum().sort_values(ascending=False, kind="stable")
+
+
 def _categorical(
     name: str, original: pd.Series, avatars: pd.Series, max_modalities: int
 ) -> VariableDistribution:
-    x_counts = original.dropna().astype(str).value_counts()
-    a_counts = avatars.dropna().astype(str).value_counts()
+    x_counts, a_counts = _counts(original), _counts(avatars)
     modalities = list(x_counts.index) + sorted(set(a_counts.index) - set(x_counts.index))
     shown = modalities[:max_modalities]
     rest = modalities[max_modalities:]
@@ -286,13 +292,24 @@ def _codes(series: pd.Series) -> IntArray:
     return np.asarray(codes, dtype=np.int64)
 
 
-def _pearson(x: FloatArray, y: FloatArray) -> float | None:
-    both = ~(np.isnan(x) | np.isnan(y))
-    if both.sum() < 2:
-        return None
-    xs, ys = x[both] - x[both].mean(), y[both] - y[both].mean()
-    scale = math.sqrt(float(xs @ xs) * float(ys @ ys))
-    return float(xs @ ys) / scale if scale > 0 else None
+def _pearson_matrix(values: FloatArray) -> FloatArray:
+    """Pearson r of every pair of columns over their pairwise complete rows, (c, c); NaN where
+    undefined. Matrix products instead of a loop over pairs (columns centred first, for
+    accuracy)."""
+    observed = ~np.isnan(values)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centred = np.where(observed, values - np.nanmean(values, axis=0), 0.0)
+        mask = observed.astype(np.float64)
+        n = mask.T @ mask
+        sx = centred.T @ mask  # sx[i, j]: sum of column i over rows where j is observed too
+        sxx = (centred**2).T @ mask
+        sxy = centred.T @ centred
+        cov = sxy - sx * sx.T / n
+        var = sxx - sx**2 / n
+        r = cov / np.sqrt(var * var.T)
+    flat = (sxx <= 0) | ~(var > 1e-12 * sxx)  # a column constant on the common rows
+    r[(n < 2) | flat | flat.T] = np.nan
+    return np.asarray(np.clip(r, -1.0, 1.0), dtype=np.float64)
 
 
 def _eta(codes: IntArray, y: FloatArray) -> float | None:
@@ -323,15 +340,20 @@ def association_matrix(
 ) -> list[list[float | None]]:
     """r, η or Cramér's V between every pair of columns (1 on the diagonal), p × p."""
     names = list(kinds)
-    numbers = {n: _as_float(df[n], k) for n, k in kinds.items() if k != "categorical"}
-    codes = {n: _codes(df[n]) for n, k in kinds.items() if k == "categorical"}
+    continuous = [n for n in names if kinds[n] != "categorical"]
+    numbers = {n: _as_float(df[n], kinds[n]) for n in continuous}
+    codes = {n: _codes(df[n]) for n in names if kinds[n] == "categorical"}
+    r = _pearson_matrix(np.column_stack([numbers[n] for n in continuous])) if continuous else None
+    position = {n: i for i, n in enumerate(continuous)}
     matrix: list[list[float | None]] = [[None] * len(names) for _ in names]
     for i, a in enumerate(names):
         matrix[i][i] = 1.0
         for j in range(i):
             b = names[j]
-            if a in numbers and b in numbers:
-                value = _pearson(numbers[a], numbers[b])
+            value: float | None
+            if r is not None and a in position and b in position:
+                cell = float(r[position[a], position[b]])
+                value = None if math.isnan(cell) else cell
             elif a in codes and b in codes:
                 value = _cramers_v(codes[a], codes[b])
             elif a in codes:

@@ -133,3 +133,18 @@ def test_wide_association_matrices_show_the_variables_that_changed_most() -> Non
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert len(labels) == 10 and "v7" in labels and "v3" in labels
     assert "10 of 40 variables" in figure.get_suptitle()
+
+
+def test_pearson_block_matches_pandas_pairwise_complete_correlations() -> None:
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=(400, 5))
+    values[:, 1] += values[:, 0]
+    values[rng.random((400, 5)) < 0.2] = np.nan
+    values[:, 4] = 2.0  # constant: undefined
+    frame = pd.DataFrame(values, columns=list("abcde"))
+    matrix = np.array(
+        plot_data.association_matrix(frame, dict.fromkeys("abcde", "continuous")), dtype=float
+    )
+    expected = frame.corr().to_numpy().copy()
+    np.fill_diagonal(expected, 1.0)
+    np.testing.assert_allclose(matrix, expected, atol=1e-12)
