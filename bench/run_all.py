@@ -6,7 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ("bench_engine.py", "bench_datasets.py", "bench_jobs.py")
+BENCHES = (
+    "bench_engine.py",
+    "bench_datasets.py",
+    "bench_jobs.py",
+    "bench_report_render.py",
+)
 
 
 def main() -> int:
