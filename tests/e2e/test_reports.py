@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -379,3 +380,19 @@ def test_verify_report_passes_then_fails_on_an_altered_avatar(
     )
     content = json.loads(report.read_text())
     assert content["schema_version"] == 1
+
+
+def test_identical_requests_sent_at_once_make_one_report(owner: ApiClient) -> None:
+    job = _full_job(owner, owner.datasets.create_dataset(str(IRIS)).id, seed=11)
+    request = ReportCreate(avatarization_job_id=job.id, privacy_job_id=job.id, signal_job_id=job.id)
+    ids: list[uuid.UUID] = []
+
+    def send() -> None:
+        ids.append(owner.reports.create_report(request).id)
+
+    threads = [threading.Thread(target=send) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(ids) == 3 and len(set(ids)) == 1
