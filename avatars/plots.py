@@ -9,17 +9,31 @@ thread, shown as is in a notebook). matplotlib is an optional extra, imported on
 
 from __future__ import annotations
 
-import functools
-import io
 import math
-from collections.abc import Callable, Mapping, Sequence
-from types import ModuleType
-from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from avatars._plot_style import (
+    AVATAR_COLOR,
+    INSTALL_HINT,
+    METRIC_TITLES,
+    ORIGINAL_COLOR,
+    PASS_COLOR,
+    PER_PAGE,
+    TARGET_COLOR,
+    CorrelationDataLike,
+    DistributionDataLike,
+    VariableDistributionLike,
+    figure_svg,
+    new_figure,
+    percent,
+    percent_axis,
+    styled,
+)
 from avatars.plot_data import correlation_data, first_axes, sample_rows, variable_distributions
 
 if TYPE_CHECKING:
@@ -30,142 +44,10 @@ if TYPE_CHECKING:
 
     from avatars.client import ApiClient
 
-P = ParamSpec("P")
-R = TypeVar("R")
-INSTALL_HINT = 'pip install "avatars[plots]"'
-ORIGINAL_COLOR = "#0072B2"  # Okabe-Ito blue
-AVATAR_COLOR = "#E69F00"  # Okabe-Ito orange
-TARGET_COLOR = "#D55E00"  # Okabe-Ito vermilion: thresholds
-PASS_COLOR = "#009E73"
-WIDTH = 6.7  # inches: A4 minus 2 × 2 cm margins
-_STYLE = {
-    "font.size": 8,
-    "axes.titlesize": 8.5,
-    "axes.labelsize": 8,
-    "xtick.labelsize": 7,
-    "ytick.labelsize": 7,
-    "legend.fontsize": 7,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.fonttype": "path",  # text as paths: the SVG looks the same without the font
-    "svg.hashsalt": "avatars",  # stable ids: the same figure gives the same SVG
-}
-PER_PAGE = 12  # variables in one page of small multiples (4 rows × 3 columns)
-
-# Plain names of the metrics the figures show.
-METRIC_TITLES = {
-    "local_cloaking": "Local cloaking",
-    "distance_to_closest": "Distance to closest",
-    "closest_distances_ratio": "Closest distances ratio",
-}
-
-
-class VariableDistributionLike(Protocol):
-    """What a distribution panel reads (``plot_data.VariableDistribution`` or a report's)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def labels(self) -> Sequence[str]: ...
-    @property
-    def bin_edges(self) -> Sequence[float] | None: ...
-    @property
-    def original(self) -> Sequence[float]: ...
-    @property
-    def avatars(self) -> Sequence[float]: ...
-    @property
-    def original_missing(self) -> float: ...
-    @property
-    def avatars_missing(self) -> float: ...
-    @property
-    def hellinger(self) -> float | None: ...
-
-
-class DistributionDataLike(Protocol):
-    """What a privacy-distribution panel reads (``plot_data.DistributionData`` or a report's)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def bin_edges(self) -> Sequence[float]: ...
-    @property
-    def counts(self) -> Sequence[int]: ...
-    @property
-    def median(self) -> float | None: ...
-    @property
-    def threshold(self) -> float | None: ...
-    @property
-    def n(self) -> int: ...
-
-
-class CorrelationDataLike(Protocol):
-    """What the correlation figure reads (``plot_data.CorrelationData`` or a report's)."""
-
-    @property
-    def variables(self) -> Sequence[str]: ...
-    @property
-    def original(self) -> Sequence[Sequence[float | None]]: ...
-    @property
-    def avatars(self) -> Sequence[Sequence[float | None]]: ...
-    @property
-    def difference(self) -> Sequence[Sequence[float | None]]: ...
-    @property
-    def method(self) -> str: ...
-
-
-def _matplotlib() -> ModuleType:
-    """matplotlib, or the clear error saying how to install it."""
-    try:
-        import matplotlib
-        import matplotlib.figure
-        import matplotlib.ticker
-    except ImportError as exc:
-        raise ImportError(
-            f"The avatars plots need matplotlib, an optional extra. Install it with: {INSTALL_HINT}"
-        ) from exc
-    return matplotlib
-
-
-def _new_figure(height: float) -> Figure:
-    """An empty figure of the report's width (no pyplot: nothing global is touched)."""
-    figure: Figure = _matplotlib().figure.Figure(figsize=(WIDTH, height), layout="constrained")
-    return figure
-
-
-def _styled(function: Callable[P, R]) -> Callable[P, R]:
-    """Run a drawing function with the report style (fonts, spines) in force."""
-
-    @functools.wraps(function)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with _matplotlib().rc_context(_STYLE):
-            return function(*args, **kwargs)
-
-    return wrapper
-
-
-def figure_svg(figure: Figure) -> str:
-    """The figure as a standalone SVG document (text as paths, no date, stable ids)."""
-    buffer = io.StringIO()
-    with _matplotlib().rc_context(_STYLE):
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
-
-
-def _percent_axis(axes: Axes) -> None:
-    """Shares on the y axis shown as percentages (decimals only where ticks need them)."""
-    axes.yaxis.set_major_formatter(_matplotlib().ticker.PercentFormatter(xmax=1.0, decimals=None))
-
-
-def _percent(value: float) -> str:
-    return f"{100 * value:.1f} %"
-
-
 # --- projections -------------------------------------------------------------------------------
 
 
-@_styled
+@styled
 def plot_projections(
     records: npt.ArrayLike,
     avatars: npt.ArrayLike,
@@ -188,7 +70,7 @@ def plot_projections(
     x, a = first_axes(records), first_axes(avatars)
     x_shown = x[sample_rows(len(x), max_points, seed)]
     a_shown = a[sample_rows(len(a), max_points, seed if len(a) == len(x) else seed + 1)]
-    figure = _new_figure(3.6)
+    figure = new_figure(3.6)
     axes = figure.add_subplot()
     size = 9.0 if len(x_shown) <= 500 else 3.0
     for points, colour, label in (
@@ -198,7 +80,7 @@ def plot_projections(
         axes.scatter(points[:, 0], points[:, 1], s=size, c=colour, alpha=0.6, lw=0, label=label)
     ratio = list(variance_ratio or [])
     labels = [
-        f"Dim. {i + 1}" + (f" ({_percent(ratio[i])} of the variance)" if i < len(ratio) else "")
+        f"Dim. {i + 1}" + (f" ({percent(ratio[i])} of the variance)" if i < len(ratio) else "")
         for i in range(2)
     ]
     axes.set_xlabel(labels[0])
@@ -215,7 +97,7 @@ def plot_projections(
 # --- explained variance and contributions ----------------------------------------------------
 
 
-@_styled
+@styled
 def plot_explained_variance(
     ratio: Sequence[float],
     *,
@@ -233,7 +115,7 @@ def plot_explained_variance(
     """
     shares = 100 * np.asarray(ratio, dtype=np.float64)[:max_components]
     dims = np.arange(1, len(shares) + 1)
-    figure = _new_figure(2.6)
+    figure = new_figure(2.6)
     axes = figure.add_subplot()
     axes.bar(dims, shares, color=ORIGINAL_COLOR, width=0.7, label="component")
     axes.plot(dims, np.cumsum(shares), color="0.25", marker="o", ms=3, lw=1, label="cumulated")
@@ -261,7 +143,7 @@ def plot_explained_variance(
     return figure
 
 
-@_styled
+@styled
 def plot_contributions(
     contributions: Mapping[str, Mapping[str, float]],
     *,
@@ -279,7 +161,7 @@ def plot_contributions(
     """
     names = list(contributions)[:components]
     longest = max((len(contributions[n]) for n in names), default=1)
-    figure = _new_figure(max(2.0, 0.7 + 0.16 * min(top, longest)))
+    figure = new_figure(max(2.0, 0.7 + 0.16 * min(top, longest)))
     for index, name in enumerate(names):
         axes = figure.add_subplot(1, max(1, len(names)), index + 1)
         values = sorted(contributions[name].items(), key=lambda item: item[1], reverse=True)
@@ -327,20 +209,18 @@ def _draw_distribution(axes: Axes, item: VariableDistributionLike) -> None:
         axes.stairs(x, edges, color=ORIGINAL_COLOR, lw=0.7)
         axes.tick_params(axis="x", labelsize=6.5)
     axes.set_ylim(bottom=0)
-    _percent_axis(axes)
+    percent_axis(axes)
     axes.tick_params(axis="y", labelsize=6.5)
     notes = []
     if item.hellinger is not None:
         notes.append(f"Hellinger {item.hellinger:.3f}")
     if item.bin_edges is not None and (item.original_missing or item.avatars_missing):
-        notes.append(
-            f"missing {_percent(item.original_missing)} / {_percent(item.avatars_missing)}"
-        )
+        notes.append(f"missing {percent(item.original_missing)} / {percent(item.avatars_missing)}")
     title = _short(item.name, 30) + ("\n" + ", ".join(notes) if notes else "")
     axes.set_title(title, fontsize=7.5)
 
 
-@_styled
+@styled
 def plot_distribution_page(
     distributions: Sequence[VariableDistributionLike], *, columns: int = 3
 ) -> Figure:
@@ -350,7 +230,7 @@ def plot_distribution_page(
     drawn over the bins of its Hellinger distance, whose value heads the panel.
     """
     rows = max(1, math.ceil(len(distributions) / columns))
-    figure = _new_figure(0.35 + 1.8 * rows)
+    figure = new_figure(0.35 + 1.8 * rows)
     grid = figure.subplots(rows, columns, squeeze=False)
     for index, axes in enumerate(grid.flat):
         if index < len(distributions):
@@ -422,7 +302,7 @@ def _heatmap(
     figure.colorbar(image, ax=axes, shrink=0.8, location="bottom", pad=0.02, aspect=25)
 
 
-@_styled
+@styled
 def _most_changed(difference: npt.NDArray[np.float64], keep: int) -> npt.NDArray[np.int64]:
     """The ``keep`` variables whose associations changed most (mean |difference|), in order."""
     with np.errstate(invalid="ignore"):
@@ -470,7 +350,7 @@ def plot_correlations(
     finite = np.abs(difference[np.isfinite(difference)])
     spread = max(0.1, float(finite.max())) if finite.size else 0.1
     many = len(labels) > 12
-    figure = _new_figure(3.3 if not many else 3.4 + 0.02 * len(labels))
+    figure = new_figure(3.3 if not many else 3.4 + 0.02 * len(labels))
     panels = figure.subplots(1, 3)
     for index, (matrix, name, vmax) in enumerate(
         (
@@ -524,12 +404,12 @@ def _draw_metric(axes: Axes, item: DistributionDataLike, zero_share: float | Non
         )
     axes.set_xlim(edges[0], edges[-1])
     axes.set_ylim(bottom=0)
-    _percent_axis(axes)
+    percent_axis(axes)
     axes.set_title(title)
     axes.set_xlabel(_X_LABELS.get(item.name, item.name), fontsize=7)
 
 
-@_styled
+@styled
 def plot_privacy_distributions(
     distributions: Sequence[DistributionDataLike],
     *,
@@ -544,7 +424,7 @@ def plot_privacy_distributions(
         distributions: ``plot_data.distribution_data`` results or a report's figure data.
         local_cloaking_zero_share: percent of individuals whose own avatar is their closest.
     """
-    figure = _new_figure(2.5)
+    figure = new_figure(2.5)
     panels = figure.subplots(1, max(1, len(distributions)), squeeze=False)[0]
     for axes, item in zip(panels, distributions, strict=False):
         _draw_metric(axes, item, local_cloaking_zero_share)
@@ -620,3 +500,27 @@ def plot_job_distributions(
 def plot_job_correlations(client: ApiClient, job_id: str | UUID) -> Figure:
     """:func:`plot_correlations` of a finished avatarization job (downloads both tables)."""
     return plot_correlations(*_job_tables(client, job_id))
+
+
+__all__ = [
+    "AVATAR_COLOR",
+    "INSTALL_HINT",
+    "ORIGINAL_COLOR",
+    "TARGET_COLOR",
+    "CorrelationDataLike",
+    "DistributionDataLike",
+    "VariableDistributionLike",
+    "figure_svg",
+    "plot_contributions",
+    "plot_correlations",
+    "plot_distribution_page",
+    "plot_distributions",
+    "plot_explained_variance",
+    "plot_job_contributions",
+    "plot_job_correlations",
+    "plot_job_distributions",
+    "plot_job_explained_variance",
+    "plot_job_projections",
+    "plot_privacy_distributions",
+    "plot_projections",
+]

@@ -106,6 +106,7 @@ def test_plots_without_matplotlib_say_how_to_install_it(monkeypatch: pytest.Monk
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
     monkeypatch.delitem(sys.modules, "avatars.plots")
+    monkeypatch.delitem(sys.modules, "avatars._plot_style")
     fresh = importlib.import_module("avatars.plots")  # importing the module needs no matplotlib
     with pytest.raises(ImportError, match=r'pip install "avatars\[plots\]"'):
         fresh.plot_explained_variance([0.6, 0.4])
