@@ -11,6 +11,7 @@ BENCHES = (
     "bench_datasets.py",
     "bench_jobs.py",
     "bench_report_render.py",
+    "bench_reports.py",
 )
 
 

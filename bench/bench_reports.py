@@ -1,0 +1,238 @@
+"""Reports benchmark: report creation and projections through the API (issue 15 §7).
+
+Usage: ``.venv/bin/python bench/bench_reports.py [--sizes 100000,1000000]``
+
+For each size, on the engine benchmark's mixed table (20 continuous + 6 categorical columns),
+against a local server with one job worker:
+
+- the full job (``POST /jobs``) to success: its own time, which includes recording what reports
+  and the metrics routes need;
+- ``POST /reports`` naming that job three times: the time of the create call, the time until the
+  PDF downloads, and the peak RSS growth of the server process (which answers the call and
+  assembles the content) and of the job worker (which renders the PDF and HTML);
+- an identical re-sent ``POST /reports`` (must return the same report at once);
+- ``GET /projections/{job_id}`` streamed to the end: seconds, bytes, and the server's peak RSS
+  growth (the body is never built whole).
+
+Targets: create ≤ 10 s and ≤ 500 MB growth at 1M rows; PDF ≤ 5 MB; projections of 1M rows
+≤ 10 s. The machine's load (``uptime``) is printed before and after, since it is shared.
+Figures are printed and written to ``bench/results.json`` under the key ``"reports"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from bench_engine import make_table  # noqa: E402
+
+from avatars.client import ApiClient  # noqa: E402
+from avatars.exceptions import ConflictError  # noqa: E402
+from avatars.local import LocalServer  # noqa: E402
+from avatars.models import (  # noqa: E402
+    AvatarizationJobCreate,
+    AvatarizationParameters,
+    ReportCreate,
+)
+from avatars.waiting import RUNNING_STATUSES, poll  # noqa: E402
+
+RESULTS = HERE / "results.json"
+K = 20
+SEED = 0
+MB = 1024 * 1024
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+class PeakRss:
+    """Samples the RSS of this process and of its children every 10 ms while active."""
+
+    def __init__(self) -> None:
+        self.me = psutil.Process(os.getpid())
+        self._stop = threading.Event()
+        self.base_self = self.me.memory_info().rss
+        self.base_children = self._children()
+        self.peak_self = self.base_self
+        self.peak_children = self.base_children
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _children(self) -> dict[int, int]:
+        out = {}
+        for child in self.me.children(recursive=True):
+            try:
+                out[child.pid] = child.memory_info().rss
+            except psutil.Error:
+                continue
+        return out
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.01):
+            self.peak_self = max(self.peak_self, self.me.memory_info().rss)
+            for pid, rss in self._children().items():
+                self.peak_children[pid] = max(self.peak_children.get(pid, 0), rss)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def self_growth_mb(self) -> float:
+        return (self.peak_self - self.base_self) / MB
+
+    @property
+    def children_growth_mb(self) -> float:
+        growth = [
+            peak - self.base_children.get(pid, 0)
+            for pid, peak in self.peak_children.items()
+            if pid in self.base_children
+        ]
+        return max(growth, default=0) / MB
+
+
+def timed(action: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    value = action()
+    return value, time.perf_counter() - start
+
+
+def full_job(client: ApiClient, frame: Any) -> tuple[Any, float]:
+    dataset = client.pandas_integration.upload_dataframe(frame, progress=False)
+    start = time.perf_counter()
+    job = client.jobs.create_full_avatarization_job(
+        AvatarizationJobCreate(
+            parameters=AvatarizationParameters(k=K, dataset_id=dataset.id, seed=SEED)
+        )
+    )
+    job = poll(
+        lambda: client.jobs.get_avatarization_job(job.id, timeout=0),
+        lambda current: str(current.status) in RUNNING_STATUSES,
+        timeout=7200,
+        initial_delay=0.1,
+        max_delay=0.2,
+    )
+    if str(job.status) != "success":
+        raise RuntimeError(f"the job ended {job.status}: {job.error_message}")
+    return job, time.perf_counter() - start
+
+
+def download_when_ready(client: ApiClient, report_id: Any, fmt: str) -> bytes:
+    while True:
+        try:
+            content = client.reports.download_report(report_id, format=fmt)
+            assert content is not None
+            return content
+        except ConflictError:
+            time.sleep(0.1)
+
+
+def report_figures(client: ApiClient, job_id: Any) -> dict[str, Any]:
+    request = ReportCreate(avatarization_job_id=job_id, privacy_job_id=job_id, signal_job_id=job_id)
+    with PeakRss() as memory:
+        start = time.perf_counter()
+        report = client.reports.create_report(request)
+        created = time.perf_counter() - start
+        pdf = download_when_ready(client, report.id, "pdf")
+        ready = time.perf_counter() - start
+    assert pdf is not None
+    again, resent = timed(lambda: client.reports.create_report(request))
+    assert again.id == report.id, "a re-sent request made a second report"
+    html = download_when_ready(client, report.id, "html")
+    evidence = client.reports.download_report(report.id, format="json")
+    return {
+        "create_s": round(created, 3),
+        "pdf_ready_s": round(ready, 3),
+        "resent_create_s": round(resent, 3),
+        "server_rss_growth_mb": round(memory.self_growth_mb, 1),
+        "worker_rss_growth_mb": round(memory.children_growth_mb, 1),
+        "pdf_mb": round(len(pdf) / MB, 3),
+        "html_mb": round(len(html or b"") / MB, 3),
+        "json_mb": round(len(evidence or b"") / MB, 3),
+    }
+
+
+def projection_figures(client: ApiClient, job_id: Any) -> dict[str, Any]:
+    with PeakRss() as memory:
+        start = time.perf_counter()
+        size = 0
+        with client.http.stream("GET", f"/projections/{job_id}") as answer:
+            answer.raise_for_status()
+            for chunk in answer.iter_bytes():
+                size += len(chunk)
+        seconds = time.perf_counter() - start
+    return {
+        "projections_s": round(seconds, 3),
+        "projections_mb": round(size / MB, 1),
+        "projections_rss_growth_mb": round(memory.self_growth_mb, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    load_before = uptime()
+    print(f"load before: {load_before}", flush=True)
+    figures: dict[str, Any] = {}
+    with LocalServer(env={"AVATARS_JOB_WORKERS": "1"}) as server, server.client() as client:
+        client.reports  # noqa: B018 (import the namespace before measuring)
+        for n in sizes:
+            frame = make_table(n)
+            job, job_seconds = full_job(client, frame)
+            del frame
+            row: dict[str, Any] = {"job_s": round(job_seconds, 3)}
+            row.update(report_figures(client, job.id))
+            row.update(projection_figures(client, job.id))
+            row["load"] = uptime()
+            figures[str(n)] = row
+            print(
+                f"{n:>8} rows: job {row['job_s']:7.2f} s | report create {row['create_s']:5.2f} s, "
+                f"PDF ready {row['pdf_ready_s']:5.2f} s, re-sent {row['resent_create_s']:.2f} s | "
+                f"RSS growth server {row['server_rss_growth_mb']:.0f} MB, worker "
+                f"{row['worker_rss_growth_mb']:.0f} MB | PDF {row['pdf_mb']:.2f} MB, HTML "
+                f"{row['html_mb']:.2f} MB | projections {row['projections_s']:.2f} s "
+                f"({row['projections_mb']:.0f} MB, RSS growth "
+                f"{row['projections_rss_growth_mb']:.0f} MB)",
+                flush=True,
+            )
+            print(f"  load: {row['load']}", flush=True)
+    load_after = uptime()
+    print(f"load after: {load_after}")
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["reports"] = {
+        "sizes": figures,
+        "targets": {
+            "create_s_1m": 10,
+            "rss_growth_mb_1m": 500,
+            "pdf_mb": 5,
+            "projections_s_1m": 10,
+        },
+        "load_before": load_before,
+        "load_after": load_after,
+        "k": K,
+    }
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
