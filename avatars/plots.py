@@ -196,7 +196,7 @@ def _draw_distribution(axes: Axes, item: VariableDistributionLike) -> None:
         positions = np.arange(len(labels))
         axes.bar(positions - 0.2, x, width=0.4, color=ORIGINAL_COLOR, label="originals")
         axes.bar(positions + 0.2, a, width=0.4, color=AVATAR_COLOR, label="avatars")
-        rotate = len(labels) > 3 or max((len(t) for t in labels), default=0) > 8
+        rotate = sum(len(t) + 1 for t in labels) > 22  # the labels would touch
         axes.set_xticks(
             positions, labels, rotation=45 if rotate else 0, ha="right" if rotate else "center"
         )
@@ -302,7 +302,6 @@ def _heatmap(
     figure.colorbar(image, ax=axes, shrink=0.8, location="bottom", pad=0.02, aspect=25)
 
 
-@styled
 def _most_changed(difference: npt.NDArray[np.float64], keep: int) -> npt.NDArray[np.int64]:
     """The ``keep`` variables whose associations changed most (mean |difference|), in order."""
     with np.errstate(invalid="ignore"):
@@ -311,6 +310,7 @@ def _most_changed(difference: npt.NDArray[np.float64], keep: int) -> npt.NDArray
     return np.sort(np.argsort(-change, kind="stable")[:keep]).astype(np.int64)
 
 
+@styled
 def plot_correlations(
     original: pd.DataFrame | CorrelationDataLike,
     avatars: pd.DataFrame | None = None,
@@ -345,12 +345,11 @@ def plot_correlations(
     if len(labels) > max_variables:
         kept = _most_changed(difference, max_variables)
         x, a, difference = (m[np.ix_(kept, kept)] for m in (x, a, difference))
-        title += f": the {max_variables} of {len(labels)} variables that changed most"
+        title += f"\nthe {max_variables} of {len(labels)} variables that changed most"
         labels = [labels[i] for i in kept]
     finite = np.abs(difference[np.isfinite(difference)])
     spread = max(0.1, float(finite.max())) if finite.size else 0.1
-    many = len(labels) > 12
-    figure = new_figure(3.3 if not many else 3.4 + 0.02 * len(labels))
+    figure = new_figure(3.3)  # square panels: the width sets the height
     panels = figure.subplots(1, 3)
     for index, (matrix, name, vmax) in enumerate(
         (
@@ -392,16 +391,7 @@ def _draw_metric(axes: Axes, item: DistributionDataLike, zero_share: float | Non
         verdict = "" if item.threshold is None else (": passed" if passed else ": NOT passed")
         title += f"\nmedian {shown}{target}{verdict}"
     if zero_share is not None and item.name == "local_cloaking":
-        axes.text(
-            0.98,
-            0.97,
-            f"{zero_share:.1f} % at 0:\nown avatar closest",
-            transform=axes.transAxes,
-            ha="right",
-            va="top",
-            fontsize=6.5,
-            color=TARGET_COLOR if zero_share > 0 else "0.3",
-        )
+        title += f"\n{zero_share:.1f} % at 0 (own avatar closest)"
     axes.set_xlim(edges[0], edges[-1])
     axes.set_ylim(bottom=0)
     percent_axis(axes)

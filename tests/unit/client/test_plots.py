@@ -134,6 +134,7 @@ def test_wide_association_matrices_show_the_variables_that_changed_most() -> Non
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert len(labels) == 10 and "v7" in labels and "v3" in labels
     assert "10 of 40 variables" in figure.get_suptitle()
+    assert figure.axes[0].title.get_fontsize() == 8.5  # drawn in the report style
 
 
 def test_pearson_block_matches_pandas_pairwise_complete_correlations() -> None:
