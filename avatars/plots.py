@@ -226,8 +226,9 @@ def plot_distribution_page(
 ) -> Figure:
     """Small multiples: each variable's distribution, originals (blue) vs avatars (orange).
 
-    Bars give the share of each table's rows in each bin or modality; a continuous variable is
-    drawn over the bins of its Hellinger distance, whose value heads the panel.
+    Bars give the share of each table's rows in each bin or modality, the same bins for both
+    tables (``plot_data.variable_distribution`` uses the bins of the Hellinger distance); the
+    variable's Hellinger distance, when known, heads the panel.
     """
     rows = max(1, math.ceil(len(distributions) / columns))
     figure = new_figure(0.35 + 1.8 * rows)

@@ -114,9 +114,9 @@ def render_figures(content: ReportContent) -> list[RenderedFigure]:
             (
                 f"distributions-{index + 1}",
                 f"Distributions of the variables{more}",
-                "Share of the rows in each bin (continuous variables, over the bins of the "
-                "Hellinger distance) or modality (categorical variables): originals in blue, "
-                "avatars in orange. The Hellinger distance heads each panel (0 = identical).",
+                "Share of the rows in each bin (continuous variables) or modality (categorical "
+                "variables), the same bins for both tables: originals in blue, avatars in "
+                "orange. Each variable's Hellinger distance heads its panel (0 = identical).",
                 page,
             )
         )
