@@ -6,13 +6,20 @@ the report's JSON, calls the renderers and records the outcome in the report's r
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import uuid
 from collections.abc import Callable
-from typing import Any
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
 
 from avatars_server.config import Settings
 from avatars_server.reports.content import ReportContent
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from avatars_server.jobs.runner import JobRunner
 
 logger = logging.getLogger(__name__)
 
@@ -77,3 +84,49 @@ def render_report(report_id: str, settings_values: dict[str, Any]) -> str:
     with session_scope(sessions) as session:
         storage.finish_rendering(session, identifier, status=status, error_message=message)
     return status
+
+
+WORKER_LOST = (
+    "The worker drawing the report stopped unexpectedly (it may have run out of memory). Its "
+    "JSON is available (format=json); send the same create request again to retry."
+)
+
+
+def start_rendering(
+    runner: JobRunner,
+    sessions: sessionmaker[Session],
+    report_id: uuid.UUID,
+    *,
+    wait_seconds: float,
+) -> None:
+    """Render the report on the runner's workers and wait for it, up to `wait_seconds`.
+
+    A worker that dies before recording anything leaves the report `failure` (not pending
+    forever), through a callback that runs whenever the task ends.
+    """
+    from avatars_server.storage import reports as storage
+    from avatars_server.storage.db import session_scope
+
+    def record(message: str) -> None:
+        with session_scope(sessions) as session:
+            storage.finish_rendering(session, report_id, status="failure", error_message=message)
+
+    def on_done(future: Future[Any]) -> None:
+        if future.cancelled() or future.exception() is not None:
+            logger.error("Report %s: its rendering task failed: %r", report_id, future)
+            try:
+                record(WORKER_LOST)
+            except Exception:
+                logger.exception("Report %s: could not record the failure", report_id)
+
+    try:
+        future = runner.submit_task(render_report, str(report_id))
+    except Exception:
+        logger.exception("Could not queue the rendering of report %s", report_id)
+        record(
+            "The job runner is unavailable, so the report could not be rendered. Its JSON is "
+            "available (format=json); send the same create request again later."
+        )
+        return
+    future.add_done_callback(on_done)
+    concurrent.futures.wait([future], timeout=wait_seconds)

@@ -8,7 +8,6 @@ answers 409 (avatar-api §2.8).
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import uuid
 from typing import Annotated, Any
@@ -16,18 +15,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import FileResponse
 
-from avatars_server.api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
+from avatars_server.api.deps import (
+    CurrentUser,
+    RunnerDep,
+    SessionDep,
+    SettingsDep,
+    get_session_factory,
+)
 from avatars_server.api.routes.datasets import public_base_url
 from avatars_server.api.views import reports as views
 from avatars_server.config import Settings
 from avatars_server.errors import ConflictError
 from avatars_server.jobs.runner import JobRunner
 from avatars_server.reports import service
-from avatars_server.reports.rendering import render_report
+from avatars_server.reports.rendering import start_rendering
 from avatars_server.schemas.common import error_responses
 from avatars_server.schemas.reports import Report, ReportCreate, ReportFormat, ReportFromDataCreate
 from avatars_server.storage import reports as storage
-from avatars_server.storage.tables import ReportRow
 
 logger = logging.getLogger(__name__)
 
@@ -50,24 +54,6 @@ _DOWNLOAD_CONTENT: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _render(session: SessionDep, settings: Settings, runner: JobRunner, row: ReportRow) -> None:
-    """Render on the runner and wait for it, up to the configured time."""
-    try:
-        future = runner.submit_task(render_report, str(row.id))
-    except Exception:
-        logger.exception("Could not queue the rendering of report %s", row.id)
-        storage.finish_rendering(
-            session,
-            row.id,
-            status="failure",
-            error_message="The job runner is unavailable, so the report could not be rendered. "
-            "Its JSON is available (format=json); send the same create request again later.",
-        )
-        session.commit()
-        return
-    concurrent.futures.wait([future], timeout=settings.report_wait_seconds)
-
-
 def _answer(
     request: Request,
     session: SessionDep,
@@ -80,7 +66,12 @@ def _answer(
     # Committed before rendering: the worker updates this row, and a re-sent request finds it.
     session.commit()
     if render:
-        _render(session, settings, runner, row)
+        start_rendering(
+            runner,
+            get_session_factory(request),
+            row.id,
+            wait_seconds=settings.report_wait_seconds,
+        )
     return views.report(row, public_base_url(request))
 
 
