@@ -130,6 +130,9 @@ def test_html_is_self_contained_with_one_inline_svg_per_figure(content: ReportCo
     assert not re.search(r"https?://", html)
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), "ids of inline figures collide"
+    references = set(re.findall(r'href="#([^"]+)"|url\(#([^)]+)\)', html))
+    targets = {a or b for a, b in references}
+    assert targets <= set(ids), f"dangling references: {sorted(targets - set(ids))[:5]}"
     for metric in content.privacy.metrics + content.signal.metrics:
         assert metric.name in html
         assert wording.format_value(metric.value) in html
