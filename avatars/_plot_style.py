@@ -104,6 +104,7 @@ def matplotlib_module() -> ModuleType:
     """matplotlib, or the clear error saying how to install it."""
     try:
         import matplotlib
+        import matplotlib.dates
         import matplotlib.figure
         import matplotlib.ticker
     except ImportError as exc:

@@ -29,6 +29,7 @@ from avatars._plot_style import (
     DistributionDataLike,
     VariableDistributionLike,
     figure_svg,
+    matplotlib_module,
     new_figure,
     percent,
     percent_axis,
@@ -203,7 +204,11 @@ def _draw_distribution(axes: Axes, item: VariableDistributionLike) -> None:
     else:
         edges = np.asarray(item.bin_edges, dtype=np.float64)
         if item.kind == "datetime":
-            edges = edges / 86_400 / 365.2425 + 1970  # decimal years: readable in any locale
+            edges = edges / 86_400  # matplotlib dates: days since 1970-01-01
+            dates = matplotlib_module().dates
+            locator = dates.AutoDateLocator(minticks=2, maxticks=4)
+            axes.xaxis.set_major_locator(locator)
+            axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
         axes.stairs(x, edges, fill=True, color=ORIGINAL_COLOR, alpha=0.4, label="originals")
         axes.stairs(a, edges, color=AVATAR_COLOR, lw=1.5, label="avatars")
         axes.stairs(x, edges, color=ORIGINAL_COLOR, lw=0.7)

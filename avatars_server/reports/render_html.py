@@ -49,12 +49,14 @@ _REF = re.compile(r'(href="#|url\(#)([^")]+)')
 _NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 
 
-def inline_svg(svg: str, prefix: str) -> str:
+def inline_svg(svg: str, prefix: str, label: str = "") -> str:
     """An SVG ready to inline: ids prefixed with ``prefix``, namespace declarations dropped
-    (HTML needs none, and they are the only URLs matplotlib writes)."""
+    (HTML needs none, and they are the only URLs matplotlib writes), and ``label`` given to
+    screen readers."""
     svg = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = _REF.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
-    return _NAMESPACES.sub("", svg, count=2)
+    svg = _NAMESPACES.sub("", svg, count=2)
+    return svg.replace("<svg", f'<svg role="img" aria-label="{_e(label)}"', 1)
 
 
 def _e(text: object) -> str:
@@ -203,7 +205,7 @@ def _figures(figures: Sequence[RenderedFigure]) -> list[str]:
     for number, figure in enumerate(figures, start=1):
         out.append(
             f'<h3 id="figure-{_e(figure.key)}">{_e(figure.title)}</h3>'
-            f'<figure class="report-figure">{inline_svg(figure.svg, f"f{number}")}'
+            f'<figure class="report-figure">{inline_svg(figure.svg, f"f{number}", figure.title)}'
             f"<figcaption>Figure {number}: {_e(figure.caption)}</figcaption></figure>"
         )
     return out
