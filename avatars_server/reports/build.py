@@ -16,7 +16,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from avatars_server.datasets.analysis import correlations as association_matrix
 from avatars_server.reports.content import (
     PRIVACY_METRIC_NAMES,
     SIGNAL_METRIC_NAMES,
@@ -51,10 +50,6 @@ PROJECTION_SAMPLE = 2_000
 """Individuals drawn for the projection figure."""
 CORRELATION_SAMPLE = 50_000
 """Rows drawn (from each table) for the correlation matrices."""
-MAX_BINS = 40
-"""Bins of a continuous variable's or a privacy quantity's histogram."""
-MAX_MODALITIES = 30
-"""Modalities shown per categorical variable; the rarest are grouped as "other"."""
 SAMPLE_SEED = 0
 """Seed of every figure sample: a report is the same whenever it is built."""
 CATEGORICAL_TYPES = frozenset({"category", "bool"})
@@ -123,87 +118,6 @@ def variable_kind(column_type: str) -> VariableKind:
     return "datetime" if column_type == "datetime" else "continuous"
 
 
-def _as_numbers(series: pd.Series) -> FloatArray:
-    if pd.api.types.is_datetime64_any_dtype(series):
-        values = series.astype("datetime64[ns]")
-        out = values.astype("int64").to_numpy(dtype=np.float64) / 1e9
-        out[values.isna().to_numpy()] = np.nan
-        return out
-    return np.asarray(pd.to_numeric(series, errors="coerce"), dtype=np.float64)
-
-
-def _label(value: float, kind: VariableKind) -> str:
-    if kind == "datetime":
-        return pd.Timestamp(value, unit="s").strftime("%Y-%m-%d")
-    return f"{value:.4g}"
-
-
-def _continuous(
-    name: str, kind: VariableKind, x: FloatArray, a: FloatArray, bins: int = MAX_BINS
-) -> VariableDistribution:
-    x_obs, a_obs = x[~np.isnan(x)], a[~np.isnan(a)]
-    both = np.concatenate([x_obs, a_obs])
-    lo, hi = (float(both.min()), float(both.max())) if both.size else (0.0, 1.0)
-    distinct = len(np.unique(x_obs[:100_000])) if x_obs.size else 1
-    sturges = math.ceil(math.log2(x_obs.size)) + 1 if x_obs.size else 1
-    count = max(1, min(bins, max(sturges, 10), distinct))
-    if hi <= lo:
-        hi = lo + 1.0
-        count = 1
-    edges = np.linspace(lo, hi, count + 1)
-    p = np.histogram(x_obs, bins=edges)[0] / max(1, x.size)
-    q = np.histogram(a_obs, bins=edges)[0] / max(1, a.size)
-    labels = [f"{_label(edges[b], kind)} – {_label(edges[b + 1], kind)}" for b in range(count)]
-    return VariableDistribution(
-        name=name,
-        kind=kind,
-        labels=labels,
-        bin_edges=[float(e) for e in edges],
-        original=[float(v) for v in p],
-        avatars=[float(v) for v in q],
-        original_missing=float((x.size - x_obs.size) / max(1, x.size)),
-        avatars_missing=float((a.size - a_obs.size) / max(1, a.size)),
-    )
-
-
-def _modality(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _counts(series: pd.Series) -> pd.Series:
-    counts = series.value_counts(dropna=True, sort=False)
-    counts.index = pd.Index([_modality(v) for v in counts.index], dtype=object)
-    return counts.groupby(level=0, sort=False).sum().sort_values(ascending=False, kind="stable")
-
-
-def _categorical(name: str, x: pd.Series, a: pd.Series) -> VariableDistribution:
-    # Counting first and naming the (few) modalities after keeps this O(n) at C speed.
-    x_counts = _counts(x)
-    a_counts = _counts(a)
-    order = list(x_counts.index) + [m for m in a_counts.index if m not in x_counts.index]
-    shown = order[:MAX_MODALITIES]
-    labels = [str(m) for m in shown]
-    p = [float(x_counts.get(m, 0)) / max(1, len(x)) for m in shown]
-    q = [float(a_counts.get(m, 0)) / max(1, len(a)) for m in shown]
-    if len(order) > MAX_MODALITIES:
-        rest = order[MAX_MODALITIES:]
-        labels.append("other")
-        p.append(float(x_counts.reindex(rest).fillna(0).sum()) / max(1, len(x)))
-        q.append(float(a_counts.reindex(rest).fillna(0).sum()) / max(1, len(a)))
-    return VariableDistribution(
-        name=name,
-        kind="categorical",
-        labels=labels,
-        bin_edges=None,
-        original=p,
-        avatars=q,
-        original_missing=float(x.isna().mean()) if len(x) else 0.0,
-        avatars_missing=float(a.isna().mean()) if len(a) else 0.0,
-    )
-
-
 def variable_distributions(
     original: pd.DataFrame,
     avatars: pd.DataFrame,
@@ -212,31 +126,29 @@ def variable_distributions(
 ) -> list[VariableDistribution]:
     """Every variable's distribution, original vs avatars, binned (shares of the rows).
 
+    The binning is the notebook helpers' (``avatars.plot_data``): one implementation for the
+    report and the notebooks.
+
     Args:
         original, avatars: the tables (any row order); identifier columns are skipped.
         columns: the original's column metadata (label, type, is_identifier).
         hellinger: per-variable Hellinger distance, shown next to each figure.
     """
-    out: list[VariableDistribution] = []
-    for column in columns:
-        if column.get("is_identifier"):
-            continue
-        name = str(column["label"])
-        kind = variable_kind(str(column.get("type")))
-        if kind == "categorical":
-            item = _categorical(name, original[name], avatars[name])
-        else:
-            item = _continuous(name, kind, _as_numbers(original[name]), _as_numbers(avatars[name]))
-        value = (hellinger or {}).get(name)
-        out.append(dataclasses.replace(item, hellinger=value))
-    return out
+    from avatars import plot_data
+
+    kinds = _kinds(columns)
+    out = plot_data.variable_distributions(
+        original[list(kinds)], avatars[list(kinds)], kinds=kinds, hellinger=dict(hellinger or {})
+    )
+    return [from_plain(VariableDistribution, dataclasses.asdict(item)) for item in out]
 
 
-def _sample(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
-    if len(frame) <= limit:
-        return frame
-    rows = np.sort(np.random.default_rng(SAMPLE_SEED).choice(len(frame), limit, replace=False))
-    return frame.iloc[rows]
+def _kinds(columns: Sequence[Mapping[str, Any]]) -> dict[str, VariableKind]:
+    return {
+        str(c["label"]): variable_kind(str(c.get("type")))
+        for c in columns
+        if not c.get("is_identifier")
+    }
 
 
 def correlation_data(
@@ -246,58 +158,29 @@ def correlation_data(
     *,
     limit: int = CORRELATION_SAMPLE,
 ) -> CorrelationData:
-    """Association matrices (the datasets' correlation measure) of originals and avatars, and
-    their difference; on a seeded sample of ``limit`` rows of each table when larger."""
-    kept = [dict(c) for c in columns if not c.get("is_identifier")]
-    labels = [str(c["label"]) for c in kept]
-    x = association_matrix(_sample(original, limit), kept)
-    a = association_matrix(_sample(avatars, limit), kept)
+    """Association matrices (r, η, Cramér's V) of originals and avatars and their difference,
+    on a seeded sample of ``limit`` rows of each table when larger (``avatars.plot_data``)."""
+    from avatars import plot_data
 
-    def grid(matrix: Mapping[str, Mapping[str, float | None]]) -> list[list[float | None]]:
-        return [[matrix[r][c] for c in labels] for r in labels]
-
-    diff = [
-        [None if (u is None or v is None) else float(v - u) for u, v in zip(ru, rv, strict=True)]
-        for ru, rv in zip(grid(x), grid(a), strict=True)
-    ]
-    return CorrelationData(labels, grid(x), grid(a), diff)
+    kinds = _kinds(columns)
+    data = plot_data.correlation_data(
+        original[list(kinds)], avatars[list(kinds)], kinds=kinds, max_rows=limit, seed=SAMPLE_SEED
+    )
+    return from_plain(CorrelationData, dataclasses.asdict(data))
 
 
 def distribution_data(
     name: str,
     values: npt.NDArray[Any],
     target: str | None,
-    *,
-    integer: bool = False,
-    bins: int = MAX_BINS,
 ) -> DistributionData:
-    """Histogram of a per-individual quantity (local cloaking, DCR, NNDR) against its target.
+    """Histogram of a per-individual quantity (local cloaking, DCR, NNDR) against its target;
+    every individual is counted (``avatars.plot_data``)."""
+    from avatars import plot_data
 
-    The range runs from 0 to the 99th percentile (at least twice the threshold); larger
-    values are counted in the last bin so that the counts add up to n.
-    """
-    data = np.asarray(values, dtype=np.float64)
-    data = data[np.isfinite(data)]
     threshold, _ = parse_target(target)
-    hi = float(np.quantile(data, 0.99)) if data.size else 1.0
-    hi = max(hi, 2 * (threshold or 0.0), 1e-12)
-    if integer:
-        hi = float(math.ceil(hi))
-        step = max(1.0, math.ceil(hi / bins))
-        edges = np.arange(0.0, hi + step, step)
-        edges = np.append(edges, edges[-1] + step) if len(edges) < 2 else edges
-    else:
-        edges = np.linspace(0.0, hi, bins + 1)
-    counts = np.histogram(np.clip(data, edges[0], edges[-1]), bins=edges)[0]
-    median = float(np.median(data)) if data.size else None
-    return DistributionData(
-        name=name,
-        bin_edges=[float(e) for e in edges],
-        counts=[int(c) for c in counts],
-        median=median,
-        threshold=threshold,
-        n=int(data.size),
-    )
+    data = plot_data.distribution_data(name, values, threshold)
+    return from_plain(DistributionData, dataclasses.asdict(data))
 
 
 # --------------------------------------------------------------------------- assembly
@@ -477,9 +360,7 @@ def privacy_artifacts(
     """What a privacy job records for reports: bounded histograms, shares and its settings."""
     lc = np.asarray(local_cloaking)
     pieces = {
-        "local_cloaking": distribution_data(
-            "local_cloaking", lc, targets.get("local_cloaking"), integer=True
-        ),
+        "local_cloaking": distribution_data("local_cloaking", lc, targets.get("local_cloaking")),
         "distance_to_closest": distribution_data(
             "distance_to_closest", distance_to_closest, targets.get("distance_to_closest")
         ),
