@@ -281,6 +281,7 @@ def avatarize(
 
     report("neighbours", 0.35)
     dist, neighbours = neighbours_excluding_self(coords, config.k)
+    kept = coords if explain else None
     del coords
 
     report("weights", 0.7)
@@ -296,6 +297,7 @@ def avatarize(
             full.continuous_names + [v.name for v in full.categoricals],
             (filled, [v.codes for v in full.categoricals]),
             (means, codes),
+            coords=(kept, None),
             owners={
                 v.name: table.continuous_names[j]
                 for v, j in zip(full.categoricals[len(table.categoricals) :], sources, strict=True)

@@ -132,6 +132,7 @@ def explain_projection(
     *,
     owners: Mapping[str, str] | None = None,
     components: int = DEFAULT_COMPONENTS,
+    coords: tuple[FloatArray | None, FloatArray | None] | None = None,
 ) -> ProjectionModel:
     """Coordinates, explained variance and contributions of originals and row-aligned avatars.
 
@@ -144,20 +145,25 @@ def explain_projection(
         avatars: the avatars in the same encoding.
         owners: variable → the variable it counts towards (is-missing indicators).
         components: number of leading components kept.
+        coords: the originals' and avatars' coordinates when already computed (used when they
+            hold at least ``components`` axes; computed otherwise).
     """
     c = min(components, len(projection.eigenvalues))
     weights = np.concatenate([projection.continuous_weight, projection.categorical_weight]) ** 2
-    coords = []
+    points = []
     shares = []
-    for continuous, codes in (original, avatars):
-        xy = projection.transform(continuous, codes, c)
-        coords.append(xy)
+    for (continuous, codes), given in zip((original, avatars), coords or (None, None), strict=True):
+        if given is not None and given.shape[1] >= c:
+            xy = given[:, :c]
+        else:
+            xy = projection.transform(continuous, codes, c)
+        points.append(xy)
         shares.append(contributions(continuous, codes, xy, names, list(weights), owners))
     return ProjectionModel(
         eigenvalues=projection.eigenvalues.copy(),
         explained_variance_ratio=projection.explained_variance_ratio,
-        original_coords=coords[0],
-        avatar_coords=coords[1],
+        original_coords=points[0],
+        avatar_coords=points[1],
         contributions_original=shares[0],
         contributions_avatars=shares[1],
     )

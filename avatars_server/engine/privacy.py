@@ -170,6 +170,7 @@ def compute_privacy_metrics(
             names,
             (space.original_filled, [v.codes for v in x.categoricals]),
             (space.avatars_filled, [v.codes for v in a.categoricals]),
+            coords=(space.original_coords, space.avatar_coords),
         )
         diagnostics = PrivacyDiagnostics(lc, near.dcr, near.nndr, model)
     return PrivacyMetricsResult(
