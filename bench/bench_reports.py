@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -61,20 +60,18 @@ def uptime() -> str:
 
 
 class PeakRss:
-    """Samples the RSS of this process and of its children every 10 ms while active."""
+    """Samples every 10 ms the RSS of the server process and of each of its job workers."""
 
-    def __init__(self) -> None:
-        self.me = psutil.Process(os.getpid())
+    def __init__(self, server_pid: int) -> None:
+        self.server = psutil.Process(server_pid)
         self._stop = threading.Event()
-        self.base_self = self.me.memory_info().rss
-        self.base_children = self._children()
-        self.peak_self = self.base_self
-        self.peak_children = self.base_children
+        self.base = self._sample()
+        self.peak = dict(self.base)
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _children(self) -> dict[int, int]:
-        out = {}
-        for child in self.me.children(recursive=True):
+    def _sample(self) -> dict[int, int]:
+        out = {self.server.pid: self.server.memory_info().rss}
+        for child in self.server.children(recursive=True):
             try:
                 out[child.pid] = child.memory_info().rss
             except psutil.Error:
@@ -83,9 +80,8 @@ class PeakRss:
 
     def _run(self) -> None:
         while not self._stop.wait(0.01):
-            self.peak_self = max(self.peak_self, self.me.memory_info().rss)
-            for pid, rss in self._children().items():
-                self.peak_children[pid] = max(self.peak_children.get(pid, 0), rss)
+            for pid, rss in self._sample().items():
+                self.peak[pid] = max(self.peak.get(pid, 0), rss)
 
     def __enter__(self) -> PeakRss:
         self._thread.start()
@@ -96,17 +92,27 @@ class PeakRss:
         self._thread.join()
 
     @property
-    def self_growth_mb(self) -> float:
-        return (self.peak_self - self.base_self) / MB
+    def server_growth_mb(self) -> float:
+        pid = self.server.pid
+        return (self.peak[pid] - self.base[pid]) / MB
 
     @property
-    def children_growth_mb(self) -> float:
+    def worker_growth_mb(self) -> float:
+        """Largest growth of a worker alive before and after (a new worker counts in full)."""
         growth = [
-            peak - self.base_children.get(pid, 0)
-            for pid, peak in self.peak_children.items()
-            if pid in self.base_children
+            peak - self.base.get(pid, 0)
+            for pid, peak in self.peak.items()
+            if pid != self.server.pid
         ]
         return max(growth, default=0) / MB
+
+
+def server_pid() -> int:
+    """The LocalServer's process: this process's child running `avatars_server.cli serve`."""
+    for child in psutil.Process().children():
+        if "serve" in child.cmdline():
+            return int(child.pid)
+    raise RuntimeError("no local server process found")
 
 
 def timed(action: Callable[[], Any]) -> tuple[Any, float]:
@@ -145,9 +151,9 @@ def download_when_ready(client: ApiClient, report_id: Any, fmt: str) -> bytes:
             time.sleep(0.1)
 
 
-def report_figures(client: ApiClient, job_id: Any) -> dict[str, Any]:
+def report_figures(client: ApiClient, job_id: Any, server_pid: int) -> dict[str, Any]:
     request = ReportCreate(avatarization_job_id=job_id, privacy_job_id=job_id, signal_job_id=job_id)
-    with PeakRss() as memory:
+    with PeakRss(server_pid) as memory:
         start = time.perf_counter()
         report = client.reports.create_report(request)
         created = time.perf_counter() - start
@@ -162,16 +168,16 @@ def report_figures(client: ApiClient, job_id: Any) -> dict[str, Any]:
         "create_s": round(created, 3),
         "pdf_ready_s": round(ready, 3),
         "resent_create_s": round(resent, 3),
-        "server_rss_growth_mb": round(memory.self_growth_mb, 1),
-        "worker_rss_growth_mb": round(memory.children_growth_mb, 1),
+        "server_rss_growth_mb": round(memory.server_growth_mb, 1),
+        "worker_rss_growth_mb": round(memory.worker_growth_mb, 1),
         "pdf_mb": round(len(pdf) / MB, 3),
         "html_mb": round(len(html or b"") / MB, 3),
         "json_mb": round(len(evidence or b"") / MB, 3),
     }
 
 
-def projection_figures(client: ApiClient, job_id: Any) -> dict[str, Any]:
-    with PeakRss() as memory:
+def projection_figures(client: ApiClient, job_id: Any, server_pid: int) -> dict[str, Any]:
+    with PeakRss(server_pid) as memory:
         start = time.perf_counter()
         size = 0
         with client.http.stream("GET", f"/projections/{job_id}") as answer:
@@ -182,13 +188,83 @@ def projection_figures(client: ApiClient, job_id: Any) -> dict[str, Any]:
     return {
         "projections_s": round(seconds, 3),
         "projections_mb": round(size / MB, 1),
-        "projections_rss_growth_mb": round(memory.self_growth_mb, 1),
+        "projections_rss_growth_mb": round(memory.server_growth_mb, 1),
+    }
+
+
+def recording_overhead(frame: Any) -> dict[str, float]:
+    """In this process: the engine's work for a full job, then the same with what the job now
+    records for reports and the metrics routes (explain + figure data), fastest of two."""
+    from avatars_server.engine import (
+        AvatarizationConfig,
+        PrivacyConfig,
+        avatarize,
+        compute_privacy_metrics,
+        compute_signal_metrics,
+    )
+    from avatars_server.reports.build import (
+        privacy_artifacts,
+        projection_artifacts,
+        signal_artifacts,
+    )
+    from avatars_server.reports.content import MetricSettings
+
+    categorical = [c for c in frame.columns if str(frame[c].dtype) in ("category", "object")]
+    columns = [
+        {"label": c, "type": "category" if c in categorical else "float"} for c in frame.columns
+    ]
+
+    def run(explain: bool) -> float:
+        start = time.perf_counter()
+        out = avatarize(frame, AvatarizationConfig(k=K, seed=SEED), explain=explain)
+        privacy = compute_privacy_metrics(
+            frame,
+            out.unshuffled,
+            PrivacyConfig(ncp=out.ncp, seed=SEED),
+            categorical=categorical,
+            explain=explain,
+        )
+        signal = compute_signal_metrics(frame, out.avatars, categorical=categorical)
+        if explain:
+            model, diagnostics = out.model, privacy.diagnostics
+            assert model is not None and diagnostics is not None
+            projection_artifacts(
+                "avatarization",
+                model.eigenvalues,
+                model.explained_variance_ratio,
+                {"original": model.contributions_original},
+                model.original_coords[:, :3],
+                model.avatar_coords[:, :3],
+            )
+            settings = MetricSettings(5, "knn", 5, 1.0, SEED, None, None, 0.3, 0.3, [], [])
+            privacy_artifacts(
+                diagnostics.local_cloaking,
+                diagnostics.distance_to_closest,
+                diagnostics.closest_distances_ratio,
+                privacy.targets,
+                settings,
+                None,
+            )
+            hellinger = signal.details["hellinger"]
+            assert isinstance(hellinger, dict)
+            signal_artifacts(frame, out.avatars, columns, hellinger)
+        return time.perf_counter() - start
+
+    plain = min(run(False), run(False))
+    recorded = min(run(True), run(True))
+    return {
+        "engine_s": round(plain, 3),
+        "engine_with_recording_s": round(recorded, 3),
+        "recording_overhead_ratio": round((recorded - plain) / plain, 3),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument(
+        "--overhead-size", type=int, default=100_000, help="rows of the in-process comparison"
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     load_before = uptime()
@@ -201,8 +277,9 @@ def main() -> None:
             job, job_seconds = full_job(client, frame)
             del frame
             row: dict[str, Any] = {"job_s": round(job_seconds, 3)}
-            row.update(report_figures(client, job.id))
-            row.update(projection_figures(client, job.id))
+            pid = server_pid()
+            row.update(report_figures(client, job.id, pid))
+            row.update(projection_figures(client, job.id, pid))
             row["load"] = uptime()
             figures[str(n)] = row
             print(
@@ -216,11 +293,19 @@ def main() -> None:
                 flush=True,
             )
             print(f"  load: {row['load']}", flush=True)
+    overhead = recording_overhead(make_table(args.overhead_size))
+    print(
+        f"recording for reports, {args.overhead_size} rows in-process: engine "
+        f"{overhead['engine_s']:.2f} s -> {overhead['engine_with_recording_s']:.2f} s "
+        f"(+{100 * overhead['recording_overhead_ratio']:.0f} %)",
+        flush=True,
+    )
     load_after = uptime()
     print(f"load after: {load_after}")
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["reports"] = {
         "sizes": figures,
+        "recording_overhead": {"rows": args.overhead_size, **overhead},
         "targets": {
             "create_s_1m": 10,
             "rss_growth_mb_1m": 500,
