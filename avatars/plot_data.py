@@ -243,7 +243,8 @@ def distribution_data(
 ) -> DistributionData:
     """Bin a per-individual privacy quantity (LC_i, DCR_j or NNDR_j, method.md §5.2-5.4).
 
-    Local cloaking gets one bin per integer up to its 99th percentile (at least 3 × the target);
+    Local cloaking gets one bin per integer up to its 99th percentile (at least 3 × the target;
+    wider integer bins past 60 values, with LC = 0 always alone);
     distances get ``bins`` equal bins up to their 99th percentile; the ratio spans [0, 1]. Values
     beyond the last edge are counted in the last bin, so no individual is dropped.
 
@@ -262,7 +263,8 @@ def distribution_data(
     target = threshold or 0.0
     if name == "local_cloaking":
         top = max(math.ceil(high), int(3 * target), 1)
-        edges = np.arange(0.0, top + 2.0, 1.0)
+        step = max(1, math.ceil(top / 60))  # at most ~60 bins, whatever k; LC = 0 keeps its own
+        edges = np.concatenate([[0.0], np.arange(1.0, top + step + 1.0, step)])
     elif name == "closest_distances_ratio":
         edges = np.linspace(0.0, 1.0, bins + 1)
     else:

@@ -58,6 +58,9 @@ def test_local_cloaking_histogram_keeps_every_individual() -> None:
     assert data.counts[0] == 2  # LC = 0 has its own bin
     assert data.median == 3.0
     assert data.bin_edges[-1] >= 15  # at least 3 × the target is shown
+    wide = plot_data.distribution_data("local_cloaking", np.arange(5000), 5.0)
+    assert len(wide.counts) <= 62 and wide.bin_edges[:2] == [0.0, 1.0]
+    assert sum(wide.counts) == 5000 and wide.counts[0] == 1
 
 
 def test_association_matrix_uses_r_eta_and_cramers_v() -> None:
