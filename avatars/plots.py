@@ -22,7 +22,6 @@ from avatars._plot_style import (
     INSTALL_HINT,
     METRIC_TITLES,
     ORIGINAL_COLOR,
-    PASS_COLOR,
     PER_PAGE,
     TARGET_COLOR,
     CorrelationDataLike,
@@ -390,8 +389,7 @@ def _draw_metric(axes: Axes, item: DistributionDataLike, zero_share: float | Non
         axes.axvline(item.threshold, color=TARGET_COLOR, ls="--", lw=1.1, label="target")
     if item.median is not None:
         passed = item.threshold is None or item.median > item.threshold
-        colour = PASS_COLOR if passed else TARGET_COLOR
-        axes.axvline(item.median, color=colour, lw=1.6, label="median (the metric)")
+        axes.axvline(item.median, color="0.1", lw=1.4, label="median (the metric)")
         shown = f"{item.median:.3g}"
         target = "" if item.threshold is None else f" vs > {item.threshold:g}"
         verdict = "" if item.threshold is None else (": passed" if passed else ": NOT passed")
@@ -413,8 +411,9 @@ def plot_privacy_distributions(
 ) -> Figure:
     """Per-individual local cloaking, distance to closest and closest-distances ratio.
 
-    Each panel shows the distribution, the median that is reported as the metric (solid: green
-    when it passes) and the target (dashed). Individuals left of the target are the ones at risk.
+    Each panel shows the distribution, the median that is reported as the metric (solid) and the
+    target (dashed); the title says whether it passes. Individuals left of the target are the
+    ones at risk.
 
     Args:
         distributions: ``plot_data.distribution_data`` results or a report's figure data.
