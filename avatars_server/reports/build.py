@@ -48,7 +48,7 @@ FloatArray = npt.NDArray[np.float64]
 
 PROJECTION_SAMPLE = 2_000
 """Individuals drawn for the projection figure."""
-CORRELATION_SAMPLE = 50_000
+CORRELATION_SAMPLE = 20_000
 """Rows drawn (from each table) for the correlation matrices."""
 SAMPLE_SEED = 0
 """Seed of every figure sample: a report is the same whenever it is built."""
