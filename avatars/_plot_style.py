@@ -34,6 +34,7 @@ _STYLE = {
     "axes.spines.right": False,
     "svg.fonttype": "path",  # text as paths: the SVG looks the same without the font
     "svg.hashsalt": "avatars",  # stable ids: the same figure gives the same SVG
+    "text.parse_math": False,  # column labels are text: "$x^$" is not TeX
 }
 PER_PAGE = 12  # variables in one page of small multiples (4 rows × 3 columns)
 

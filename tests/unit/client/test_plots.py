@@ -153,3 +153,12 @@ def test_pearson_block_matches_pandas_pairwise_complete_correlations() -> None:
     expected = frame.corr().to_numpy().copy()
     np.fill_diagonal(expected, 1.0)
     np.testing.assert_allclose(matrix, expected, atol=1e-12)
+
+
+def test_labels_that_look_like_tex_are_drawn_as_text() -> None:
+    original = pd.DataFrame({"$x^$ (USD)": [1.0, 2.0, 3.0, 4.0], "a_{b}": ["u", "v", "u", "v"]})
+    figure = plots.plot_correlations(original, original)
+    plots.figure_svg(figure)  # mathtext would fail to parse "$x^$"
+    for page in plots.plot_distributions(original, original):
+        plots.figure_svg(page)
+    assert figure.axes[0].get_yticklabels()[0].get_text() == "$x^$ (USD)"
