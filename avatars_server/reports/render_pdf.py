@@ -4,7 +4,8 @@ Typst (the ``typst`` package: a self-contained compiler, no system package) lays
 document with page numbers and a table of contents. Every user string (dataset names, column
 labels...) enters the markup as an escaped Typst string literal, never as markup, so a name such
 as ``#import "x"`` or ``*bold*`` is printed as it is. Figures are passed to the compiler as
-inputs, not files. Only the fonts bundled with Typst are used: the PDF is the same on any machine.
+inputs, not files. Text is set in the fonts bundled with Typst; the machine's fonts only supply
+glyphs those lack (names in Chinese, say), so with Latin text the PDF is the same on any machine.
 """
 
 from __future__ import annotations
@@ -326,7 +327,7 @@ def render_pdf(content: ReportContent, *, figures: Sequence[RenderedFigure] | No
 
     if figures is None:
         figures = render_figures(content)
-    compiler = typst.Compiler(ignore_system_fonts=True)
+    compiler = typst.Compiler()  # system fonts: a fallback for glyphs the bundled ones lack
     pdf = compiler.compile(
         input=typst_source(content, figures).encode(),
         format="pdf",
