@@ -83,6 +83,26 @@ def _verdict(metric: MetricResult) -> str:
     return f'<span class="{css}">{_e(word)}</span>'
 
 
+def _glance(content: ReportContent) -> str:
+    """Every metric in one compact table, privacy then signal (the PDF's page 1)."""
+    rows = []
+    for group, metrics in (
+        ("Privacy", content.privacy.metrics),
+        ("Signal", content.signal.metrics),
+    ):
+        rows.append((f"<em>{group}</em>", "", "", ""))
+        rows += [
+            (
+                f"{_e(wording.metric_title(m.name))} <code>{_e(m.name)}</code>",
+                _e(wording.format_value(m.value)),
+                _e(m.target or "—"),
+                _verdict(m),
+            )
+            for m in metrics
+        ]
+    return "<h2>At a glance</h2>" + _table(["Metric", "Value", "Target", "Result"], rows, {1})
+
+
 def _metrics_table(metrics: Sequence[MetricResult]) -> str:
     rows = []
     for m in metrics:
@@ -266,6 +286,7 @@ def render_html(content: ReportContent, *, figures: Sequence[RenderedFigure] | N
         f"<h1>{_e(content.title)}</h1>",
         f'<p class="subtitle">{_e(subtitle)}</p>',
         f'<p class="summary">{_e(summary)}</p>',
+        _glance(content),
         f"<nav><h2>Contents</h2><ol>{nav}</ol></nav>",
         *_anonymised(content),
         *_parameters(content),
