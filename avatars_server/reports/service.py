@@ -319,6 +319,8 @@ def find_or_create(
         content = build_content(settings, row, sources)
         storage.write_report_file(settings, row.id, "json", content.to_json().encode("utf-8"))
         created = storage.create_report(session, row)
+        if created is not row:  # an identical request inserted its report first
+            storage.remove_report_files(settings, row.id)
         return created, created is row
     since = existing.rendering_since
     stale = since is None or _aware(since) < utcnow() - RENDERING_STALE_AFTER

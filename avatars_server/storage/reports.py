@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -108,3 +109,8 @@ def write_report_file(
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def remove_report_files(settings: Settings, report_id: uuid.UUID) -> None:
+    """Delete a report's files (a report that lost the race to an identical request)."""
+    shutil.rmtree(report_dir(settings, report_id), ignore_errors=True)
