@@ -362,6 +362,9 @@ def test_verify_report_passes_then_fails_on_an_altered_avatar(
     passed = _verify(*args, "--unshuffled", str(unshuffled))
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "hidden_rate" in passed.stdout and "DIFFERENT" not in passed.stdout
+    without = _verify(*args)  # privacy metrics need the unshuffled avatars
+    assert without.returncode == 0, without.stderr
+    assert "needs --unshuffled" in without.stdout and "hellinger_mean" in without.stdout
 
     # One avatar value changed: the hash and the metrics that see it no longer match.
     lines = unshuffled.read_text().splitlines()
