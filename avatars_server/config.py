@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     job_workers: int | None = Field(default=None, ge=1, description="Local job processes")
     dask_address: str | None = Field(default=None, description="Dask scheduler address")
     root_path: str = ""
+    report_wait_seconds: float = Field(
+        default=8.0,
+        ge=0,
+        description="How long a report create call waits for the PDF and HTML before answering",
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to `<data_dir>/avatars.db`."""

@@ -22,6 +22,7 @@ from avatars_server.engine.config import (
 )
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.exclusion import is_excluded, put_back, replace_rare
+from avatars_server.engine.explain import ProjectionModel, explain_projection
 from avatars_server.engine.identifiers import declared_type_of, surrogate_column, surrogate_keys
 from avatars_server.engine.imputation import fit_imputer, impute
 from avatars_server.engine.neighbours import neighbours_excluding_self
@@ -61,6 +62,8 @@ class AvatarizationOutput:
         ncp: the number of axes actually used for the neighbour search.
         order: shape (n,), released row i is unshuffled row ``order[i]`` (for surrogate keys).
         neighbours: shape (n, k), each row's neighbours, when ``TableOptions.keep_neighbours``.
+        model: with ``explain=True``, the fitted projection with the coordinates of the
+            originals and of their avatars (before rounding) and the contributions.
     """
 
     avatars: pd.DataFrame
@@ -68,6 +71,7 @@ class AvatarizationOutput:
     ncp: int
     order: IntArray | None = None
     neighbours: IntArray | None = None
+    model: ProjectionModel | None = None
 
 
 @dataclass(frozen=True)
@@ -389,6 +393,7 @@ def avatarize(
     progress: Progress | None = None,
     max_dimensions: int = DEFAULT_MAX_DIMENSIONS,
     options: TableOptions | None = None,
+    explain: bool = False,
 ) -> AvatarizationOutput:
     """Build the avatars of ``df`` (method.md §3).
 
@@ -401,6 +406,7 @@ def avatarize(
         progress: called as ``progress(stage, fraction)`` with fraction in [0, 1].
         max_dimensions: limit on D_enc (``TOO_MANY_DIMENSIONS`` above it).
         options: adjustments used by the extended jobs (default: none).
+        explain: also return the projection model (coordinates, variance, contributions).
 
     Returns:
         The shuffled avatars, the sensitive unshuffled avatars, and the ncp used; both frames
@@ -472,8 +478,9 @@ def avatarize(
 
     report("neighbours", 0.35)
     dist, neighbours = neighbours_excluding_self(coords, config.k)
-    # Only the put-back of excluded columns needs the originals' coordinates afterwards.
-    kept_coords = coords if excluded is not None else None
+    # The put-back of excluded columns and the explained model need the originals'
+    # coordinates afterwards.
+    kept_coords = coords if excluded is not None or explain else None
     del coords
 
     report("weights", 0.7)
@@ -483,6 +490,21 @@ def avatarize(
     codes = draw_codes(weights, neighbours, full.categoricals, streams.categorical)
     kept = neighbours if options.keep_neighbours else None
     del weights, neighbours
+    model = None
+    if explain:
+        model = explain_projection(
+            projection,
+            full.continuous_names + [v.name for v in full.categoricals],
+            (filled, [v.codes for v in full.categoricals]),
+            (means, codes),
+            coords=(kept_coords, None),
+            owners={
+                v.name: table.continuous_names[blanked[0]]
+                for v, blanked in zip(
+                    full.categoricals[len(table.categoricals) :], sources, strict=True
+                )
+            },
+        )
 
     report("restoring", 0.9)
     n_cat = len(table.categoricals)
@@ -515,7 +537,7 @@ def avatarize(
         avatars, unshuffled = _with_surrogates(df, identifiers, order, avatars, unshuffled)
     report("done", 1.0)
     return AvatarizationOutput(
-        avatars=avatars, unshuffled=unshuffled, ncp=ncp, order=order, neighbours=kept
+        avatars=avatars, unshuffled=unshuffled, ncp=ncp, order=order, neighbours=kept, model=model
     )
 
 

@@ -120,3 +120,23 @@ class MetaSignalMetrics(BaseModel):
     """One entry per evaluated table; the shapes differ by their required fields."""
 
     details: list[SignalMetricsPerDataset | TimeSeriesSignalMetricsPerDataset]
+
+
+class Projections(BaseModel):
+    """Coordinates of the originals and of their row-aligned avatars (first three axes)."""
+
+    records: list[list[float]]
+    avatars: list[list[float]]
+
+
+class Contributions(BaseModel):
+    """Component ("Dim. 1", ...) → variable → contribution in percent (each sums to 100)."""
+
+    data: dict[str, dict[str, float]]
+
+
+class ExplainedVariance(BaseModel):
+    """Variance (eigenvalue) and share of the total variance of each component, in order."""
+
+    raw: list[float]
+    ratio: list[float]

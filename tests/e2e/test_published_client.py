@@ -70,6 +70,42 @@ signal_job = client.jobs.create_signal_metrics_job(
 )
 signal_job = client.jobs.get_signal_metrics(signal_job.id, timeout=60)
 avatars = client.pandas_integration.download_dataframe(result.avatars_dataset.id)
+
+# metrics, reports and stats namespaces
+import time
+
+from avatars.models import ReportCreate, ReportFromDataCreate
+
+projections = client.metrics.get_job_projections(job_id=str(job.id))
+contributions = client.metrics.get_variable_contributions(
+    job_id=str(job.id), dataset_id=str(dataset.id)
+)
+variance = client.metrics.get_explained_variance(job_id=str(job.id))
+report = client.reports.create_report(
+    ReportCreate(
+        avatarization_job_id=job.id, privacy_job_id=privacy_job.id, signal_job_id=signal_job.id
+    )
+)
+fetched = client.reports.get_report(id=str(report.id))
+pdf = b""
+for _ in range(240):
+    try:
+        pdf = client.reports.download_report(id=str(report.id))
+        break
+    except Exception:
+        time.sleep(0.5)
+full_report = client.reports.create_report(
+    ReportCreate(avatarization_job_id=job.id, privacy_job_id=job.id, signal_job_id=job.id)
+)
+from_data = client.reports.create_report_from_data(
+    ReportFromDataCreate(
+        dataset_id=dataset.id,
+        avatars_dataset_id=result.avatars_dataset.id,
+        privacy_job_id=privacy_job.id,
+        signal_job_id=signal_job.id,
+    )
+)
+stats = client.stats.get_cluster_stats()
 print(json.dumps({
     "status": job.status.value,
     "k": job.parameters.k,
@@ -83,6 +119,16 @@ print(json.dumps({
     "columns": list(avatars.columns),
     "rows": len(avatars),
     "dtypes": [str(t) for t in avatars.dtypes],
+    "projection_rows": [len(projections.records), len(projections.avatars)],
+    "projection_width": len(projections.records[0]),
+    "contribution_sum": sum(contributions.data["Dim. 1"].values()),
+    "variance_ratio_sum": sum(variance.ratio),
+    "report_fetched": str(fetched.id) == str(report.id),
+    "report_job": str(report.job_id) == str(job.id),
+    "pdf_head": pdf[:5].decode("latin-1") if isinstance(pdf, bytes) else repr(type(pdf)),
+    "full_report_job": str(full_report.job_id) == str(job.id),
+    "from_data_job": str(from_data.job_id) == str(privacy_job.id),
+    "stats_available": stats.available_concurrency,
 }))
 """
 
@@ -262,6 +308,15 @@ def test_published_client_runs_the_tutorial_against_our_server(
     ]
     assert outcome["rows"] == 150
     assert outcome["dtypes"][:4] == ["float64"] * 4
+    # metrics, reports and stats namespaces of 0.7.3, unchanged
+    assert outcome["projection_rows"] == [150, 150]
+    assert outcome["projection_width"] == 3
+    assert abs(outcome["contribution_sum"] - 100.0) < 1e-6
+    assert 0.99 < outcome["variance_ratio_sum"] <= 1.0 + 1e-9
+    assert outcome["report_fetched"] and outcome["report_job"]
+    assert outcome["pdf_head"] == "%PDF-"
+    assert outcome["full_report_job"] and outcome["from_data_job"]
+    assert outcome["stats_available"] is not None
 
 
 def test_published_client_runs_the_time_series_calls_against_our_server(

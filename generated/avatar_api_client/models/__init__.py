@@ -21,11 +21,15 @@ from .avatarization_with_time_series_parameters_column_weights_type_0 import (
     AvatarizationWithTimeSeriesParametersColumnWeightsType0,
 )
 from .avatarization_with_time_series_result import AvatarizationWithTimeSeriesResult
+from .cluster_stats import ClusterStats
 from .column_detail import ColumnDetail
 from .column_stats import ColumnStats
 from .column_type import ColumnType
 from .compatibility_response import CompatibilityResponse
 from .compatibility_status import CompatibilityStatus
+from .contributions import Contributions
+from .contributions_data import ContributionsData
+from .contributions_data_additional_property import ContributionsDataAdditionalProperty
 from .correlations import Correlations
 from .correlations_additional_property import CorrelationsAdditionalProperty
 from .create_dataset_body import CreateDatasetBody
@@ -36,6 +40,7 @@ from .dataset_summary import DatasetSummary
 from .error_response import ErrorResponse
 from .exclude_categorical_method import ExcludeCategoricalMethod
 from .exclude_categorical_parameters import ExcludeCategoricalParameters
+from .explained_variance import ExplainedVariance
 from .file_type import FileType
 from .flatten_parameters import FlattenParameters
 from .forgotten_password_request import ForgottenPasswordRequest
@@ -75,7 +80,12 @@ from .privacy_metrics_with_time_series_job_create import (
 from .privacy_metrics_with_time_series_parameters import (
     PrivacyMetricsWithTimeSeriesParameters,
 )
+from .projections import Projections
 from .rare_categorical_method import RareCategoricalMethod
+from .report import Report
+from .report_create import ReportCreate
+from .report_format import ReportFormat
+from .report_from_data_create import ReportFromDataCreate
 from .reset_password_request import ResetPasswordRequest
 from .signal_metrics import SignalMetrics
 from .signal_metrics_job import SignalMetricsJob
@@ -110,11 +120,15 @@ __all__ = (
     "AvatarizationWithTimeSeriesParameters",
     "AvatarizationWithTimeSeriesParametersColumnWeightsType0",
     "AvatarizationWithTimeSeriesResult",
+    "ClusterStats",
     "ColumnDetail",
     "ColumnStats",
     "ColumnType",
     "CompatibilityResponse",
     "CompatibilityStatus",
+    "Contributions",
+    "ContributionsData",
+    "ContributionsDataAdditionalProperty",
     "Correlations",
     "CorrelationsAdditionalProperty",
     "CreateDatasetBody",
@@ -125,6 +139,7 @@ __all__ = (
     "ErrorResponse",
     "ExcludeCategoricalMethod",
     "ExcludeCategoricalParameters",
+    "ExplainedVariance",
     "FileType",
     "FlattenParameters",
     "ForgottenPasswordRequest",
@@ -160,7 +175,12 @@ __all__ = (
     "PrivacyMetricsWithTimeSeriesJob",
     "PrivacyMetricsWithTimeSeriesJobCreate",
     "PrivacyMetricsWithTimeSeriesParameters",
+    "Projections",
     "RareCategoricalMethod",
+    "Report",
+    "ReportCreate",
+    "ReportFormat",
+    "ReportFromDataCreate",
     "ResetPasswordRequest",
     "SignalMetrics",
     "SignalMetricsJob",

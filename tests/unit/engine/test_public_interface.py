@@ -47,6 +47,7 @@ def test_dataclass_fields() -> None:
         "ncp",
         "order",
         "neighbours",
+        "model",
     ]
     assert _fields(engine.PrivacyConfig)[:7] == [
         "ncp",
@@ -71,6 +72,7 @@ def test_dataclass_fields() -> None:
         "closest_rate",
         "targets",
         "details",
+        "diagnostics",
     ]
     assert _fields(engine.SignalMetricsResult) == [
         "hellinger_mean",
@@ -94,6 +96,7 @@ def test_function_signatures() -> None:
         "config",
         "categorical",
         "progress",
+        "explain",
     ]
     assert list(inspect.signature(engine.compute_signal_metrics).parameters) == [
         "original",
