@@ -66,20 +66,26 @@ def linkage(original: FloatArray, avatars: FloatArray, order: IntArray | None = 
     Args:
         original: shape (n, d), originals in the metric space.
         avatars: shape (n, d), row-aligned avatars in the same space.
-        order: the originals' leaf order (:func:`leaf_order`), computed when None.
+        order: a leaf order of the rows (:func:`leaf_order`) to send the queries in; by
+            default the order of the avatars' tree.
 
     Returns:
         π_i and LC_i for every original.
     """
     if order is None:
-        order = leaf_order(original)
+        # The avatars' tree gives the order: queries sent in it touch memory contiguously.
+        tree = build_tree(avatars)
+        order = tree.perm
+        a = tree.points
+    else:
+        a = np.ascontiguousarray(avatars[order])
+        tree = build_tree(a)
     x = np.ascontiguousarray(original[order])
-    a = np.ascontiguousarray(avatars[order])
     own = np.sqrt(((x - a) ** 2).sum(axis=1))
     tol = _tolerance(own)
     # Avatars within own + tol: own avatar and every tie included. ``nearest`` is the nearest
     # avatar's distance when it is within that radius (inf otherwise: nobody is closer then).
-    counts, nearest = count_within(build_tree(a), x, own + tol)
+    counts, nearest = count_within(tree, x, own + tol)
     counts = np.maximum(counts, 1)
     nobody_closer = nearest >= own - tol
     success = np.where(nobody_closer, 1.0 / counts, 0.0)
@@ -107,12 +113,15 @@ def closest(original: FloatArray, avatars: FloatArray, order: IntArray | None = 
     Args:
         original: shape (n, d).
         avatars: shape (m, d).
-        order: the originals' leaf order (:func:`leaf_order`), computed when None.
+        order: a leaf order of the originals (:func:`leaf_order`); by default their tree's.
     """
     if order is None:
-        order = leaf_order(original)
-    x = np.ascontiguousarray(original[order])
-    tree = build_tree(x)
+        tree = build_tree(original)
+        order = tree.perm
+        x = tree.points
+    else:
+        x = np.ascontiguousarray(original[order])
+        tree = build_tree(x)
     # Row-aligned avatars sit near their originals: the originals' order suits them too.
     a_order = order if len(avatars) == len(original) else leaf_order(avatars)
 

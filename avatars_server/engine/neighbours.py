@@ -50,7 +50,7 @@ _POINT_BLOCK = 1024
 _INF = math.inf
 
 
-def _jit(parallel: bool = False) -> Callable[[_F], _F]:
+def _jit(parallel: bool = False, inline: bool = False) -> Callable[[_F], _F]:
     """``numba.njit`` with an on-disk cache, falling back to no cache when none is writable.
 
     numba caches next to this module (``__pycache__``) or, on a read-only checkout, under
@@ -60,6 +60,8 @@ def _jit(parallel: bool = False) -> Callable[[_F], _F]:
 
     def wrap(function: _F) -> _F:
         options: dict[str, Any] = {"nogil": True, "parallel": parallel, "error_model": "numpy"}
+        if inline:
+            options["inline"] = "always"
         try:
             compiled = numba.njit(cache=True, **options)(function)
         except RuntimeError:  # "cannot cache function ...: no locator available"
@@ -75,7 +77,7 @@ def _jit(parallel: bool = False) -> Callable[[_F], _F]:
 # added together, then the remaining coordinates.
 
 
-@_jit()
+@_jit(inline=True)
 def _sq_fixed(points: Any, p: int, queries: Any, q: int, dim: int) -> float:
     s = 0.0
     for j in range(dim):
@@ -84,7 +86,7 @@ def _sq_fixed(points: Any, p: int, queries: Any, q: int, dim: int) -> float:
     return s
 
 
-@_jit()
+@_jit(inline=True)
 def _point_sq(points: Any, p: int, queries: Any, q: int) -> float:
     """Squared distance between ``points[p]`` and ``queries[q]``, in cKDTree's summation order."""
     dim = points.shape[1]
@@ -120,7 +122,7 @@ def _point_sq(points: Any, p: int, queries: Any, q: int) -> float:
     return s
 
 
-@_jit()
+@_jit(inline=True)
 def _gap(lo: Any, hi: Any, node: int, j: int, x: float, far: bool) -> float:
     """Distance along axis j from x to the node's box: nearest side, or farthest with ``far``."""
     if far:
@@ -128,7 +130,7 @@ def _gap(lo: Any, hi: Any, node: int, j: int, x: float, far: bool) -> float:
     return float(max(0.0, lo[node, j] - x, x - hi[node, j]))
 
 
-@_jit()
+@_jit(inline=True)
 def _box_sq(lo: Any, hi: Any, node: int, queries: Any, q: int, far: bool) -> float:
     """Squared distance from ``queries[q]`` to the node's box (min, or max with ``far``).
 
@@ -196,9 +198,56 @@ def _nth_element(perm: Any, data: Any, start: int, stop: int, kth: int, axis: in
             return
 
 
+@_jit()
+def _split_node(
+    data: Any,
+    perm: Any,
+    node: int,
+    leaf: bool,
+    start: Any,
+    stop: Any,
+    lo: Any,
+    hi: Any,
+    axis: Any,
+) -> None:
+    """Bounding box of a node; unless a leaf, split its positions at the median of its widest
+    axis (left child <= median <= right child) and set its children's ranges."""
+    dim = data.shape[1]
+    s = start[node]
+    e = stop[node]
+    for j in range(dim):
+        lo[node, j] = _INF
+        hi[node, j] = -_INF
+    for p in range(s, e):
+        row = perm[p]
+        for j in range(dim):
+            v = data[row, j]
+            lo[node, j] = min(lo[node, j], v)
+            hi[node, j] = max(hi[node, j], v)
+    if leaf:
+        return
+    a = 0
+    widest = -1.0
+    for j in range(dim):
+        if hi[node, j] - lo[node, j] > widest:
+            widest = hi[node, j] - lo[node, j]
+            a = j
+    middle = (s + e) // 2
+    if e - s > 1:
+        _nth_element(perm, data, s, e, middle, a)
+    axis[node] = a
+    start[2 * node + 1] = s
+    stop[2 * node + 1] = middle
+    start[2 * node + 2] = middle
+    stop[2 * node + 2] = e
+
+
 @_jit(parallel=True)
-def _build(data: Any, depth: int) -> Any:
-    """A balanced KD-tree with 2**depth leaves, built level by level (nodes of a level in parallel).
+def _build(data: Any, depth: int, top: int) -> Any:
+    """A balanced KD-tree with 2**depth leaves.
+
+    The first ``top`` levels are split in turn; then the 2**top subtrees below them are built
+    in parallel, each by one thread, level by level.
 
     Returns:
         (perm, start, stop, lo, hi, axis): leaf order, each node's range of positions, its
@@ -215,63 +264,120 @@ def _build(data: Any, depth: int) -> Any:
     axis = np.zeros(n_nodes, dtype=np.int64)
     start[0] = 0
     stop[0] = n
-    for level in range(depth + 1):
-        first = 2**level - 1
-        for t in prange(2**level):
-            node = first + t
-            s = start[node]
-            e = stop[node]
-            for j in range(dim):
-                lo[node, j] = _INF
-                hi[node, j] = -_INF
-            for p in range(s, e):
-                row = perm[p]
-                for j in range(dim):
-                    v = data[row, j]
-                    lo[node, j] = min(lo[node, j], v)
-                    hi[node, j] = max(hi[node, j], v)
-            if level < depth:
-                a = 0
-                widest = -1.0
-                for j in range(dim):
-                    if hi[node, j] - lo[node, j] > widest:
-                        widest = hi[node, j] - lo[node, j]
-                        a = j
-                middle = (s + e) // 2
-                if e - s > 1:
-                    _nth_element(perm, data, s, e, middle, a)
-                axis[node] = a
-                start[2 * node + 1] = s
-                stop[2 * node + 1] = middle
-                start[2 * node + 2] = middle
-                stop[2 * node + 2] = e
+    top = min(top, depth + 1)
+    for level in range(top):
+        for t in range(2**level):
+            node = 2**level - 1 + t
+            _split_node(data, perm, node, level == depth, start, stop, lo, hi, axis)
+    if top <= depth:
+        for r in prange(2**top):
+            root = 2**top - 1 + r
+            for d in range(depth + 1 - top):
+                first = (root + 1) * 2**d - 1
+                for t in range(2**d):
+                    leaf = top + d == depth
+                    _split_node(data, perm, first + t, leaf, start, stop, lo, hi, axis)
     return perm, start, stop, lo, hi, axis
 
 
-@_jit()
+@_jit(inline=True)
+def _above(sq_a: float, label_a: int, sq_b: float, label_b: int) -> bool:
+    """Whether (sq_a, label_a) comes after (sq_b, label_b) in (distance, label) order."""
+    return sq_a > sq_b or (sq_a == sq_b and label_a > label_b)
+
+
+@_jit(inline=True)
 def _insert(best_sq: Any, best_label: Any, count: int, capacity: int, sq: float, label: int) -> int:
-    """Insert (sq, label) into the sorted buffer of the lexicographically smallest pairs."""
+    """Offer (sq, label) to the max-heap of the ``capacity`` smallest pairs; returns its size.
+
+    The heap's root (index 0) is the largest pair kept: the current k-th neighbour.
+    """
     if count == capacity:
-        last = capacity - 1
-        if sq > best_sq[last] or (sq == best_sq[last] and label > best_label[last]):
+        if not _above(best_sq[0], best_label[0], sq, label):
             return count
-        position = last
-    else:
-        position = count
-        count += 1
-    while position > 0 and (
-        best_sq[position - 1] > sq
-        or (best_sq[position - 1] == sq and best_label[position - 1] > label)
-    ):
-        best_sq[position] = best_sq[position - 1]
-        best_label[position] = best_label[position - 1]
-        position -= 1
+        # Replace the root and sift down.
+        position = 0
+        while True:
+            child = 2 * position + 1
+            if child >= capacity:
+                break
+            right = child + 1
+            if right < capacity and _above(
+                best_sq[right], best_label[right], best_sq[child], best_label[child]
+            ):
+                child = right
+            if not _above(best_sq[child], best_label[child], sq, label):
+                break
+            best_sq[position] = best_sq[child]
+            best_label[position] = best_label[child]
+            position = child
+        best_sq[position] = sq
+        best_label[position] = label
+        return count
+    # Append and sift up.
+    position = count
+    while position > 0:
+        parent = (position - 1) // 2
+        if not _above(sq, label, best_sq[parent], best_label[parent]):
+            break
+        best_sq[position] = best_sq[parent]
+        best_label[position] = best_label[parent]
+        position = parent
     best_sq[position] = sq
     best_label[position] = label
-    return count
+    return count + 1
 
 
 @_jit()
+def _sort_pairs(best_sq: Any, best_label: Any, count: int) -> None:
+    """Sort the first ``count`` pairs by (distance, label) (insertion sort: count <= k + 1)."""
+    for t in range(1, count):
+        sq = best_sq[t]
+        label = best_label[t]
+        position = t
+        while position > 0 and _above(best_sq[position - 1], best_label[position - 1], sq, label):
+            best_sq[position] = best_sq[position - 1]
+            best_label[position] = best_label[position - 1]
+            position -= 1
+        best_sq[position] = sq
+        best_label[position] = label
+
+
+@_jit(inline=True)
+def _leaf_sq_fixed(columns: Any, s: int, w: int, queries: Any, q: int, out: Any, dim: int) -> None:
+    """:func:`_leaf_sq` below 8 dimensions; inlined with a constant ``dim`` at each call site
+    so that the loop over coordinates unrolls and the loop over points runs in SIMD lanes."""
+    for u in range(w):
+        total = 0.0
+        for j in range(dim):
+            v = columns[j, s + u] - queries[q, j]
+            total += v * v
+        out[u] = total
+
+
+@_jit(inline=True)
+def _leaf_sq_5(columns: Any, s: int, w: int, queries: Any, q: int, out: Any) -> None:
+    """:func:`_leaf_sq` in 5 dimensions (the default ncp), written out: the fastest form."""
+    x0 = queries[q, 0]
+    x1 = queries[q, 1]
+    x2 = queries[q, 2]
+    x3 = queries[q, 3]
+    x4 = queries[q, 4]
+    c0 = columns[0, s : s + w]
+    c1 = columns[1, s : s + w]
+    c2 = columns[2, s : s + w]
+    c3 = columns[3, s : s + w]
+    c4 = columns[4, s : s + w]
+    for u in range(w):
+        v0 = c0[u] - x0
+        v1 = c1[u] - x1
+        v2 = c2[u] - x2
+        v3 = c3[u] - x3
+        v4 = c4[u] - x4
+        out[u] = v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3 + v4 * v4
+
+
+@_jit(inline=True)
 def _leaf_sq(columns: Any, s: int, e: int, queries: Any, q: int, out: Any, acc: Any) -> None:
     """Squared distances from ``queries[q]`` to the points at positions s..e-1, into ``out``.
 
@@ -280,32 +386,38 @@ def _leaf_sq(columns: Any, s: int, e: int, queries: Any, q: int, out: Any, acc: 
     """
     dim = columns.shape[0]
     w = e - s
-    if dim < 8:
+    if dim == 5:
+        _leaf_sq_5(columns, s, w, queries, q, out)
+    elif dim == 2:
+        _leaf_sq_fixed(columns, s, w, queries, q, out, 2)
+    elif dim == 3:
+        _leaf_sq_fixed(columns, s, w, queries, q, out, 3)
+    elif dim == 4:
+        _leaf_sq_fixed(columns, s, w, queries, q, out, 4)
+    elif dim == 6:
+        _leaf_sq_fixed(columns, s, w, queries, q, out, 6)
+    elif dim == 7:
+        _leaf_sq_fixed(columns, s, w, queries, q, out, 7)
+    elif dim < 8:
+        _leaf_sq_fixed(columns, s, w, queries, q, out, dim)
+    else:
+        top = dim - dim % 4
+        for r in range(4):
+            for t in range(w):
+                acc[r, t] = 0.0
+        for j0 in range(0, top, 4):
+            for r in range(4):
+                x = queries[q, j0 + r]
+                for t in range(w):
+                    u = columns[j0 + r, s + t] - x
+                    acc[r, t] += u * u
         for t in range(w):
-            out[t] = 0.0
-        for j in range(dim):
+            out[t] = acc[0, t] + acc[1, t] + acc[2, t] + acc[3, t]
+        for j in range(top, dim):
             x = queries[q, j]
             for t in range(w):
                 u = columns[j, s + t] - x
                 out[t] += u * u
-        return
-    top = dim - dim % 4
-    for r in range(4):
-        for t in range(w):
-            acc[r, t] = 0.0
-    for j0 in range(0, top, 4):
-        for r in range(4):
-            x = queries[q, j0 + r]
-            for t in range(w):
-                u = columns[j0 + r, s + t] - x
-                acc[r, t] += u * u
-    for t in range(w):
-        out[t] = acc[0, t] + acc[1, t] + acc[2, t] + acc[3, t]
-    for j in range(top, dim):
-        x = queries[q, j]
-        for t in range(w):
-            u = columns[j, s + t] - x
-            out[t] += u * u
 
 
 # Incremental bounds (below) may round up by a few ulps: a node is pruned only when its bound
@@ -371,17 +483,20 @@ def _walk_knn(
                 if _box_sq(lo, hi, node, queries, q, False) > limit:
                     continue
                 s = start[node]
-                _leaf_sq(columns, s, stop[node], queries, q, scratch, acc)
+                if dim == 5:
+                    _leaf_sq_5(columns, s, stop[node] - s, queries, q, scratch)
+                else:
+                    _leaf_sq(columns, s, stop[node], queries, q, scratch, acc)
                 for t in range(stop[node] - s):
                     sq = scratch[t]
-                    if count == capacity and sq > best_sq[capacity - 1]:
+                    if count == capacity and sq > best_sq[0]:
                         continue
                     label = labels[s + t]
                     if label == excluded:
                         continue
                     count = _insert(best_sq, best_label, count, capacity, sq, label)
                     if count == capacity:
-                        limit = best_sq[capacity - 1] * _PRUNE_MARGIN
+                        limit = best_sq[0] * _PRUNE_MARGIN
                 continue
             a = axis[node]
             left = 2 * node + 1
@@ -614,6 +729,7 @@ def _knn_tree(
                 best_sq, best_label, capacity, stack, stack_sq, stack_val, offsets, columns,
                 scratch, acc,
             )  # fmt: skip
+            _sort_pairs(best_sq, best_label, count)
             if ties:
                 _resolve_row(
                     points, labels, start, stop, lo, hi, first_leaf, queries, q, excluded,
@@ -658,7 +774,7 @@ def _knn_brute(
                 q = first + t
                 excluded = exclude[q] if exclude.shape[0] else -1
                 count = counts[t]
-                worst = best_sq[t, capacity - 1] if count == capacity else _INF
+                worst = best_sq[t, 0] if count == capacity else _INF
                 for p in range(p0, p1):
                     sq = _point_sq(points, p, queries, q)
                     if sq > worst:
@@ -668,12 +784,13 @@ def _knn_brute(
                         continue
                     count = _insert(best_sq[t], best_label[t], count, capacity, sq, label)
                     if count == capacity:
-                        worst = best_sq[t, capacity - 1]
+                        worst = best_sq[t, 0]
                 counts[t] = count
         for t in range(size):
             q = first + t
             excluded = exclude[q] if exclude.shape[0] else -1
             row = rows[q] if rows.shape[0] else q
+            _sort_pairs(best_sq[t], best_label[t], counts[t])
             # The root as the only leaf: the tie walk scans every point.
             if ties:
                 _resolve_row(
@@ -687,7 +804,8 @@ def _knn_brute(
 
 @_jit(parallel=True)
 def _count_within(
-    points: Any,
+    columns: Any,
+    leaf: int,
     start: Any,
     stop: Any,
     lo: Any,
@@ -705,8 +823,11 @@ def _count_within(
     """
     m = queries.shape[0]
     first_leaf = 2**depth - 1
+    dim = columns.shape[0]
     for block in prange((m + _QUERY_BLOCK - 1) // _QUERY_BLOCK):
         stack = np.empty(2 * depth + 4, dtype=np.int64)
+        scratch = np.empty(leaf)
+        acc = np.empty((4, leaf))
         for q in range(block * _QUERY_BLOCK, min(m, (block + 1) * _QUERY_BLOCK)):
             r2 = radius[q] * radius[q]
             count = 0
@@ -725,12 +846,19 @@ def _count_within(
                         count += stop[node] - start[node]
                         if near >= best:
                             continue
-                    for p in range(start[node], stop[node]):
-                        sq = _point_sq(points, p, queries, q)
-                        if sq <= r2:
-                            if not inside:
-                                count += 1
-                            best = min(best, sq)
+                    # In chunks of a leaf's size (a node inside the ball may be larger).
+                    for c in range(start[node], stop[node], leaf):
+                        w = min(stop[node] - c, leaf)
+                        if dim == 5:
+                            _leaf_sq_5(columns, c, w, queries, q, scratch)
+                        else:
+                            _leaf_sq(columns, c, c + w, queries, q, scratch, acc)
+                        for u in range(w):
+                            sq = scratch[u]
+                            if sq <= r2:
+                                if not inside:
+                                    count += 1
+                                best = min(best, sq)
                 else:
                     stack[top] = 2 * node + 1
                     stack[top + 1] = 2 * node + 2
@@ -792,6 +920,12 @@ def _within(
 _NONE = np.zeros(0, dtype=np.int64)
 
 
+def _dynamic() -> Any:
+    """Parallel loops hand out their iterations one at a time (dynamic scheduling), so that a
+    thread held up by other work on the machine does not hold up the whole loop."""
+    return numba.parallel_chunksize(1)
+
+
 @dataclass(frozen=True, eq=False)
 class KDTree:
     """A KD-tree on n points, as arrays for the numba kernels.
@@ -844,7 +978,10 @@ def build_tree(points: FloatArray, leaf_size: int = LEAF_SIZE) -> KDTree:
         raise ValueError(f"points must be a 2-D array, got shape {data.shape}")
     n = data.shape[0]
     depth = max(0, math.ceil(math.log2(n / leaf_size))) if n > leaf_size else 0
-    perm, start, stop, lo, hi, axis = _build(data, depth)
+    # Eight subtrees per thread balance the parallel part of the build.
+    top = max(0, math.ceil(math.log2(8 * numba.get_num_threads())))
+    with _dynamic():
+        perm, start, stop, lo, hi, axis = _build(data, depth, top)
     points_in_order = np.ascontiguousarray(data[perm])
     leaf = int((stop - start)[2**depth - 1 :].max(initial=1))
     return KDTree(
@@ -912,7 +1049,23 @@ def exact_knn(
     label_of = t.perm if labels is None else np.ascontiguousarray(labels, dtype=np.int64)[t.perm]
     ex = _NONE if exclude is None else np.ascontiguousarray(exclude, dtype=np.int64)
     rows = _NONE if positions is None else np.ascontiguousarray(positions, dtype=np.int64)
-    if _use_brute(t, m):
+    with _dynamic():
+        _knn(t, q, label_of, ex, rows, k, ties, out_d, out_i)
+    return out_d, out_i
+
+
+def _knn(
+    t: KDTree,
+    q: FloatArray,
+    label_of: IntArray,
+    ex: IntArray,
+    rows: IntArray,
+    k: int,
+    ties: bool,
+    out_d: FloatArray,
+    out_i: IntArray,
+) -> None:
+    if _use_brute(t, len(q)):
         _knn_brute(
             t.points, label_of, t.start, t.stop, t.lo, t.hi, q, ex, rows, k, ties, out_d, out_i
         )
@@ -921,7 +1074,6 @@ def exact_knn(
             t.points, t.columns, t.leaf, label_of, t.start, t.stop, t.lo, t.hi, t.axis, t.depth,
             q, ex, rows, k, ties, out_d, out_i,
         )  # fmt: skip
-    return out_d, out_i
 
 
 def neighbours_excluding_self(coords: FloatArray, k: int) -> tuple[FloatArray, IntArray]:
@@ -971,7 +1123,10 @@ def count_within(
     nearest = np.full(len(q), np.inf)
     if len(q) and t.n:
         r = np.ascontiguousarray(radius, dtype=np.float64)
-        _count_within(t.points, t.start, t.stop, t.lo, t.hi, t.depth, q, r, counts, nearest)
+        with _dynamic():
+            _count_within(
+                t.columns, t.leaf, t.start, t.stop, t.lo, t.hi, t.depth, q, r, counts, nearest
+            )
     return counts, nearest
 
 
@@ -989,11 +1144,12 @@ def within(tree: SearchTree, queries: FloatArray, limit: FloatArray) -> tuple[In
         return _NONE.copy(), _NONE.copy()
     high = np.ascontiguousarray(limit, dtype=np.float64)
     args = (t.points, t.start, t.stop, t.lo, t.hi, t.depth, q, high)
-    _within(*args, offsets, np.zeros(0, dtype=np.int64))
-    np.cumsum(offsets, out=offsets)
-    found = np.empty(int(offsets[-1]), dtype=np.int64)
-    if found.size:
-        _within(*args, offsets, found)
+    with _dynamic():
+        _within(*args, offsets, np.zeros(0, dtype=np.int64))
+        np.cumsum(offsets, out=offsets)
+        found = np.empty(int(offsets[-1]), dtype=np.int64)
+        if found.size:
+            _within(*args, offsets, found)
     rows = np.repeat(np.arange(m, dtype=np.int64), np.diff(offsets))
     return rows, t.perm[found]
 
