@@ -22,19 +22,18 @@ memory (no widening of the search, however many duplicates).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import numba
 import numpy as np
 import numpy.typing as npt
 from numba import prange
 
+from avatars_server.engine.jit import jit as _jit
 from avatars_server.engine.table import FloatArray, IntArray
 
 BoolArray = npt.NDArray[np.bool_]
-_F = TypeVar("_F", bound=Callable[..., Any])
 
 TIE_TOLERANCE = 1e-9
 # Above this many dimensions, kNN searches scan every point in blocks (method.md §8)...
@@ -48,27 +47,6 @@ LEAF_SIZE = 32
 _QUERY_BLOCK = 64
 _POINT_BLOCK = 1024
 _INF = math.inf
-
-
-def _jit(parallel: bool = False, inline: bool = False) -> Callable[[_F], _F]:
-    """``numba.njit`` with an on-disk cache, falling back to no cache when none is writable.
-
-    numba caches next to this module (``__pycache__``) or, on a read-only checkout, under
-    ``NUMBA_CACHE_DIR`` / the user's cache directory; when neither is writable the kernels are
-    compiled in each process instead of failing at import.
-    """
-
-    def wrap(function: _F) -> _F:
-        options: dict[str, Any] = {"nogil": True, "parallel": parallel, "error_model": "numpy"}
-        if inline:
-            options["inline"] = "always"
-        try:
-            compiled = numba.njit(cache=True, **options)(function)
-        except RuntimeError:  # "cannot cache function ...: no locator available"
-            compiled = numba.njit(cache=False, **options)(function)
-        return cast(_F, compiled)
-
-    return wrap
 
 
 # --------------------------------------------------------------------------------------------
