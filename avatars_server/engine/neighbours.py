@@ -686,7 +686,8 @@ def _knn_tree(
     smallest distances are returned as computed (distance-only queries).
     """
     m = queries.shape[0]
-    capacity = k + 1
+    # One more than k detects a tie straddling the k-th distance; distance-only queries need k.
+    capacity = k + 1 if ties else k
     first_leaf = 2**depth - 1
     for block in prange((m + _QUERY_BLOCK - 1) // _QUERY_BLOCK):
         best_sq = np.empty(capacity)
@@ -736,7 +737,8 @@ def _knn_brute(
     """Blocked brute force: blocks of queries scan blocks of points, keeping a running top k+1."""
     n = points.shape[0]
     m = queries.shape[0]
-    capacity = k + 1
+    # One more than k detects a tie straddling the k-th distance; distance-only queries need k.
+    capacity = k + 1 if ties else k
     for block in prange((m + _QUERY_BLOCK - 1) // _QUERY_BLOCK):
         first = block * _QUERY_BLOCK
         size = min(m, first + _QUERY_BLOCK) - first
