@@ -450,6 +450,28 @@ def report(
     print(f"metrics: {engine['metrics']}")
 
 
+def report_targets(n: int, entry: dict[str, Any]) -> None:
+    """Print each target of this size as met or missed, and by how much."""
+    measured = {
+        "avatarize_s": entry.get("avatarize", {}).get("seconds"),
+        "core_metrics_s": entry.get("core_metrics_s"),
+        "all_metrics_s": entry.get("all_metrics_s"),
+        "avatarize_plus_metrics_s": entry.get("avatarize_plus_metrics_s"),
+        "peak_rss_mb": entry.get("peak_rss_mb"),
+        "sdv_over_avatarize": entry.get("sdv_over_avatarize"),
+    }
+    for name, target in TARGETS.get(str(n), {}).items():
+        value = measured.get(name)
+        if value is None:
+            print(f"target {name}: not measured")
+            continue
+        higher_is_better = name == "sdv_over_avatarize"
+        met = value >= target if higher_is_better else value <= target
+        gap = value / target if target else float("inf")
+        verdict = "met" if met else f"MISSED ({gap:.2f}x the target)"
+        print(f"target {name} {'>=' if higher_is_better else '<='} {target:g}: {value:g} {verdict}")
+
+
 def write_results(figures: dict[str, Any]) -> Path:
     """Read-modify-write bench/results.json, replacing only the "engine" key."""
     path = HERE / "results.json"
@@ -521,6 +543,7 @@ def main() -> int:
             entry["sdv_over_avatarize_plus_metrics"] = ratio(
                 sdv.get("seconds"), engine["avatarize_plus_metrics_s"]
             )
+        report_targets(n, entry)
         figures["sizes"][str(n)] = entry
     print(f"\nfigures written to {write_results(figures)}")
     return 0

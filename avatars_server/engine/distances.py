@@ -83,11 +83,11 @@ def linkage(original: FloatArray, avatars: FloatArray, order: IntArray | None = 
     x = np.ascontiguousarray(original[order])
     own = np.sqrt(((x - a) ** 2).sum(axis=1))
     tol = _tolerance(own)
-    # Avatars within own + tol: own avatar and every tie included. ``nearest`` is the nearest
-    # avatar's distance when it is within that radius (inf otherwise: nobody is closer then).
-    counts, nearest = count_within(tree, x, own + tol)
+    # Avatars within own + tol (own avatar and every tie included), and whether an avatar is
+    # closer than own - tol (the nearest avatar's distance compared with own - tol).
+    counts, closer = count_within(tree, x, own + tol, closer_than=own - tol)
     counts = np.maximum(counts, 1)
-    nobody_closer = nearest >= own - tol
+    nobody_closer = ~closer
     success = np.where(nobody_closer, 1.0 / counts, 0.0)
     return Linkage(_unpermute(order, success), _unpermute(order, counts - 1))
 

@@ -41,7 +41,8 @@ BRUTE_FORCE_DIM = 10
 # ... unless the scan would cost more than this many point-to-point distances (then the tree,
 # which degrades gracefully in high dimension on discrete data, is cheaper).
 BRUTE_FORCE_MAX_PAIRS = 2_000_000_000
-# Points per leaf at most: 32 is fastest for k ≈ 20 in 2-10 dimensions (bench/bench_engine.py).
+# Points per leaf at most: of 8, 16, 32 and 64, 32 was fastest for k = 20 in 5 dimensions
+# (100k rows; 64 within noise, 8 about 40 % slower).
 LEAF_SIZE = 32
 # Queries per parallel task, and points per block of the brute force.
 _QUERY_BLOCK = 64
@@ -431,7 +432,9 @@ def _walk_knn(
 
     Depth-first, nearer child first, with the incremental lower bound of Arya and Mount: a
     node's bound differs from its parent's on the split axis only, so each node costs O(1).
-    ``offsets`` holds the per-axis squared offsets of the current node's bound.
+    ``offsets`` holds the per-axis squared offsets of the current node's bound. A leaf is
+    scanned only when its tight bounding box is within reach, its distances computed in one
+    SIMD loop; the pairs are kept in a max-heap (``best_*``, unsorted: sort them after).
     """
     dim = points.shape[1]
     root_sq = 0.0
@@ -793,13 +796,17 @@ def _count_within(
     depth: int,
     queries: Any,
     radius: Any,
+    low: Any,
     counts: Any,
-    nearest: Any,
+    closer: Any,
 ) -> None:
-    """Per query: points with squared distance <= radius², and the smallest such distance.
+    """Per query: points with squared distance <= radius², and whether a point lies at a
+    distance < low[q].
 
-    Like cKDTree's ``query_ball_point``, the comparison is on squared distances against
-    radius * radius; whole nodes inside the ball are counted without visiting their points.
+    Like cKDTree's ``query_ball_point``, the count compares squared distances with
+    radius * radius; whole nodes inside the ball are counted without visiting their points,
+    which are scanned only while no point closer than ``low`` has been found and the node's
+    box reaches below it (and then only until one is found).
     """
     m = queries.shape[0]
     first_leaf = 2**depth - 1
@@ -810,8 +817,9 @@ def _count_within(
         acc = np.empty((4, leaf))
         for q in range(block * _QUERY_BLOCK, min(m, (block + 1) * _QUERY_BLOCK)):
             r2 = radius[q] * radius[q]
+            below = low[q]
             count = 0
-            best = _INF
+            found = False
             stack[0] = 0
             top = 1
             while top > 0:
@@ -822,9 +830,11 @@ def _count_within(
                     continue
                 inside = _box_sq(lo, hi, node, queries, q, True) <= r2
                 if inside or node >= first_leaf:
+                    # The square root of the bound, as for points: monotone, never above theirs.
+                    look = not found and math.sqrt(near) < below
                     if inside:
                         count += stop[node] - start[node]
-                        if near >= best:
+                        if not look:
                             continue
                     # In chunks of a leaf's size (a node inside the ball may be larger).
                     for c in range(start[node], stop[node], leaf):
@@ -835,16 +845,19 @@ def _count_within(
                             _leaf_sq(columns, c, c + w, queries, q, scratch, acc)
                         for u in range(w):
                             sq = scratch[u]
-                            if sq <= r2:
-                                if not inside:
-                                    count += 1
-                                best = min(best, sq)
+                            if not inside and sq <= r2:
+                                count += 1
+                            if look and math.sqrt(sq) < below:
+                                found = True
+                                look = False
+                        if inside and not look:
+                            break
                 else:
                     stack[top] = 2 * node + 1
                     stack[top + 1] = 2 * node + 2
                     top += 2
             counts[q] = count
-            nearest[q] = math.sqrt(best)
+            closer[q] = found
 
 
 @_jit(parallel=True)
@@ -1083,31 +1096,37 @@ def nearest_distances(tree: SearchTree, queries: FloatArray, k: int) -> FloatArr
 
 
 def count_within(
-    tree: SearchTree, queries: FloatArray, radius: FloatArray
-) -> tuple[IntArray, FloatArray]:
+    tree: SearchTree, queries: FloatArray, radius: FloatArray, closer_than: FloatArray | None = None
+) -> tuple[IntArray, BoolArray]:
     """Radius counts (as ``cKDTree.query_ball_point(..., return_length=True)``).
 
     Args:
         tree: a :class:`KDTree` (or a cKDTree / array, converted).
         queries: shape (m, dim).
         radius: shape (m,), each query's radius.
+        closer_than: shape (m,), optional distances d_q <= radius (points beyond the radius
+            are not visited).
 
     Returns:
         Per query, the number of tree points p with squared distance <= radius² (computed as
-        cKDTree does), and the smallest distance among them (inf when there is none): the
-        nearest point's distance whenever it is within the radius.
+        cKDTree does), and whether some tree point lies at a distance < d_q (all False without
+        ``closer_than``); the same as comparing the nearest point's distance with d_q.
     """
     t = as_tree(tree)
     q = _queries(queries, t.m)
     counts = np.zeros(len(q), dtype=np.int64)
-    nearest = np.full(len(q), np.inf)
+    closer = np.zeros(len(q), dtype=np.bool_)
     if len(q) and t.n:
         r = np.ascontiguousarray(radius, dtype=np.float64)
+        if closer_than is None:
+            low = np.full(len(q), -np.inf)
+        else:
+            low = np.ascontiguousarray(closer_than, dtype=np.float64)
         with _dynamic():
             _count_within(
-                t.columns, t.leaf, t.start, t.stop, t.lo, t.hi, t.depth, q, r, counts, nearest
+                t.columns, t.leaf, t.start, t.stop, t.lo, t.hi, t.depth, q, r, low, counts, closer
             )
-    return counts, nearest
+    return counts, closer
 
 
 def within(tree: SearchTree, queries: FloatArray, limit: FloatArray) -> tuple[IntArray, IntArray]:

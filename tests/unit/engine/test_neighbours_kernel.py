@@ -125,13 +125,15 @@ def test_radius_counts_and_ties_match_ckdtree(name: str, points: FloatArray) -> 
     radius = np.abs(rng.normal(size=300)) * np.sqrt(points.shape[1])
     radius[:20] = 0.0
     ckd = cKDTree(points)
-    counts, nearest = count_within(build_tree(points), queries, radius)
+    closest = ckd.query(queries, k=1)[0]
+    # Thresholds at, just below and just above the nearest distance.
+    low = closest * np.array([1.0, 1.0 - 1e-15, 1.0 + 1e-15, 0.5])[np.arange(300) % 4]
+    low = np.minimum(low, radius)  # closer_than <= radius, as in the linkage
+    counts, closer = count_within(build_tree(points), queries, radius, closer_than=low)
     expected = ckd.query_ball_point(queries, radius, return_length=True)
     np.testing.assert_array_equal(counts, expected)
-    closest = ckd.query(queries, k=1)[0]
-    inside = closest <= radius
-    np.testing.assert_array_equal(nearest[inside], closest[inside])
-    assert np.isinf(nearest[~inside]).all()
+    np.testing.assert_array_equal(closer, closest < low)
+    assert not count_within(build_tree(points), queries, radius)[1].any()
     rows, found = within(build_tree(points), queries, radius)
     pairs = sorted(zip(rows.tolist(), found.tolist(), strict=True))
     listed = ckd.query_ball_point(queries, radius)
@@ -173,8 +175,8 @@ def test_chunks_and_empty_inputs() -> None:
     points = np.random.default_rng(7).normal(size=(1000, 3))
     tree = build_tree(points, leaf_size=4)
     assert exact_knn(tree, np.zeros((0, 3)), 3)[0].shape == (0, 3)
-    counts, nearest = count_within(tree, np.zeros((0, 3)), np.zeros(0))
-    assert counts.shape == nearest.shape == (0,)
+    counts, closer = count_within(tree, np.zeros((0, 3)), np.zeros(0))
+    assert counts.shape == closer.shape == (0,)
     rows, found = within(tree, points[:5], np.full(5, -1.0))
     assert rows.size == found.size == 0
     with pytest.raises(ValueError, match="2-D"):
