@@ -1,13 +1,17 @@
-"""Engine benchmark: avatarization and every metric on generated mixed tables (issue 5 §4).
+"""Engine benchmark: avatarization and every metric on generated mixed tables (issues 5 and 12).
 
-Usage: ``.venv/bin/python bench/bench_engine.py [--sizes 10000,100000,1000000]``
+Usage: ``.venv/bin/python bench/bench_engine.py [--sizes 10000,100000,1000000,10000000]``
 
 Each size runs in its own process so that peak RSS is per size. Tables have 20 continuous and
 6 categorical columns (3 to 8 modalities) driven by 6 latent factors; k = 20, ncp = 5.
-Baselines measured in the same run: saiph's FAMD fit + transform on the same table (every size),
-and SDV's GaussianCopulaSynthesizer fit + sample (10k and 100k; needs the ``bench`` extra).
-Each measurement keeps the fastest of 3 runs up to 100k rows (1 run above): the box may be
-shared. Figures are printed and written to ``bench/results.json`` under the key ``"engine"``.
+Baselines measured in the same run: the engine with its neighbour searches switched back to the
+previous cKDTree path (tests/unit/engine/ckdtree_reference.py; up to 1M rows), the search
+kernel alone against that path (queries per second per core: queries / CPU seconds of all
+threads), saiph's FAMD fit + transform on the same table, and SDV's GaussianCopulaSynthesizer
+fit + sample (10k and 100k; needs the ``bench`` extra). Each measurement keeps the fastest of 3
+runs up to 100k rows (1 run above): the box may be shared, and every figure carries the 1-minute
+load average measured with it. Figures are printed and written to ``bench/results.json`` under
+the key ``"engine"``.
 """
 
 from __future__ import annotations
@@ -34,14 +38,17 @@ sys.path.insert(0, str(HERE.parent))
 K = 20
 NCP = 5
 SDV_SIZES = (10_000, 100_000)
+# The cKDTree reference run and the kernel comparison stop here (10M rows run the engine only).
+REFERENCE_MAX_ROWS = 1_000_000
 TARGETS = {
+    "10000000": {"peak_rss_mb": 12 * 1024},
     "1000000": {
-        "avatarize_s": 15.0,
-        "core_metrics_s": 40.0,
-        "all_metrics_s": 90.0,
-        "peak_rss_mb": 2048,
+        "avatarize_s": 6.0,
+        "core_metrics_s": 8.0,
+        "all_metrics_s": 12.0,
+        "peak_rss_mb": 1.2 * 1024,
     },
-    "100000": {"avatarize_plus_metrics_s": 4.0, "sdv_over_avatarize": 15.0},
+    "100000": {"avatarize_plus_metrics_s": 1.2, "sdv_over_avatarize": 80.0},
 }
 
 
@@ -122,6 +129,89 @@ def stage_timer() -> tuple[Callable[[str, float], None], list[tuple[str, float]]
 def durations(marks: list[tuple[str, float]]) -> dict[str, float]:
     """Seconds spent in each stage (a stage lasts until the next mark)."""
     return {marks[i][0]: round(marks[i + 1][1] - marks[i][1], 3) for i in range(len(marks) - 1)}
+
+
+def use_ckdtree_path() -> None:
+    """Switch the engine's neighbour searches back to the pre-#12 cKDTree path (the reference)."""
+    import importlib
+
+    from tests.unit.engine import ckdtree_reference as reference
+
+    avatarize_module = importlib.import_module("avatars_server.engine.avatarize")
+    privacy_module = importlib.import_module("avatars_server.engine.privacy")
+    avatarize_module.neighbours_excluding_self = reference.neighbours_excluding_self
+    privacy_module.linkage = reference.linkage
+    privacy_module.closest = reference.closest
+
+
+def run_engine_ckdtree(n: int) -> dict[str, Any]:
+    """:func:`run_engine` with the cKDTree neighbour searches."""
+    use_ckdtree_path()
+    return run_engine(n)
+
+
+def bench_coordinates(n: int, table: pd.DataFrame | None = None) -> Any:
+    """The avatarization's search space of the bench table: FAMD coordinates, shape (n, ncp)."""
+    from avatars_server.engine.avatarize import _weights, _with_indicators
+    from avatars_server.engine.projection import fit_projection
+    from avatars_server.engine.table import column_kinds, encode
+
+    table = make_table(n) if table is None else table
+    encoded = encode(table, column_kinds(table))
+    full, _ = _with_indicators(encoded)
+    projection = fit_projection(full, encoded.continuous, _weights(full, None))
+    return projection.transform(encoded.continuous, [v.codes for v in full.categoricals], NCP)
+
+
+def run_kernel(n: int) -> dict[str, Any]:
+    """The searches alone, new kernel vs cKDTree path, on the bench table's coordinates.
+
+    kNN: k = 20 nearest other rows of every row (avatarization); radius: hidden-rate / local
+    cloaking counts; closest: DCR + NNDR + originals' nearest other original. Avatars are
+    originals moved by a tenth of the coordinates' spread (a stand-in for real avatars).
+    """
+    import numba
+
+    from avatars_server.engine import distances, neighbours
+    from tests.unit.engine import ckdtree_reference as reference
+
+    x = bench_coordinates(n)
+    rng = np.random.default_rng(1)
+    a = x + 0.1 * x.std(axis=0) * rng.normal(size=x.shape)
+    warm = x[:2000]
+    neighbours.neighbours_excluding_self(warm, K)  # compile (or load the cache) first
+    distances.linkage(warm, warm + 0.01)
+    distances.closest(warm, warm + 0.01)
+    searches: dict[str, tuple[Callable[[], object], Callable[[], object]]] = {
+        "knn": (
+            lambda: neighbours.neighbours_excluding_self(x, K),
+            lambda: reference.neighbours_excluding_self(x, K),
+        ),
+        "radius": (lambda: distances.linkage(x, a), lambda: reference.linkage(x, a)),
+        "closest": (lambda: distances.closest(x, a), lambda: reference.closest(x, a)),
+    }
+    record: dict[str, Any] = {"rows": n, "threads": numba.get_num_threads()}
+    for name, (new, old) in searches.items():
+        for label, function in (("kernel", new), ("ckdtree", old)):
+            load = os.getloadavg()[0]
+            cpu = time.process_time()
+            start = time.perf_counter()
+            function()
+            wall = time.perf_counter() - start
+            cpu = time.process_time() - cpu
+            record[f"{name}_{label}"] = {
+                "seconds": round(wall, 3),
+                "cpu_seconds": round(cpu, 3),
+                "queries_per_s_per_core": round(n / cpu),
+                "load_average_1min": round(max(load, os.getloadavg()[0]), 2),
+            }
+        record[f"{name}_speedup"] = ratio(
+            record[f"{name}_ckdtree"]["seconds"], record[f"{name}_kernel"]["seconds"]
+        )
+        record[f"{name}_speedup_per_core"] = ratio(
+            record[f"{name}_ckdtree"]["cpu_seconds"], record[f"{name}_kernel"]["cpu_seconds"]
+        )
+    return record
 
 
 def run_engine(n: int) -> dict[str, Any]:
@@ -219,6 +309,8 @@ def run_sdv(n: int) -> dict[str, Any]:
 
 WORKERS: dict[str, Callable[[int], dict[str, Any]]] = {
     "engine": run_engine,
+    "engine-ckdtree": run_engine_ckdtree,
+    "kernel": run_kernel,
     "saiph": run_saiph,
     "sdv": run_sdv,
 }
@@ -278,6 +370,8 @@ def best_of(runs: int, worker: str, n: int, python: str = sys.executable) -> dic
 
 
 def _total_seconds(record: dict[str, Any]) -> float:
+    if "knn_kernel" in record:  # the kernel worker: the kNN search, by CPU time
+        return float(record["knn_kernel"]["cpu_seconds"])
     return float(record.get("avatarize_plus_metrics_s", record.get("seconds", 0.0)))
 
 
@@ -285,6 +379,39 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
     if not numerator or not denominator:
         return None
     return round(numerator / denominator, 2)
+
+
+def report_reference(engine: dict[str, Any], old: dict[str, Any], kernel: dict[str, Any]) -> None:
+    """Print the engine's figures next to the cKDTree path's, and the kernel alone."""
+    if "unavailable" not in old:
+        pairs = [
+            ("avatarize", engine["avatarize"]["seconds"], old["avatarize"]["seconds"]),
+            ("  neighbours stage", engine["avatarize"]["stages"].get("neighbours"),
+             old["avatarize"]["stages"].get("neighbours")),
+            ("HR+LC+DCR+NNDR", engine["core_metrics_s"], old["core_metrics_s"]),
+            ("all metrics", engine["all_metrics_s"], old["all_metrics_s"]),
+            ("avatarize+metrics", engine["avatarize_plus_metrics_s"],
+             old["avatarize_plus_metrics_s"]),
+        ]  # fmt: skip
+        print(f"cKDTree path, same run (load {old['avatarize']['load_average_1min']:.1f}):")
+        for name, new, before in pairs:
+            print(f"    {name:<22} {before or 0:8.2f} s -> {new or 0:8.2f} s  "
+                  f"({ratio(before, new)}x faster)")  # fmt: skip
+    else:
+        print(f"cKDTree path: {old['unavailable']}")
+    if "unavailable" in kernel:
+        print(f"kernel alone: {kernel['unavailable']}")
+        return
+    print(f"kernel alone ({kernel['threads']} threads), queries/s/core = queries / CPU s:")
+    for name in ("knn", "radius", "closest"):
+        new, before = kernel[f"{name}_kernel"], kernel[f"{name}_ckdtree"]
+        rate, old_rate = new["queries_per_s_per_core"], before["queries_per_s_per_core"]
+        print(
+            f"    {name:<8} kernel {new['seconds']:7.2f} s {rate:>10,}/s/core"
+            f" | cKDTree {before['seconds']:7.2f} s {old_rate:>10,}/s/core"
+            f" | x{kernel[f'{name}_speedup']} wall, x{kernel[f'{name}_speedup_per_core']} per core"
+            f" (load {new['load_average_1min']:.1f} / {before['load_average_1min']:.1f})"
+        )
 
 
 def report(
@@ -323,6 +450,28 @@ def report(
     print(f"metrics: {engine['metrics']}")
 
 
+def report_targets(n: int, entry: dict[str, Any]) -> None:
+    """Print each target of this size as met or missed, and by how much."""
+    measured = {
+        "avatarize_s": entry.get("avatarize", {}).get("seconds"),
+        "core_metrics_s": entry.get("core_metrics_s"),
+        "all_metrics_s": entry.get("all_metrics_s"),
+        "avatarize_plus_metrics_s": entry.get("avatarize_plus_metrics_s"),
+        "peak_rss_mb": entry.get("peak_rss_mb"),
+        "sdv_over_avatarize": entry.get("sdv_over_avatarize"),
+    }
+    for name, target in TARGETS.get(str(n), {}).items():
+        value = measured.get(name)
+        if value is None:
+            print(f"target {name}: not measured")
+            continue
+        higher_is_better = name == "sdv_over_avatarize"
+        met = value >= target if higher_is_better else value <= target
+        gap = value / target if target else float("inf")
+        verdict = "met" if met else f"MISSED ({gap:.2f}x the target)"
+        print(f"target {name} {'>=' if higher_is_better else '<='} {target:g}: {value:g} {verdict}")
+
+
 def write_results(figures: dict[str, Any]) -> Path:
     """Read-modify-write bench/results.json, replacing only the "engine" key."""
     path = HERE / "results.json"
@@ -337,7 +486,7 @@ def write_results(figures: dict[str, Any]) -> Path:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--sizes", default="10000,100000,1000000,10000000")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--no-baselines", action="store_true", help="skip saiph and SDV")
     parser.add_argument(
@@ -379,6 +528,14 @@ def main() -> int:
                 sdv = best_of(runs, "sdv", n, python)
         report(n, engine, saiph, sdv)
         entry = {**engine, "saiph_famd": saiph}
+        if n <= REFERENCE_MAX_ROWS:
+            old = best_of(runs, "engine-ckdtree", n)
+            kernel = best_of(runs, "kernel", n)
+        else:
+            old = kernel = {"unavailable": f"skipped above {REFERENCE_MAX_ROWS:,} rows"}
+        report_reference(engine, old, kernel)
+        entry["ckdtree_path"] = old
+        entry["kernel"] = kernel
         entry["avatarize_over_saiph"] = ratio(engine["avatarize"]["seconds"], saiph.get("seconds"))
         if sdv is not None:
             entry["sdv_gaussian_copula"] = sdv
@@ -386,6 +543,7 @@ def main() -> int:
             entry["sdv_over_avatarize_plus_metrics"] = ratio(
                 sdv.get("seconds"), engine["avatarize_plus_metrics_s"]
             )
+        report_targets(n, entry)
         figures["sizes"][str(n)] = entry
     print(f"\nfigures written to {write_results(figures)}")
     return 0

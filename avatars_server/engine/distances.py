@@ -1,6 +1,7 @@
 """Distance-based privacy metrics: hidden rate, local cloaking, DCR, NNDR, closest rate (§5.1-5.5).
 
-Everything runs as KD-tree queries (nearest neighbours and radius counts); no n × n matrix.
+Everything runs as queries of :mod:`avatars_server.engine.neighbours` (nearest neighbours and
+radius counts on its KD-tree kernel); no n × n matrix.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
 
-from avatars_server.engine.neighbours import TIE_TOLERANCE
+from avatars_server.engine.neighbours import (
+    TIE_TOLERANCE,
+    build_tree,
+    count_within,
+    nearest_distances,
+)
+from avatars_server.engine.neighbours import leaf_order as _leaf_order
 from avatars_server.engine.table import FloatArray, IntArray
-
-_LEAF_SIZE = 64
 
 
 def _tolerance(distance: FloatArray) -> FloatArray:
@@ -29,7 +33,7 @@ def leaf_order(points: FloatArray) -> IntArray:
     Trees built on rows in this order, and queries sent in this order, touch memory
     contiguously: several times faster than in input order at a million rows.
     """
-    return np.asarray(cKDTree(points, leafsize=_LEAF_SIZE).indices, dtype=np.int64)
+    return _leaf_order(points)
 
 
 def _unpermute(order: IntArray, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -62,26 +66,28 @@ def linkage(original: FloatArray, avatars: FloatArray, order: IntArray | None = 
     Args:
         original: shape (n, d), originals in the metric space.
         avatars: shape (n, d), row-aligned avatars in the same space.
-        order: the originals' leaf order (:func:`leaf_order`), computed when None.
+        order: a leaf order of the rows (:func:`leaf_order`) to send the queries in; by
+            default the order of the avatars' tree.
 
     Returns:
         π_i and LC_i for every original.
     """
     if order is None:
-        order = leaf_order(original)
+        # The avatars' tree gives the order: queries sent in it touch memory contiguously.
+        tree = build_tree(avatars)
+        order = tree.perm
+        a = tree.points
+    else:
+        a = np.ascontiguousarray(avatars[order])
+        tree = build_tree(a)
     x = np.ascontiguousarray(original[order])
-    a = np.ascontiguousarray(avatars[order])
     own = np.sqrt(((x - a) ** 2).sum(axis=1))
     tol = _tolerance(own)
-    # Radius counts visit every point of the ball: larger leaves are faster here.
-    tree = cKDTree(a, leafsize=2 * _LEAF_SIZE, balanced_tree=False)
-    nearest = np.asarray(tree.query(x, k=1, workers=-1)[0], dtype=np.float64)
-    # Avatars within own + tol: own avatar and every tie included.
-    counts = np.asarray(
-        tree.query_ball_point(x, r=own + tol, return_length=True, workers=-1), dtype=np.int64
-    )
+    # Avatars within own + tol (own avatar and every tie included), and whether an avatar is
+    # closer than own - tol (the nearest avatar's distance compared with own - tol).
+    counts, closer = count_within(tree, x, own + tol, closer_than=own - tol)
     counts = np.maximum(counts, 1)
-    nobody_closer = nearest >= own - tol
+    nobody_closer = ~closer
     success = np.where(nobody_closer, 1.0 / counts, 0.0)
     return Linkage(_unpermute(order, success), _unpermute(order, counts - 1))
 
@@ -107,22 +113,20 @@ def closest(original: FloatArray, avatars: FloatArray, order: IntArray | None = 
     Args:
         original: shape (n, d).
         avatars: shape (m, d).
-        order: the originals' leaf order (:func:`leaf_order`), computed when None.
+        order: a leaf order of the originals (:func:`leaf_order`); by default their tree's.
     """
     if order is None:
-        order = leaf_order(original)
-    x = np.ascontiguousarray(original[order])
-    tree = cKDTree(x, leafsize=_LEAF_SIZE, balanced_tree=False)
-    k = min(2, len(original))
+        tree = build_tree(original)
+        order = tree.perm
+        x = tree.points
+    else:
+        x = np.ascontiguousarray(original[order])
+        tree = build_tree(x)
     # Row-aligned avatars sit near their originals: the originals' order suits them too.
     a_order = order if len(avatars) == len(original) else leaf_order(avatars)
 
     def two_nearest(points: FloatArray) -> FloatArray:
-        d = np.asarray(tree.query(points, k=k, workers=-1)[0], dtype=np.float64)
-        d = d.reshape(len(points), k)
-        if k == 1:
-            d = np.column_stack([d[:, 0], np.full(len(points), np.inf)])
-        return d
+        return nearest_distances(tree, points, 2)
 
     pair = _unpermute(a_order, two_nearest(np.ascontiguousarray(avatars[a_order])))
     d1, d2 = pair[:, 0], pair[:, 1]

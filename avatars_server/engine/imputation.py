@@ -6,10 +6,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
 
 from avatars_server.engine.config import ImputationConfig
-from avatars_server.engine.neighbours import TIE_TOLERANCE, exact_knn, order_ties
+from avatars_server.engine.neighbours import TIE_TOLERANCE, build_tree, exact_knn, order_ties
 from avatars_server.engine.table import Encoded, FloatArray, IntArray
 
 # Memory bound of one block of the brute-force knn distance matrix (float64 cells).
@@ -268,7 +267,7 @@ def _fast_knn(
     for p, pattern in enumerate(patterns):
         group = np.flatnonzero(np.asarray(inverse).ravel() == p)
         keep = np.concatenate([~pattern, np.ones(features.shape[1] - n_cont, dtype=bool)])
-        tree = cKDTree(donors[:, keep])
+        tree = build_tree(donors[:, keep])
         _, idx = exact_knn(tree, features[group][:, keep], min(k, len(donors)))
         for j in np.flatnonzero(pattern):
             result[group, j] = donor_values[idx, j].mean(axis=1)
@@ -332,7 +331,7 @@ def _knn_by_patterns(
                 i = np.broadcast_to(donors[:kk], (len(rows), kk)).copy()
             else:
                 keep = np.concatenate([shared, np.ones(n_dummies, dtype=bool)])
-                tree = cKDTree(train_features[donors][:, keep])
+                tree = build_tree(train_features[donors][:, keep])
                 d, i = exact_knn(tree, features[rows][:, keep], kk, labels=donors)
                 d = d * np.sqrt(total / present)
             for c in useful:

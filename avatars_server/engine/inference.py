@@ -8,9 +8,8 @@ cost one tree point, not thousands.
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
 
-from avatars_server.engine.neighbours import nearest_ties
+from avatars_server.engine.neighbours import build_tree, nearest_ties
 from avatars_server.engine.table import FloatArray, IntArray
 
 
@@ -22,7 +21,7 @@ def _merge(points: FloatArray) -> tuple[FloatArray, IntArray]:
 
 def _tied_pairs(queries: FloatArray, distinct: FloatArray) -> tuple[IntArray, IntArray]:
     """Pairs (query row, distinct avatar point) at the minimal distance of each query."""
-    rows, points, _ = nearest_ties(cKDTree(distinct), queries)
+    rows, points, _ = nearest_ties(build_tree(distinct), queries)
     return rows, points
 
 

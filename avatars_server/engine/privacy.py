@@ -15,7 +15,7 @@ from avatars_server.engine.config import (
     check_categorical_hidden_rate_variables,
     check_privacy_parameters,
 )
-from avatars_server.engine.distances import closest, closest_rate, leaf_order, linkage
+from avatars_server.engine.distances import closest, closest_rate, linkage
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.explain import ProjectionModel, explain_projection
 from avatars_server.engine.inference import inference_categorical, inference_continuous
@@ -128,12 +128,11 @@ def compute_privacy_metrics(
     streams = make_streams(config.seed)
     report("projection", 0.0)
     space = build_metric_space(original, avatars, config, categorical, streams.metrics)
-    order = leaf_order(space.original_coords)
 
     report("hidden_rate", 0.2)
-    link = linkage(space.original_coords, space.avatar_coords, order)
+    link = linkage(space.original_coords, space.avatar_coords)
     report("distance_to_closest", 0.5)
-    near = closest(space.original_coords, space.avatar_coords, order)
+    near = closest(space.original_coords, space.avatar_coords)
     rate = closest_rate(
         near, config.closest_rate_percentage_threshold, config.closest_rate_ratio_threshold
     )

@@ -160,9 +160,11 @@ def _linkage(x: FloatArray, a: FloatArray, own: IntArray) -> tuple[FloatArray, I
     if paired.size and len(a):
         distance = np.sqrt(((x[paired] - a[own[paired]]) ** 2).sum(axis=1))
         tol = TIE_TOLERANCE * np.maximum(1.0, distance)
-        counts, nearest = count_within(a, x[paired], distance + tol)
+        # Avatars within distance + tol (own avatar and ties), and whether one is closer than
+        # distance - tol: the tests of method.md §5.1-5.2, as in engine/distances.py.
+        counts, closer = count_within(a, x[paired], distance + tol, closer_than=distance - tol)
         counts = np.maximum(counts, 1)
-        success[paired] = np.where(nearest >= distance - tol, 1.0 / counts, 0.0)
+        success[paired] = np.where(closer, 0.0, 1.0 / counts)
         cloaking[paired] = counts - 1
     return success, cloaking
 

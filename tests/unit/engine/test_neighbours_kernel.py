@@ -1,0 +1,218 @@
+"""The numba kernel against brute force and against the previous cKDTree path (issue #12).
+
+Tables have duplicates, exact ties, near ties (rounding noise) and constant columns; results
+must be identical: neighbour sets and their order, distances (bitwise, so to 1e-12), counts.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.spatial import cKDTree
+
+from avatars_server.engine import (
+    AvatarizationConfig,
+    ImputationConfig,
+    PrivacyConfig,
+    avatarize,
+    distances,
+    neighbours,
+)
+from avatars_server.engine.neighbours import (
+    BRUTE_FORCE_DIM,
+    TIE_TOLERANCE,
+    build_tree,
+    count_within,
+    exact_knn,
+    nearest_distances,
+    nearest_ties,
+    neighbours_excluding_self,
+    within,
+)
+from avatars_server.engine.privacy import compute_privacy_metrics
+from tests.unit.engine import ckdtree_reference as reference
+
+FloatArray = np.ndarray
+# The package exports the function ``avatarize`` under the module's name.
+avatarize_module = importlib.import_module("avatars_server.engine.avatarize")
+privacy_module = importlib.import_module("avatars_server.engine.privacy")
+
+
+def tables() -> Iterator[tuple[str, FloatArray]]:
+    rng = np.random.default_rng(12)
+    yield "integers", rng.integers(0, 5, size=(500, 3)).astype(np.float64)
+    yield "duplicates", np.repeat(rng.normal(size=(60, 4)), 9, axis=0)
+    constant = rng.normal(size=(700, 5))
+    constant[:, 2] = 3.0
+    yield "constant column", constant
+    yield "all equal", np.zeros((80, 2))
+    yield "one row differs", np.vstack([np.zeros((40, 3)), np.ones((1, 3))])
+    # 0.1-steps: equal distances computed from different coordinates differ by rounding noise.
+    yield "near ties", rng.integers(0, 4, size=(900, 5)) * 0.1
+    yield "continuous", rng.normal(size=(3000, 5)) * np.array([3.0, 2.0, 1.0, 0.5, 0.1])
+    yield "eight dims", rng.integers(0, 3, size=(400, 8)).astype(np.float64)
+    yield "high dim (brute force)", rng.integers(0, 2, size=(300, BRUTE_FORCE_DIM + 4)) * 1.0
+
+
+TABLES = list(tables())
+IDS = [name for name, _ in TABLES]
+
+
+def brute_knn(
+    points: FloatArray, queries: FloatArray, k: int, exclude: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """The tolerant lowest-index rule by brute force, distances from differences."""
+    full = np.sqrt(((queries[:, None, :] - points[None, :, :]) ** 2).sum(-1))
+    if exclude is not None:
+        full[np.arange(len(queries)), exclude] = np.inf
+    out_d = np.empty((len(queries), k))
+    out_i = np.empty((len(queries), k), dtype=np.int64)
+    for r, row in enumerate(full):
+        boundary = np.sort(row)[k - 1]
+        tol = TIE_TOLERANCE * max(1.0, boundary)
+        below = np.flatnonzero(row < boundary - tol)
+        tied = np.flatnonzero(np.abs(row - boundary) <= tol)
+        chosen = np.concatenate([below, tied[: k - len(below)]])
+        order = np.lexsort((chosen, row[chosen]))
+        out_d[r], out_i[r] = row[chosen][order], chosen[order]
+    return out_d, out_i
+
+
+@pytest.mark.parametrize(("name", "points"), TABLES, ids=IDS)
+@pytest.mark.parametrize("k", [1, 4, 20])
+def test_self_neighbours_match_brute_force_and_the_ckdtree_path(
+    name: str, points: FloatArray, k: int
+) -> None:
+    if k >= len(points):
+        pytest.skip("k must be below n")
+    dist, idx = neighbours_excluding_self(points, k)
+    ref_d, ref_i = reference.neighbours_excluding_self(points, k)
+    np.testing.assert_array_equal(idx, ref_i)
+    np.testing.assert_array_equal(dist, ref_d)
+    sample = np.arange(0, len(points), max(1, len(points) // 150))
+    bf_d, bf_i = brute_knn(points, points[sample], k, exclude=sample)
+    np.testing.assert_array_equal(idx[sample], bf_i)
+    np.testing.assert_allclose(dist[sample], bf_d, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(("name", "points"), TABLES, ids=IDS)
+def test_queries_labels_and_distance_only_searches(name: str, points: FloatArray) -> None:
+    rng = np.random.default_rng(3)
+    queries = points[rng.integers(0, len(points), 200)] + rng.integers(-1, 2, (200, 1)) * 0.1
+    labels = rng.permutation(len(points)) + 1000
+    tree = build_tree(points)
+    k = min(7, len(points))
+    dist, idx = exact_knn(tree, queries, k, labels=labels)
+    ref_d, ref_i = reference.exact_knn(cKDTree(points), queries, k, labels=labels)
+    np.testing.assert_array_equal(idx, ref_i)
+    np.testing.assert_array_equal(dist, ref_d)
+    # A cKDTree passed in (as callers used to) gives the same answer.
+    np.testing.assert_array_equal(exact_knn(cKDTree(points), queries, k, labels=labels)[1], idx)
+    # Distance-only: the k smallest distances as cKDTree computes them, inf beyond n points.
+    raw = nearest_distances(tree, queries, 3)
+    np.testing.assert_array_equal(raw, cKDTree(points).query(queries, k=3)[0].reshape(-1, 3))
+    assert np.isinf(nearest_distances(build_tree(points[:2]), queries, 3)[:, 2]).all()
+
+
+@pytest.mark.parametrize(("name", "points"), TABLES, ids=IDS)
+def test_radius_counts_and_ties_match_ckdtree(name: str, points: FloatArray) -> None:
+    rng = np.random.default_rng(4)
+    queries = points[rng.integers(0, len(points), 300)] + rng.normal(size=(300, 1)) * 0.05
+    radius = np.abs(rng.normal(size=300)) * np.sqrt(points.shape[1])
+    radius[:20] = 0.0
+    ckd = cKDTree(points)
+    closest = ckd.query(queries, k=1)[0]
+    # Thresholds at, just below and just above the nearest distance.
+    low = closest * np.array([1.0, 1.0 - 1e-15, 1.0 + 1e-15, 0.5])[np.arange(300) % 4]
+    low = np.minimum(low, radius)  # closer_than <= radius, as in the linkage
+    counts, closer = count_within(build_tree(points), queries, radius, closer_than=low)
+    expected = ckd.query_ball_point(queries, radius, return_length=True)
+    np.testing.assert_array_equal(counts, expected)
+    np.testing.assert_array_equal(closer, closest < low)
+    assert not count_within(build_tree(points), queries, radius)[1].any()
+    rows, found = within(build_tree(points), queries, radius)
+    pairs = sorted(zip(rows.tolist(), found.tolist(), strict=True))
+    listed = ckd.query_ball_point(queries, radius)
+    assert pairs == sorted((r, int(p)) for r, ps in enumerate(listed) for p in ps)
+    got = nearest_ties(build_tree(points), queries)
+    ref = reference.nearest_ties(ckd, queries)
+    assert sorted(zip(got[0].tolist(), got[1].tolist(), strict=True)) == sorted(
+        zip(ref[0].tolist(), ref[1].tolist(), strict=True)
+    )
+    np.testing.assert_array_equal(got[2], ref[2])
+
+
+@pytest.mark.parametrize(("name", "points"), TABLES, ids=IDS)
+def test_linkage_and_closest_match_the_ckdtree_path(name: str, points: FloatArray) -> None:
+    rng = np.random.default_rng(5)
+    moved = rng.random(len(points)) < 0.5
+    avatars = points + moved[:, None] * np.round(rng.normal(size=points.shape), 1)
+    link = distances.linkage(points, avatars)
+    ref_link = reference.linkage(points, avatars)
+    np.testing.assert_array_equal(link.success, ref_link.success)
+    np.testing.assert_array_equal(link.cloaking, ref_link.cloaking)
+    near = distances.closest(points, avatars)
+    ref_near = reference.closest(points, avatars)
+    for field in ("dcr", "nndr", "original_nn"):
+        np.testing.assert_array_equal(getattr(near, field), getattr(ref_near, field))
+
+
+def test_brute_force_is_used_above_the_dimension_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(6)
+    points = rng.integers(0, 3, size=(250, BRUTE_FORCE_DIM + 1)).astype(np.float64)
+    tree_d, tree_i = neighbours_excluding_self(points, 9)
+    monkeypatch.setattr(neighbours, "BRUTE_FORCE_MAX_PAIRS", 0)  # force the tree walk
+    walk_d, walk_i = neighbours_excluding_self(points, 9)
+    np.testing.assert_array_equal(tree_i, walk_i)
+    np.testing.assert_array_equal(tree_d, walk_d)
+
+
+def test_chunks_and_empty_inputs() -> None:
+    points = np.random.default_rng(7).normal(size=(1000, 3))
+    tree = build_tree(points, leaf_size=4)
+    assert exact_knn(tree, np.zeros((0, 3)), 3)[0].shape == (0, 3)
+    counts, closer = count_within(tree, np.zeros((0, 3)), np.zeros(0))
+    assert counts.shape == closer.shape == (0,)
+    rows, found = within(tree, points[:5], np.full(5, -1.0))
+    assert rows.size == found.size == 0
+    with pytest.raises(ValueError, match="2-D"):
+        build_tree(np.zeros(3))
+
+
+def _table(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=(n, 3))
+    cont = latent @ rng.normal(size=(3, 6)) + rng.normal(size=(n, 6))
+    df = pd.DataFrame({f"x{j}": np.round(cont[:, j], 1) for j in range(6)})
+    df["dup"] = rng.integers(0, 3, n).astype(np.float64)
+    df["const"] = 1.0
+    df["g"] = pd.Categorical(rng.choice(["a", "b", "c"], n))
+    df.loc[rng.random(n) < 0.05, "x1"] = np.nan
+    # 10 % duplicated rows.
+    return pd.concat([df, df.iloc[: n // 10]], ignore_index=True)
+
+
+@pytest.mark.parametrize(("ncp", "method"), [(5, "mean"), (2, "knn"), (9, "fast_knn")])
+def test_seeded_avatarization_is_byte_identical_to_the_ckdtree_path(
+    monkeypatch: pytest.MonkeyPatch, ncp: int, method: str
+) -> None:
+    df = _table(1200, 11)
+    config = AvatarizationConfig(
+        k=12, ncp=ncp, seed=5, imputation=ImputationConfig(method=method, k=4)
+    )
+    new = avatarize(df, config)
+    privacy = compute_privacy_metrics(df, new.unshuffled, PrivacyConfig(ncp=ncp, seed=1))
+    monkeypatch.setattr(
+        avatarize_module, "neighbours_excluding_self", reference.neighbours_excluding_self
+    )
+    monkeypatch.setattr(privacy_module, "linkage", reference.linkage)
+    monkeypatch.setattr(privacy_module, "closest", reference.closest)
+    old = avatarize(df, config)
+    assert new.avatars.to_csv() == old.avatars.to_csv()
+    assert new.unshuffled.to_csv() == old.unshuffled.to_csv()
+    old_privacy = compute_privacy_metrics(df, old.unshuffled, PrivacyConfig(ncp=ncp, seed=1))
+    assert repr(privacy) == repr(old_privacy)
