@@ -19,12 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from avatars_server.engine.config import ExcludeCategoricalConfig
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.matching import combine
-from avatars_server.engine.neighbours import exact_knn
+from avatars_server.engine.neighbours import build_tree, exact_knn
 from avatars_server.engine.random import cumulative_draw
 from avatars_server.engine.table import Categorical, FloatArray, IntArray
 
@@ -111,7 +110,7 @@ def _replace(
         has_missing = variable.has_missing
     else:
         donors = np.flatnonzero(observed & ~rare[np.minimum(variable.codes, n_modalities - 1)])
-        tree = cKDTree(coords[donors])
+        tree = build_tree(coords[donors])
         _, nearest = exact_knn(tree, coords[rows], 1, labels=donors)
         codes[rows] = codes[nearest[:, 0]]
         has_missing = variable.has_missing
@@ -170,7 +169,7 @@ def put_back(
     if exclude.exclude_replacement_strategy == "row_order":
         return [v.codes.copy() for v in excluded.variables]
     reference = reference_rows(excluded, exclude.number_reference_records, rng)
-    tree = cKDTree(original_coords[reference])
+    tree = build_tree(original_coords[reference])
     _, nearest = exact_knn(tree, avatar_coords, 1, labels=reference)
     source = nearest[:, 0]
     return [v.codes[source] for v in excluded.variables]
