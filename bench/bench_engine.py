@@ -152,13 +152,13 @@ def run_engine_ckdtree(n: int) -> dict[str, Any]:
 
 def bench_coordinates(n: int, table: pd.DataFrame | None = None) -> Any:
     """The avatarization's search space of the bench table: FAMD coordinates, shape (n, ncp)."""
-    from avatars_server.engine.avatarize import _weights, _with_indicators
+    from avatars_server.engine.avatarize import TableOptions, _weights, _with_indicators
     from avatars_server.engine.projection import fit_projection
     from avatars_server.engine.table import column_kinds, encode
 
     table = make_table(n) if table is None else table
     encoded = encode(table, column_kinds(table))
-    full, _ = _with_indicators(encoded)
+    full, _ = _with_indicators(encoded, TableOptions())
     projection = fit_projection(full, encoded.continuous, _weights(full, None))
     return projection.transform(encoded.continuous, [v.codes for v in full.categoricals], NCP)
 
