@@ -1,8 +1,9 @@
 """The cKDTree neighbour searches the engine used before issue #12, kept as a reference.
 
-Tests (tests/unit/engine/test_neighbours.py) and the benchmark (bench/bench_engine.py) compare
-``avatars_server.engine.neighbours`` with these functions; the engine itself never calls them.
-Copied from avatars_server/engine/neighbours.py and distances.py at commit fab2e5d.
+Tests (tests/unit/engine/test_neighbours_kernel.py) and the benchmark (bench/bench_engine.py)
+compare ``avatars_server.engine.neighbours`` with these functions; the engine never calls them.
+Copied from avatars_server/engine/neighbours.py and distances.py at commit fab2e5d; the
+time-series ``count_within`` and linkage (at the end) from main at commit f8e4cb7.
 """
 
 from __future__ import annotations
@@ -340,3 +341,39 @@ def closest_rate(
     tau = float(np.percentile(finite, percentage_threshold))
     at_risk = (result.dcr <= tau + TIE_TOLERANCE * max(1.0, tau)) & (result.nndr < ratio_threshold)
     return float(100.0 * (1.0 - at_risk.mean()))
+
+
+# The time-series radius count and linkage as they were on main at commit f8e4cb7 (issue #14),
+# before #12's kernel replaced that duplicate ``count_within``.
+
+
+def count_within(
+    points: FloatArray, queries: FloatArray, radius: FloatArray
+) -> tuple[IntArray, FloatArray]:
+    """Radius counts, and the smallest distance among the points within (inf when none)."""
+    counts = np.zeros(len(queries), dtype=np.int64)
+    nearest = np.full(len(queries), np.inf)
+    if not len(points) or not len(queries):
+        return counts, nearest
+    tree = cKDTree(points, leafsize=2 * _LEAF_SIZE)
+    first = np.asarray(tree.query(queries, k=1, workers=-1)[0], dtype=np.float64).reshape(-1)
+    found = tree.query_ball_point(queries, r=radius, return_length=True, workers=-1)
+    counts[:] = np.asarray(found, dtype=np.int64).reshape(-1)
+    nearest = np.where(first <= radius, first, np.inf)
+    return counts, nearest
+
+
+def series_linkage(x: FloatArray, a: FloatArray, own: IntArray) -> tuple[FloatArray, IntArray]:
+    """π_i and LC_i of the time-series metrics when some originals' avatars are absent."""
+    n = len(x)
+    success = np.zeros(n)
+    cloaking = np.full(n, len(a), dtype=np.int64)
+    paired = np.flatnonzero(own >= 0)
+    if paired.size and len(a):
+        distance = np.sqrt(((x[paired] - a[own[paired]]) ** 2).sum(axis=1))
+        tol = TIE_TOLERANCE * np.maximum(1.0, distance)
+        counts, nearest = count_within(a, x[paired], distance + tol)
+        counts = np.maximum(counts, 1)
+        success[paired] = np.where(nearest >= distance - tol, 1.0 / counts, 0.0)
+        cloaking[paired] = counts - 1
+    return success, cloaking

@@ -22,6 +22,7 @@ from avatars_server.engine import (
     distances,
     neighbours,
 )
+from avatars_server.engine.config import ExcludeCategoricalConfig
 from avatars_server.engine.neighbours import (
     BRUTE_FORCE_DIM,
     TIE_TOLERANCE,
@@ -40,6 +41,8 @@ FloatArray = np.ndarray
 # The package exports the function ``avatarize`` under the module's name.
 avatarize_module = importlib.import_module("avatars_server.engine.avatarize")
 privacy_module = importlib.import_module("avatars_server.engine.privacy")
+exclusion_module = importlib.import_module("avatars_server.engine.exclusion")
+series_metrics = importlib.import_module("avatars_server.engine.timeseries.metrics")
 
 
 def tables() -> Iterator[tuple[str, FloatArray]]:
@@ -161,6 +164,34 @@ def test_linkage_and_closest_match_the_ckdtree_path(name: str, points: FloatArra
         np.testing.assert_array_equal(getattr(near, field), getattr(ref_near, field))
 
 
+@pytest.mark.parametrize(("name", "points"), TABLES, ids=IDS)
+def test_time_series_linkage_matches_its_ckdtree_count_within(
+    name: str, points: FloatArray
+) -> None:
+    """The time-series metrics' own count_within (#14) is gone: its callers use the kernel's."""
+    rng = np.random.default_rng(8)
+    n = len(points)
+    moved = rng.random(n) < 0.5
+    avatars = points + moved[:, None] * np.round(rng.normal(size=points.shape), 1)
+    # Some originals' avatars are absent (-1); the others point into a shuffled avatar table.
+    order = rng.permutation(n)
+    own = np.argsort(order)
+    own[rng.random(n) < 0.1] = -1
+    shuffled = avatars[order]
+    got = series_metrics._linkage(points, shuffled, own)
+    ref = reference.series_linkage(points, shuffled, own)
+    np.testing.assert_array_equal(got[0], ref[0])
+    np.testing.assert_array_equal(got[1], ref[1])
+    # The deleted function's (counts, nearest within the radius) against the kernel's.
+    queries = points[rng.integers(0, n, 200)] + rng.normal(size=(200, 1)) * 0.05
+    radius = np.abs(rng.normal(size=200)) * np.sqrt(points.shape[1])
+    below = radius * rng.random(200)
+    counts, closer = count_within(points, queries, radius, closer_than=below)
+    ref_counts, nearest = reference.count_within(points, queries, radius)
+    np.testing.assert_array_equal(counts, ref_counts)
+    np.testing.assert_array_equal(closer, nearest < below)
+
+
 def test_brute_force_is_used_above_the_dimension_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(6)
     points = rng.integers(0, 3, size=(250, BRUTE_FORCE_DIM + 1)).astype(np.float64)
@@ -216,3 +247,68 @@ def test_seeded_avatarization_is_byte_identical_to_the_ckdtree_path(
     assert new.unshuffled.to_csv() == old.unshuffled.to_csv()
     old_privacy = compute_privacy_metrics(df, old.unshuffled, PrivacyConfig(ncp=ncp, seed=1))
     assert repr(privacy) == repr(old_privacy)
+
+
+def _use_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every neighbour search of avatarize and compute_privacy_metrics on the cKDTree path."""
+    monkeypatch.setattr(
+        avatarize_module, "neighbours_excluding_self", reference.neighbours_excluding_self
+    )
+    monkeypatch.setattr(privacy_module, "linkage", reference.linkage)
+    monkeypatch.setattr(privacy_module, "closest", reference.closest)
+    monkeypatch.setattr(exclusion_module, "build_tree", cKDTree)
+    monkeypatch.setattr(exclusion_module, "exact_knn", reference.exact_knn)
+
+
+def test_explained_privacy_arrays_are_identical_to_the_ckdtree_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """explain=True (#15): per-individual local cloaking, DCR and NNDR come out bitwise equal."""
+    df = _table(1500, 13)
+    config = AvatarizationConfig(k=10, ncp=4, seed=2)
+    new = avatarize(df, config, explain=True)
+    privacy = compute_privacy_metrics(
+        df, new.unshuffled, PrivacyConfig(ncp=4, seed=3), explain=True
+    )
+    _use_reference(monkeypatch)
+    old = avatarize(df, config, explain=True)
+    assert new.unshuffled.to_csv() == old.unshuffled.to_csv()
+    assert new.model is not None and old.model is not None
+    np.testing.assert_array_equal(new.model.original_coords, old.model.original_coords)
+    old_privacy = compute_privacy_metrics(
+        df, old.unshuffled, PrivacyConfig(ncp=4, seed=3), explain=True
+    )
+    got, ref = privacy.diagnostics, old_privacy.diagnostics
+    assert got is not None and ref is not None
+    np.testing.assert_array_equal(got.local_cloaking, ref.local_cloaking)
+    np.testing.assert_array_equal(got.distance_to_closest, ref.distance_to_closest)
+    np.testing.assert_array_equal(got.closest_distances_ratio, ref.closest_distances_ratio)
+    assert privacy.local_cloaking == old_privacy.local_cloaking
+    assert privacy.hidden_rate == old_privacy.hidden_rate
+
+
+@pytest.mark.parametrize(
+    ("rare", "put_back"),
+    [("most_similar", "coordinate_similarity"), ("most_similar", "row_order")],
+)
+def test_exclude_categorical_searches_are_identical_to_the_ckdtree_path(
+    monkeypatch: pytest.MonkeyPatch, rare: str, put_back: str
+) -> None:
+    """exclude_categorical's nearest records (#11) go through the kernel, with the same result."""
+    rng = np.random.default_rng(14)
+    df = _table(1200, 14)
+    # A high-cardinality column with many rare values, and ties in the coordinates (duplicates).
+    df["city"] = pd.Categorical([f"c{v}" for v in rng.zipf(1.6, len(df)) % 400])
+    exclude = ExcludeCategoricalConfig(
+        exclude_cardinality_threshold=30,
+        exclude_replacement_strategy=put_back,
+        rare_occurence_threshold=2,
+        rare_replacement_strategy=rare,
+        number_reference_records=300,
+    )
+    config = AvatarizationConfig(k=8, ncp=3, seed=9, exclude_categorical=exclude)
+    new = avatarize(df, config)
+    _use_reference(monkeypatch)
+    old = avatarize(df, config)
+    assert new.unshuffled.to_csv() == old.unshuffled.to_csv()
+    assert new.avatars.to_csv() == old.avatars.to_csv()
