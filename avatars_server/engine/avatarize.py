@@ -22,8 +22,13 @@ from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.imputation import fit_imputer, impute
 from avatars_server.engine.neighbours import neighbours_excluding_self
 from avatars_server.engine.projection import fit_projection
-from avatars_server.engine.random import make_streams
-from avatars_server.engine.restore import column_format, restore_categorical, restore_continuous
+from avatars_server.engine.random import Streams, make_streams
+from avatars_server.engine.restore import (
+    ColumnFormat,
+    column_format,
+    restore_categorical,
+    restore_continuous,
+)
 from avatars_server.engine.table import (
     Categorical,
     Encoded,
@@ -176,7 +181,7 @@ def draw_codes(
     return drawn
 
 
-def _weights(table: Encoded, column_weights: Mapping[str, float] | None) -> list[float]:
+def variable_weights(table: Encoded, column_weights: Mapping[str, float] | None) -> list[float]:
     """Weight of each variable: continuous ones, then categorical ones (indicators inherit)."""
     given = dict(column_weights or {})
 
@@ -270,12 +275,52 @@ def avatarize(
     filled = impute(imputer, table)
 
     report("projection", 0.2)
-    projection = fit_projection(full, filled, _weights(full, config.column_weights))
+    projection = fit_projection(full, filled, variable_weights(full, config.column_weights))
     coords = projection.transform(filled, [v.codes for v in full.categoricals], ncp)
 
     report("neighbours", 0.35)
-    dist, neighbours = neighbours_excluding_self(coords, config.k)
+    unshuffled, order = avatars_from_coordinates(
+        coords, filled, table, full, sources, formats, labels, config.k, streams, report
+    )
     del coords
+    avatars = unshuffled.take(order).reset_index(drop=True)
+    report("done", 1.0)
+    return AvatarizationOutput(avatars=avatars, unshuffled=unshuffled, ncp=ncp)
+
+
+def avatars_from_coordinates(
+    coords: FloatArray,
+    filled: FloatArray,
+    table: Encoded,
+    full: Encoded,
+    sources: Sequence[int],
+    formats: Mapping[str, ColumnFormat],
+    labels: Sequence[object],
+    k: int,
+    streams: Streams,
+    report: Progress,
+) -> tuple[pd.DataFrame, IntArray]:
+    """Neighbours, weights, barycentres, draws and restoring, from projected rows (§3.5-3.10).
+
+    Shared by :func:`avatarize` and the batch job (each batch projected into one fitted model).
+
+    Args:
+        coords: shape (n, ncp), the rows' coordinates.
+        filled: shape (n, n_continuous), imputed continuous values.
+        table: the encoded rows (no indicators); ``full``: the same with the indicators.
+        sources: for each indicator, the index of its continuous column.
+        formats: the format of every column, by its string name.
+        labels: the output column labels, in output order (their string forms name columns).
+        k: neighbours per row.
+        streams: the weights, categorical and shuffle streams are used.
+        report: progress callback.
+
+    Returns:
+        The unshuffled avatars (row i = avatar of row i) and the shuffle order: released row i
+        is unshuffled row ``order[i]``.
+    """
+    n = table.n_rows
+    dist, neighbours = neighbours_excluding_self(coords, k)
 
     report("weights", 0.7)
     weights = random_weights(dist, streams.weights)
@@ -293,9 +338,7 @@ def avatarize(
         columns[name] = restore_continuous(formats[name], means[:, j], missing)
     for variable, drawn in zip(table.categoricals, codes, strict=False):
         columns[variable.name] = restore_categorical(formats[variable.name], variable, drawn)
-    unshuffled = pd.DataFrame({name: columns[name] for name in data.columns})
-    unshuffled.columns = pd.Index(labels)
-    order = streams.shuffle.permutation(n)
-    avatars = unshuffled.take(order).reset_index(drop=True)
-    report("done", 1.0)
-    return AvatarizationOutput(avatars=avatars, unshuffled=unshuffled, ncp=ncp)
+    unshuffled = pd.DataFrame({str(label): columns[str(label)] for label in labels})
+    unshuffled.columns = pd.Index(list(labels))
+    order = np.asarray(streams.shuffle.permutation(n), dtype=np.int64)
+    return unshuffled, order
