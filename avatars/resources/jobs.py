@@ -8,21 +8,33 @@ from uuid import UUID
 
 from avatar_api_client.api.jobs import (
     cancel_job,
+    create_avatarization_batch_job,
     create_avatarization_job,
     create_full_avatarization_job,
+    create_privacy_metrics_batch_job,
     create_privacy_metrics_job,
+    create_signal_metrics_batch_job,
     create_signal_metrics_job,
     find_all_jobs_by_user,
+    get_avatarization_batch_job,
     get_avatarization_job,
     get_privacy_metrics,
+    get_privacy_metrics_batch_job,
     get_signal_metrics,
+    get_signal_metrics_batch_job,
 )
 from avatar_api_client.models import (
+    AvatarizationBatchJob,
+    AvatarizationBatchJobCreate,
     AvatarizationJob,
     AvatarizationJobCreate,
     GenericJob,
+    PrivacyMetricsBatchJob,
+    PrivacyMetricsBatchJobCreate,
     PrivacyMetricsJob,
     PrivacyMetricsJobCreate,
+    SignalMetricsBatchJob,
+    SignalMetricsBatchJobCreate,
     SignalMetricsJob,
     SignalMetricsJobCreate,
 )
@@ -33,7 +45,16 @@ from avatars.exceptions import NotFoundError
 from avatars.resources._base import Resource
 from avatars.waiting import RUNNING_STATUSES, poll, wait_for_job
 
-J = TypeVar("J", AvatarizationJob, PrivacyMetricsJob, SignalMetricsJob, GenericJob)
+J = TypeVar(
+    "J",
+    AvatarizationJob,
+    PrivacyMetricsJob,
+    SignalMetricsJob,
+    GenericJob,
+    AvatarizationBatchJob,
+    PrivacyMetricsBatchJob,
+    SignalMetricsBatchJob,
+)
 
 
 def _uuid(id: str | UUID) -> UUID:
@@ -247,6 +268,9 @@ class Jobs(Resource):
             "avatarization": get_avatarization_job.sync_detailed,
             "privacy_metrics": get_privacy_metrics.sync_detailed,
             "signal_metrics": get_signal_metrics.sync_detailed,
+            "avatarization_batch": get_avatarization_batch_job.sync_detailed,
+            "privacy_metrics_batch": get_privacy_metrics_batch_job.sync_detailed,
+            "signal_metrics_batch": get_signal_metrics_batch_job.sync_detailed,
         }
         try:
             with self._client.request_options(per_request_timeout):
@@ -258,3 +282,92 @@ class Jobs(Resource):
                 raise
             return getters[kind]
         return getters["avatarization"]
+
+    # -- batch jobs (extended tier) -------------------------------------------------------------
+    def create_avatarization_batch_job(
+        self, request: AvatarizationBatchJobCreate, *, timeout: float | None = None
+    ) -> AvatarizationBatchJob:
+        """Avatarize a table split in batches (training batch first; one task per batch).
+
+        `avatars.batch.avatarize_in_batches` does the split, uploads, job and reassembly in one
+        call.
+        """
+        with self._client.request_options(timeout):
+            response = create_avatarization_batch_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, AvatarizationBatchJob)
+
+    def get_avatarization_batch_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> AvatarizationBatchJob:
+        """The batch job once finished, or as it is after `timeout` seconds."""
+
+        def fetch() -> AvatarizationBatchJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_avatarization_batch_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, AvatarizationBatchJob)
+
+        return self._poll(fetch, timeout)
+
+    def create_privacy_metrics_batch_job(
+        self, request: PrivacyMetricsBatchJobCreate, *, timeout: float | None = None
+    ) -> PrivacyMetricsBatchJob:
+        """Privacy metrics of every batch; the worst and the mean over batches."""
+        with self._client.request_options(timeout):
+            response = create_privacy_metrics_batch_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, PrivacyMetricsBatchJob)
+
+    def get_privacy_metrics_batch_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> PrivacyMetricsBatchJob:
+        """The privacy metrics batch job once finished, or as it is after `timeout` seconds."""
+
+        def fetch() -> PrivacyMetricsBatchJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_privacy_metrics_batch_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, PrivacyMetricsBatchJob)
+
+        return self._poll(fetch, timeout)
+
+    def create_signal_metrics_batch_job(
+        self, request: SignalMetricsBatchJobCreate, *, timeout: float | None = None
+    ) -> SignalMetricsBatchJob:
+        """Signal metrics of every batch and their mean."""
+        with self._client.request_options(timeout):
+            response = create_signal_metrics_batch_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, SignalMetricsBatchJob)
+
+    def get_signal_metrics_batch_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> SignalMetricsBatchJob:
+        """The signal metrics batch job once finished, or as it is after `timeout` seconds."""
+
+        def fetch() -> SignalMetricsBatchJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_signal_metrics_batch_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, SignalMetricsBatchJob)
+
+        return self._poll(fetch, timeout)

@@ -26,6 +26,9 @@ READ_ROUTES = {
     "avatarization": "GET /jobs/avatarization/{id}",
     "privacy_metrics": "GET /jobs/{id}/metrics/privacy",
     "signal_metrics": "GET /jobs/{id}/metrics/signal",
+    "avatarization_batch": "GET /jobs/avatarization_batch/{id}",
+    "privacy_metrics_batch": "GET /jobs/{id}/metrics/privacy_batch",
+    "signal_metrics_batch": "GET /jobs/{id}/metrics/signal_batch",
 }
 
 

@@ -1,16 +1,26 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .analysis_status import AnalysisStatus
+from .avatarization_batch_job import AvatarizationBatchJob
+from .avatarization_batch_job_create import AvatarizationBatchJobCreate
+from .avatarization_batch_parameters import AvatarizationBatchParameters
+from .avatarization_batch_parameters_column_weights_type_0 import (
+    AvatarizationBatchParametersColumnWeightsType0,
+)
+from .avatarization_batch_result import AvatarizationBatchResult
 from .avatarization_job import AvatarizationJob
 from .avatarization_job_create import AvatarizationJobCreate
 from .avatarization_parameters import AvatarizationParameters
 from .avatarization_parameters_column_weights_type_0 import (
     AvatarizationParametersColumnWeightsType0,
 )
+from .avatarization_per_batch_result import AvatarizationPerBatchResult
 from .avatarization_result import AvatarizationResult
 from .column_detail import ColumnDetail
 from .column_stats import ColumnStats
 from .column_type import ColumnType
+from .common_privacy_metrics_parameters import CommonPrivacyMetricsParameters
+from .common_signal_metrics_parameters import CommonSignalMetricsParameters
 from .compatibility_response import CompatibilityResponse
 from .compatibility_status import CompatibilityStatus
 from .correlations import Correlations
@@ -42,17 +52,29 @@ from .login import Login
 from .login_response import LoginResponse
 from .message_response import MessageResponse
 from .patch_dataset import PatchDataset
+from .privacy_batch_dataset_mapping import PrivacyBatchDatasetMapping
 from .privacy_metrics import PrivacyMetrics
+from .privacy_metrics_batch_job import PrivacyMetricsBatchJob
+from .privacy_metrics_batch_job_create import PrivacyMetricsBatchJobCreate
+from .privacy_metrics_batch_parameters import PrivacyMetricsBatchParameters
+from .privacy_metrics_batch_result import PrivacyMetricsBatchResult
 from .privacy_metrics_job import PrivacyMetricsJob
 from .privacy_metrics_job_create import PrivacyMetricsJobCreate
 from .privacy_metrics_parameters import PrivacyMetricsParameters
+from .privacy_metrics_per_batch_result import PrivacyMetricsPerBatchResult
 from .privacy_metrics_targets import PrivacyMetricsTargets
 from .rare_categorical_method import RareCategoricalMethod
 from .reset_password_request import ResetPasswordRequest
+from .signal_batch_dataset_mapping import SignalBatchDatasetMapping
 from .signal_metrics import SignalMetrics
+from .signal_metrics_batch_job import SignalMetricsBatchJob
+from .signal_metrics_batch_job_create import SignalMetricsBatchJobCreate
+from .signal_metrics_batch_parameters import SignalMetricsBatchParameters
+from .signal_metrics_batch_result import SignalMetricsBatchResult
 from .signal_metrics_job import SignalMetricsJob
 from .signal_metrics_job_create import SignalMetricsJobCreate
 from .signal_metrics_parameters import SignalMetricsParameters
+from .signal_metrics_per_batch_result import SignalMetricsPerBatchResult
 from .signal_metrics_targets import SignalMetricsTargets
 from .user import User
 from .user_role import UserRole
@@ -60,14 +82,22 @@ from .validation_error import ValidationError
 
 __all__ = (
     "AnalysisStatus",
+    "AvatarizationBatchJob",
+    "AvatarizationBatchJobCreate",
+    "AvatarizationBatchParameters",
+    "AvatarizationBatchParametersColumnWeightsType0",
+    "AvatarizationBatchResult",
     "AvatarizationJob",
     "AvatarizationJobCreate",
     "AvatarizationParameters",
     "AvatarizationParametersColumnWeightsType0",
+    "AvatarizationPerBatchResult",
     "AvatarizationResult",
     "ColumnDetail",
     "ColumnStats",
     "ColumnType",
+    "CommonPrivacyMetricsParameters",
+    "CommonSignalMetricsParameters",
     "CompatibilityResponse",
     "CompatibilityStatus",
     "Correlations",
@@ -99,17 +129,29 @@ __all__ = (
     "LoginResponse",
     "MessageResponse",
     "PatchDataset",
+    "PrivacyBatchDatasetMapping",
     "PrivacyMetrics",
+    "PrivacyMetricsBatchJob",
+    "PrivacyMetricsBatchJobCreate",
+    "PrivacyMetricsBatchParameters",
+    "PrivacyMetricsBatchResult",
     "PrivacyMetricsJob",
     "PrivacyMetricsJobCreate",
     "PrivacyMetricsParameters",
+    "PrivacyMetricsPerBatchResult",
     "PrivacyMetricsTargets",
     "RareCategoricalMethod",
     "ResetPasswordRequest",
+    "SignalBatchDatasetMapping",
     "SignalMetrics",
+    "SignalMetricsBatchJob",
+    "SignalMetricsBatchJobCreate",
+    "SignalMetricsBatchParameters",
+    "SignalMetricsBatchResult",
     "SignalMetricsJob",
     "SignalMetricsJobCreate",
     "SignalMetricsParameters",
+    "SignalMetricsPerBatchResult",
     "SignalMetricsTargets",
     "User",
     "UserRole",

@@ -1,0 +1,1 @@
+"""Row-to-wire conversions, one module per entity; routes call them."""

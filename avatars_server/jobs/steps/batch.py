@@ -1,0 +1,367 @@
+"""Batch job steps: avatarization over batches (one task per batch) and the batch metrics.
+
+The avatarization fans out (``jobs/fan_out.py``): ``prepare`` runs pass 1 over every batch, fits
+the model on the training batch and writes it to the job's working directory (under the data
+directory, which every worker shares); each batch is then one ``run_part`` task; ``finish``
+assembles the result in the server. The metrics jobs run as one task, pair after pair.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import socket
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from avatars_server.config import Settings
+from avatars_server.jobs.context import JobContext, JobFailure
+from avatars_server.jobs.steps.avatarization import avatarization_config
+from avatars_server.jobs.steps.common import (
+    categorical,
+    conform,
+    finite,
+    finite_or_none,
+    identifiers,
+    load_dataset,
+    variables,
+)
+from avatars_server.jobs.steps.metrics import privacy_config, signal_metrics
+from avatars_server.schemas.metrics import OPTIONAL_PRIVACY_METRICS, REQUIRED_PRIVACY_METRICS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from avatars_server.engine.batch import BatchModel
+    from avatars_server.engine.privacy import PrivacyMetricsResult
+    from avatars_server.storage.tables import DatasetRow
+
+_MODEL_FILE = "model.pickle"
+EXECUTED: list[tuple[str, int]] = []
+"""(job id, batch index) of every batch this process avatarized: lets a test (or an operator
+with ``distributed.Client.run``) see which worker ran which batch."""
+
+
+def work_dir(settings: Settings, job_id: uuid.UUID) -> Path:
+    """The job's working directory, in the data directory that every worker shares."""
+    return settings.tmp_dir / "jobs" / str(job_id)
+
+
+def cleanup(settings: Settings, job_id: uuid.UUID) -> None:
+    shutil.rmtree(work_dir(settings, job_id), ignore_errors=True)
+
+
+def batch_ids(parameters: Mapping[str, Any]) -> list[uuid.UUID]:
+    """The training batch, then the other batches in request order."""
+    return [uuid.UUID(str(parameters["training_dataset_id"]))] + [
+        uuid.UUID(str(d)) for d in parameters["dataset_ids"]
+    ]
+
+
+def batch_name(index: int, dataset_id: uuid.UUID | str) -> str:
+    """How messages name a batch: its place in the request and its dataset id."""
+    where = "training_dataset_id" if index == 0 else f"dataset_ids[{index - 1}]"
+    return f"{where} ({dataset_id})"
+
+
+# -- avatarization: prepare, parts, finish -----------------------------------------------------
+def prepare(
+    context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Pass 1 over every batch, the fit on the training batch; the parts' arguments."""
+    from avatars_server.engine.batch import (
+        batch_entropy,
+        check_unseen,
+        fit_batch_model,
+        summarize_batch,
+    )
+
+    ids = batch_ids(parameters)
+    config = avatarization_config(parameters)
+    summaries = []
+    training: pd.DataFrame | None = None
+    training_row: DatasetRow | None = None
+    for index, dataset_id in enumerate(ids):
+        context.report(f"reading batch {index + 1}/{len(ids)}", 0.0)
+        row, frame = load_dataset(context, dataset_id, owner_id)
+        summaries.append(summarize_batch(frame, identifiers(row.columns)))
+        if index == 0:
+            training, training_row = frame, row
+        del frame
+    assert training is not None and training_row is not None
+    check_unseen(
+        summaries[0],
+        [(batch_name(j, ids[j]), summary) for j, summary in enumerate(summaries) if j > 0],
+    )
+    context.report("fitting on the training batch", 0.0)
+    entropy = batch_entropy(config.seed)
+    model = fit_batch_model(
+        training,
+        config,
+        summaries,
+        entropy=entropy,
+        identifiers=identifiers(training_row.columns),
+        max_dimensions=context.settings.max_encoded_dimensions,
+    )
+    folder = work_dir(context.settings, context.job_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / (_MODEL_FILE + ".part")
+    with partial.open("wb") as handle:
+        # The entropy stays in the working directory (removed with it), never in the database.
+        pickle.dump((model, entropy), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(folder / _MODEL_FILE)
+    offsets = [0]
+    for summary in summaries[:-1]:
+        offsets.append(offsets[-1] + summary.n_rows)
+    return [
+        {"index": j, "dataset_id": str(dataset_id), "offset": offsets[j]}
+        for j, dataset_id in enumerate(ids)
+    ]
+
+
+def _load_model(settings: Settings, job_id: uuid.UUID) -> tuple[BatchModel, int]:
+    with (work_dir(settings, job_id) / _MODEL_FILE).open("rb") as handle:
+        model, entropy = pickle.load(handle)  # written by this job's own prepare step
+    return model, int(entropy)
+
+
+def _with_surrogates(
+    frame: pd.DataFrame,
+    columns: Sequence[Mapping[str, Any]],
+    keys: Any,
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """The avatars with the batch's identifier columns as surrogate keys (ext. §0.2), in the
+    batch's column order, and the result dataset's column metadata."""
+    import pandas as pd
+
+    from avatars_server.engine.identifiers import surrogate_column, surrogate_type
+
+    out: dict[str, Any] = {}
+    metadata: list[dict[str, Any]] = []
+    for column in columns:
+        label = str(column["label"])
+        if column.get("is_identifier"):
+            declared = str(column.get("type") or "category")
+            out[label] = surrogate_column(keys, declared).to_numpy()
+            metadata.append({**column, "type": surrogate_type(declared)})
+        else:
+            out[label] = frame[label].array
+            metadata.append(dict(column))
+    return pd.DataFrame(out), metadata
+
+
+def _store(
+    context: JobContext,
+    frame: pd.DataFrame,
+    original: DatasetRow,
+    columns: list[dict[str, Any]],
+    suffix: str,
+) -> str:
+    from avatars_server.storage.datasets import store_dataframe
+
+    with context.session() as session:
+        row = store_dataframe(
+            session,
+            context.settings,
+            frame,
+            owner_id=original.owner_id,
+            columns=columns,
+            filetype=original.filetype,
+            name=f"{original.name or 'batch'} ({suffix})",
+        )
+        session.commit()
+        return str(row.id)
+
+
+def run_part(
+    context: JobContext,
+    owner_id: uuid.UUID,
+    parameters: Mapping[str, Any],
+    part: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Avatarize one batch in the fitted model and store its two result datasets."""
+    from avatars_server.engine.batch import avatarize_batch, batch_seed
+    from avatars_server.engine.identifiers import surrogate_keys
+
+    index = int(part["index"])
+    model, entropy = _load_model(context.settings, context.job_id)
+    row, frame = load_dataset(context, uuid.UUID(part["dataset_id"]), owner_id)
+    output = avatarize_batch(
+        model,
+        frame,
+        batch_seed(entropy, index),
+        name=batch_name(index, row.id),
+        identifiers=identifiers(row.columns),
+    )
+    del frame
+    keys = surrogate_keys(output.order)
+    offset = int(part["offset"])
+    avatars, columns = _with_surrogates(output.avatars, row.columns, keys.released + offset)
+    unshuffled, _ = _with_surrogates(output.unshuffled, row.columns, keys.unshuffled + offset)
+    EXECUTED.append((str(context.job_id), index))
+    return {
+        "index": index,
+        "original_id": str(row.id),
+        "avatars_dataset_id": _store(context, avatars, row, columns, "avatars"),
+        "sensitive_unshuffled_avatars_datasets_id": _store(
+            context, unshuffled, row, columns, "sensitive unshuffled avatars"
+        ),
+        "ncp": model.ncp,
+        "worker": f"{socket.gethostname()}:{os.getpid()}",
+    }
+
+
+def finish(parameters: Mapping[str, Any], results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The job's stored result: the training batch's datasets, then each batch's, in order."""
+
+    def one(result: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "original_id": result["original_id"],
+            "avatars_dataset_id": result["avatars_dataset_id"],
+            "sensitive_unshuffled_avatars_datasets_id": result[
+                "sensitive_unshuffled_avatars_datasets_id"
+            ],
+            "worker": result.get("worker"),
+        }
+
+    return {
+        "training_result": one(results[0]),
+        "batch_results": [one(result) for result in results[1:]],
+        # Not on the wire: a batch metrics job reuses the ncp actually used.
+        "ncp": results[0].get("ncp"),
+    }
+
+
+# -- batch metrics ----------------------------------------------------------------------------
+def pairs(
+    context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any], avatars_key: str
+) -> tuple[list[tuple[str, str]], int | None]:
+    """The (original, avatars) dataset ids of every pair, training first, and the batch job's
+    ncp when the pairs come from a batch job."""
+    job_id = parameters.get("avatarization_batch_job_id")
+    if not job_id:
+        training = parameters["training_dataset_mapping"]
+        mappings = [training, *(parameters.get("batch_dataset_mappings") or [])]
+        return [(str(m["original_id"]), str(m[avatars_key])) for m in mappings], None
+    from avatars_server.storage.tables import JobRow
+
+    result_key = (
+        "sensitive_unshuffled_avatars_datasets_id"
+        if avatars_key == "unshuffled_avatars_id"
+        else "avatars_dataset_id"
+    )
+    with context.session() as session:
+        row = session.get(JobRow, uuid.UUID(str(job_id)))
+        if row is None or row.owner_id != owner_id or row.status != "success" or not row.result:
+            raise JobFailure(
+                f"The avatarization batch job {job_id} has no result any more; run it again."
+            )
+        stored = dict(row.result)
+    results = [stored["training_result"], *stored["batch_results"]]
+    found = [(str(r["original_id"]), str(r[result_key])) for r in results]
+    return found, stored.get("ncp")
+
+
+def _privacy_wire(result: PrivacyMetricsResult) -> dict[str, Any]:
+    metrics: dict[str, Any] = {
+        name: finite(getattr(result, name), name) for name in REQUIRED_PRIVACY_METRICS
+    }
+    for name in OPTIONAL_PRIVACY_METRICS:
+        metrics[name] = finite_or_none(getattr(result, name))
+    return metrics
+
+
+def _aggregate(per_pair: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> Any:
+    from avatars_server.engine.batch import aggregate_privacy
+
+    return aggregate_privacy([{f: p[f] for f in fields} for p in per_pair])
+
+
+def run_privacy_batch_job(
+    context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Privacy metrics of every pair in the training original's model; worst and mean."""
+    from avatars_server.engine import PRIVACY_TARGETS
+    from avatars_server.engine.batch import (
+        batch_entropy,
+        batch_privacy_metrics,
+        fit_batch_metric_model,
+    )
+
+    found, batch_ncp = pairs(context, owner_id, parameters, "unshuffled_avatars_id")
+    common = dict(parameters.get("common_parameters") or {})
+    if common.get("ncp") is None and batch_ncp is not None:
+        common["ncp"] = batch_ncp
+    config = replace(privacy_config(common), seed=parameters.get("seed"))
+    total = len(found)
+    context.report(f"pairs 0/{total}", 0.0)
+    training_row, training = load_dataset(context, uuid.UUID(found[0][0]), owner_id)
+    columns = training_row.columns
+    roles = categorical(columns)
+    training = conform(training, columns)
+    model = fit_batch_metric_model(
+        training, config, categorical=roles, entropy=batch_entropy(config.seed)
+    )
+    per_pair: list[dict[str, Any]] = []
+    for index, (original_id, avatars_id) in enumerate(found):
+        if index == 0:
+            original = training
+        else:
+            original = conform(load_dataset(context, uuid.UUID(original_id), owner_id)[1], columns)
+        avatars = conform(load_dataset(context, uuid.UUID(avatars_id), owner_id)[1], columns)
+        result = batch_privacy_metrics(
+            model,
+            original,
+            avatars,
+            config,
+            name=batch_name(index, original_id),
+            fitted=index == 0,
+        )
+        per_pair.append(
+            {
+                **_privacy_wire(result),
+                "targets": dict(PRIVACY_TARGETS),
+                "original_id": original_id,
+                "unshuffled_avatars_id": avatars_id,
+            }
+        )
+        context.report(f"pairs {index + 1}/{total}", (index + 1) / total)
+    fields = [*REQUIRED_PRIVACY_METRICS, *OPTIONAL_PRIVACY_METRICS]
+    worst, mean = _aggregate(per_pair, fields)
+    for aggregate in (worst, mean):
+        for name in REQUIRED_PRIVACY_METRICS:
+            aggregate[name] = finite(aggregate[name], name)
+        aggregate["targets"] = dict(PRIVACY_TARGETS)
+    return {
+        "worst_metrics": worst,
+        "mean_metrics": mean,
+        "training_metrics": per_pair[0],
+        "batch_metrics": per_pair[1:],
+    }
+
+
+def run_signal_batch_job(
+    context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Signal metrics of every pair; their unweighted mean."""
+    from avatars_server.engine import SIGNAL_TARGETS
+
+    found, _ = pairs(context, owner_id, parameters, "avatars_id")
+    total = len(found)
+    columns: list[dict[str, Any]] | None = None
+    per_pair: list[dict[str, Any]] = []
+    for index, (original_id, avatars_id) in enumerate(found):
+        context.report(f"pairs {index}/{total}", index / total)
+        row, original = load_dataset(context, uuid.UUID(original_id), owner_id)
+        columns = columns or variables(row.columns)
+        _, avatars = load_dataset(context, uuid.UUID(avatars_id), owner_id)
+        metrics = signal_metrics(original, avatars, columns)
+        per_pair.append({**metrics, "original_id": original_id, "avatars_id": avatars_id})
+    fields = ["hellinger_mean", "hellinger_std", "correlation_difference_ratio"]
+    _, mean = _aggregate(per_pair, fields)
+    mean["targets"] = dict(SIGNAL_TARGETS)
+    return {"mean_metrics": mean, "training_metrics": per_pair[0], "batch_metrics": per_pair[1:]}
