@@ -57,6 +57,17 @@ J = TypeVar(
 )
 
 
+AnyJob = (
+    AvatarizationJob
+    | PrivacyMetricsJob
+    | SignalMetricsJob
+    | AvatarizationBatchJob
+    | PrivacyMetricsBatchJob
+    | SignalMetricsBatchJob
+)
+"""A job of any kind this client reads (what `wait` returns)."""
+
+
 def _uuid(id: str | UUID) -> UUID:
     return id if isinstance(id, UUID) else UUID(str(id))
 
@@ -222,7 +233,7 @@ class Jobs(Resource):
         timeout: float | None = None,
         progress: bool = True,
         per_request_timeout: float | None = None,
-    ) -> AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob:
+    ) -> AnyJob:
         """Wait until the job succeeds, with a progress bar; raise if it does not.
 
         Works for a job of any kind. On Ctrl-C the job keeps running on the server.
@@ -244,14 +255,12 @@ class Jobs(Resource):
         job_id = _uuid(id)
         getter = self._getter_of(job_id, per_request_timeout)
 
-        def fetch() -> AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob:
+        def fetch() -> AnyJob:
             with self._client.request_options(per_request_timeout):
-                job: AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob = getter(
-                    job_id, client=self._client.generated
-                ).parsed
+                job: AnyJob = getter(job_id, client=self._client.generated).parsed
             return job
 
-        job: AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob = wait_for_job(
+        job: AnyJob = wait_for_job(
             job_id,
             fetch,
             status=_status,

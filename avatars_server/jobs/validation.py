@@ -398,7 +398,8 @@ def _batch_metric_pairs(
         try:
             _check_pair(original, avatars, avatars_field)
         except InvalidInputError as exc:
-            raise invalid(f"parameters.{where}.{avatars_field}", exc.message) from exc
+            reason = exc.detail[0]["msg"] if isinstance(exc.detail, list) else exc.message
+            raise invalid(f"parameters.{where}.{avatars_field}", reason) from exc
         pairs.append((original, avatars))
     return pairs
 

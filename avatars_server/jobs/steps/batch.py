@@ -13,6 +13,7 @@ import pickle
 import shutil
 import socket
 import uuid
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -41,8 +42,8 @@ if TYPE_CHECKING:
     from avatars_server.storage.tables import DatasetRow
 
 _MODEL_FILE = "model.pickle"
-EXECUTED: list[tuple[str, int]] = []
-"""(job id, batch index) of every batch this process avatarized: lets a test (or an operator
+EXECUTED: deque[tuple[str, int]] = deque(maxlen=10_000)
+"""(job id, batch index) of the last batches this process avatarized: lets a test (or an operator
 with ``distributed.Client.run``) see which worker ran which batch."""
 
 
