@@ -23,12 +23,8 @@ from avatars_server.engine import (
     compute_privacy_metrics,
     compute_signal_metrics,
 )
-from avatars_server.engine.batch import (
-    avatarize_batches,
-    batch_entropy,
-    batch_privacy_metrics,
-    fit_batch_metric_model,
-)
+from avatars_server.engine.batch import avatarize_batches, batch_entropy
+from avatars_server.engine.batch_metrics import batch_privacy_metrics, fit_batch_metric_model
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "paper" / "aids.csv"
 CATEGORICAL = [

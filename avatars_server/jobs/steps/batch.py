@@ -277,7 +277,7 @@ def _privacy_wire(result: PrivacyMetricsResult) -> dict[str, Any]:
 
 
 def _aggregate(per_pair: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> Any:
-    from avatars_server.engine.batch import aggregate_privacy
+    from avatars_server.engine.batch_metrics import aggregate_privacy
 
     return aggregate_privacy([{f: p[f] for f in fields} for p in per_pair])
 
@@ -287,11 +287,8 @@ def run_privacy_batch_job(
 ) -> dict[str, Any]:
     """Privacy metrics of every pair in the training original's model; worst and mean."""
     from avatars_server.engine import PRIVACY_TARGETS
-    from avatars_server.engine.batch import (
-        batch_entropy,
-        batch_privacy_metrics,
-        fit_batch_metric_model,
-    )
+    from avatars_server.engine.batch import batch_entropy
+    from avatars_server.engine.batch_metrics import batch_privacy_metrics, fit_batch_metric_model
 
     found, batch_ncp = pairs(context, owner_id, parameters, "unshuffled_avatars_id")
     common = dict(parameters.get("common_parameters") or {})

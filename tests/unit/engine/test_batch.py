@@ -9,17 +9,19 @@ import pytest
 from avatars.lib.split import get_split_for_batch
 from avatars_server.engine import AvatarError, AvatarizationConfig, PrivacyConfig
 from avatars_server.engine.batch import (
-    aggregate_privacy,
-    aggregate_signal,
     avatarize_batches,
     batch_entropy,
-    batch_privacy_metrics,
     batch_seed,
     check_unseen,
     coordinates,
-    fit_batch_metric_model,
     fit_batch_model,
     summarize_batch,
+)
+from avatars_server.engine.batch_metrics import (
+    aggregate_privacy,
+    aggregate_signal,
+    batch_privacy_metrics,
+    fit_batch_metric_model,
 )
 from avatars_server.engine.privacy import compute_privacy_metrics
 
