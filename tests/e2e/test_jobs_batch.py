@@ -107,6 +107,30 @@ def test_batch_job_avatarizes_every_batch_in_order(
         user_client.jobs.get_avatarization_job(job.id, timeout=0)
 
 
+def test_adding_a_batch_changes_no_other_batch_s_avatars(
+    user_client: ApiClient, batches: list[uuid.UUID]
+) -> None:
+    def files(job_id: uuid.UUID) -> list[bytes]:
+        job = user_client.jobs.get_avatarization_batch_job(job_id, timeout=WAIT)
+        assert job.status == JobStatus.SUCCESS, job.error_message
+        out = []
+        for result in [job.result.training_result, *job.result.batch_results]:
+            for dataset in (result.avatars_dataset, result.sensitive_unshuffled_avatars_datasets):
+                out.append(
+                    user_client.pandas_integration.download_dataframe(
+                        str(dataset.id), filetype="csv"
+                    )
+                    .to_csv(index=False)
+                    .encode()
+                )
+        return out
+
+    alone = files(batch_job(user_client, batches[0], batches[1:2]))
+    more = files(batch_job(user_client, batches[0], batches[1:]))
+    assert len(alone) == 4 and len(more) == 6
+    assert alone == more[:4]
+
+
 def test_batch_metrics_from_the_job_and_from_mappings(
     user_client: ApiClient, batches: list[uuid.UUID]
 ) -> None:
