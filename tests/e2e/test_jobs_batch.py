@@ -316,35 +316,44 @@ def two_workers() -> Iterator[LocalServer]:
         yield local
 
 
+def _start_big_batch_job(server: LocalServer, client: ApiClient) -> tuple[uuid.UUID, set[int]]:
+    """A batch job whose three batches run for many seconds; once two of them run on the two
+    workers: its id and the workers' pids."""
+    rng = np.random.default_rng(0)
+    ids = []
+    for _ in range(3):
+        n = 150_000
+        frame = pd.DataFrame(
+            {"a": rng.normal(size=n), "b": rng.normal(size=n), "c": rng.integers(0, 5, n)}
+        ).astype({"c": str})
+        ids.append(upload(client, frame))
+    job_id = batch_job(client, ids[0], ids[1:], k=100)
+    deadline = time.monotonic() + WAIT
+    while True:
+        job = client.jobs.get_avatarization_batch_job(job_id, timeout=0)
+        assert job.status in (JobStatus.PENDING, JobStatus.STARTED), job.error_message
+        name = job.current_progress.name if job.current_progress else ""
+        if name.startswith("batches"):
+            break
+        assert time.monotonic() < deadline, "the batches did not start"
+        time.sleep(0.2)
+    assert name == "batches 0/3" and job.current_progress.completion_rate_100 == 0
+    time.sleep(1.0)
+    busy = _workers(server)
+    assert len(busy) == 2
+    return job_id, busy
+
+
+def _gone(identities: set[tuple[int, float]], what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while any(_still_there(*identity) for identity in identities):
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)
+
+
 def test_cancel_stops_every_batch(two_workers: LocalServer) -> None:
     with two_workers.client() as client:
-        rng = np.random.default_rng(0)
-        ids = []
-        for _ in range(3):
-            n = 150_000
-            frame = pd.DataFrame(
-                {
-                    "a": rng.normal(size=n),
-                    "b": rng.normal(size=n),
-                    "c": rng.integers(0, 5, n).astype(str),
-                }
-            )
-            ids.append(upload(client, frame))
-        job_id = batch_job(client, ids[0], ids[1:], k=100)
-        deadline = time.monotonic() + WAIT
-        # Both workers busy with a batch each (the parts run once the model is fitted).
-        while True:
-            job = client.jobs.get_avatarization_batch_job(job_id, timeout=0)
-            assert job.status in (JobStatus.PENDING, JobStatus.STARTED), job.error_message
-            name = job.current_progress.name if job.current_progress else ""
-            if name.startswith("batches"):
-                break
-            assert time.monotonic() < deadline, "the batches did not start"
-            time.sleep(0.2)
-        assert name == "batches 0/3" and job.current_progress.completion_rate_100 == 0
-        time.sleep(1.0)
-        busy = _workers(two_workers)
-        assert len(busy) == 2
+        job_id, busy = _start_big_batch_job(two_workers, client)
         identities = {(pid, psutil.Process(pid).create_time()) for pid in busy}
         cancelled = client.jobs.cancel_job(job_id)
         assert (cancelled.status, cancelled.error_message) == (
@@ -352,9 +361,20 @@ def test_cancel_stops_every_batch(two_workers: LocalServer) -> None:
             "cancelled by user",
         )
         # The pool kills only the workers running a task of the job: both die.
-        while any(_still_there(*identity) for identity in identities):
-            assert time.monotonic() < deadline, "a batch of the cancelled job is still running"
-            time.sleep(0.2)
+        _gone(identities, "a batch of the cancelled job is still running")
         time.sleep(1.0)
         after = client.jobs.get_avatarization_batch_job(job_id, timeout=0)
         assert after.status == JobStatus.KILLED and after.result is None
+
+
+def test_a_lost_worker_fails_the_job_and_stops_the_other_batches(two_workers: LocalServer) -> None:
+    with two_workers.client() as client:
+        job_id, busy = _start_big_batch_job(two_workers, client)
+        identities = {(pid, psutil.Process(pid).create_time()) for pid in busy}
+        victim = min(busy)
+        psutil.Process(victim).kill()  # as the kernel's OOM killer would
+        _gone(identities, "the other batch of the failed job is still running")
+        job = client.jobs.get_avatarization_batch_job(job_id, timeout=WAIT)
+        assert job.status == JobStatus.FAILURE
+        assert "stopped unexpectedly" in job.error_message
+        assert job.result is None
