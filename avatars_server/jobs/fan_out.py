@@ -8,8 +8,9 @@ with the job id, plain settings values and plain part arguments.
 
 A fan-out kind's step module provides ``prepare(context, owner_id, parameters) -> list[dict]``
 (run in a worker; returns the parts' arguments), ``run_part(context, owner_id, parameters, part)
--> dict`` (run in a worker), ``finish(parameters, results) -> dict`` (run in the server: the job's
-result from the parts' results, in part order) and ``cleanup(settings, job_id)``.
+-> dict`` (run in a worker) and ``finish(parameters, results) -> dict`` (run in the server: the
+job's result from the parts' results, in part order). What the parts share lives in the job's
+:func:`work_dir`, removed when the job ends (and, after a crash, by the next server's sweep).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from __future__ import annotations
 import functools
 import importlib
 import logging
+import shutil
 import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -43,6 +46,11 @@ WORKER_LOST_MESSAGE = (
     "A worker running part of the job stopped unexpectedly (it may have run out of memory). "
     "Try again, or with smaller batches."
 )
+
+
+def work_dir(settings: Settings, job_id: uuid.UUID) -> Path:
+    """The job's working directory, in the data directory that every worker shares."""
+    return settings.tmp_dir / "jobs" / str(job_id)
 
 
 def _steps(kind: str) -> ModuleType:
@@ -268,10 +276,27 @@ class FanOutTracker:
         for future in futures:
             if not future.done() and not future.cancel() and self._terminate is not None:
                 self._terminate(future)
-        try:
-            _steps(group.kind).cleanup(self._settings, job_id)
-        except Exception:
-            logger.exception("Job %s: could not remove its working files", job_id)
+        shutil.rmtree(work_dir(self._settings, job_id), ignore_errors=True)
+
+    def sweep(self) -> None:
+        """Remove the working directories of jobs no longer pending or started (left behind by
+        a server that stopped abruptly); they may hold a fitted model of the training data."""
+        root = self._settings.tmp_dir / "jobs"
+        if not root.is_dir():
+            return
+        found: dict[uuid.UUID, Path] = {}
+        for path in root.iterdir():
+            try:
+                found[uuid.UUID(path.name)] = path
+            except ValueError:
+                continue
+        if not found:
+            return
+        with session_scope(self._sessions) as session:
+            statuses = repository.statuses(session, list(found))
+        for job_id, path in found.items():
+            if statuses.get(job_id) not in repository.ACTIVE:
+                shutil.rmtree(path, ignore_errors=True)
 
     # -- the runner's view ---------------------------------------------------------------------
     def owns(self, job_id: uuid.UUID) -> bool:
@@ -298,3 +323,7 @@ class FanOutTracker:
         for future in futures:
             future.cancel()
         self._dispatcher.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            ended = list(self._groups)
+        for job_id in ended:
+            shutil.rmtree(work_dir(self._settings, job_id), ignore_errors=True)

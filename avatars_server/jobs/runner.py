@@ -143,11 +143,13 @@ class JobRunner:
             recovered = repository.recover_interrupted(session, self.runner_id)
         if recovered:
             logger.warning("Marked %d interrupted job(s) as failed", len(recovered))
+            self._fan_out.sweep()
         return recovered
 
     def start(self) -> None:
         """Recover orphaned jobs now, then heartbeat and re-check in the background."""
         self.recover()
+        self._fan_out.sweep()
         self._thread = threading.Thread(target=self._background, name="job-heartbeat", daemon=True)
         self._thread.start()
 

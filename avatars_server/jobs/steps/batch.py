@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 import socket
 import uuid
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from avatars_server.config import Settings
 from avatars_server.jobs.context import JobContext, JobFailure
+from avatars_server.jobs.fan_out import work_dir
 from avatars_server.jobs.steps.avatarization import avatarization_config
 from avatars_server.jobs.steps.common import (
     categorical,
@@ -45,15 +44,6 @@ _MODEL_FILE = "model.pickle"
 EXECUTED: deque[tuple[str, int]] = deque(maxlen=10_000)
 """(job id, batch index) of the last batches this process avatarized: lets a test (or an operator
 with ``distributed.Client.run``) see which worker ran which batch."""
-
-
-def work_dir(settings: Settings, job_id: uuid.UUID) -> Path:
-    """The job's working directory, in the data directory that every worker shares."""
-    return settings.tmp_dir / "jobs" / str(job_id)
-
-
-def cleanup(settings: Settings, job_id: uuid.UUID) -> None:
-    shutil.rmtree(work_dir(settings, job_id), ignore_errors=True)
 
 
 def batch_ids(parameters: Mapping[str, Any]) -> list[uuid.UUID]:
