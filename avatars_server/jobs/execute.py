@@ -52,14 +52,6 @@ def _run(
         from avatars_server.jobs.steps.metrics import run_signal_job
 
         return run_signal_job(context, owner_id, parameters)
-    if kind == "privacy_metrics_batch":
-        from avatars_server.jobs.steps.batch import run_privacy_batch_job
-
-        return run_privacy_batch_job(context, owner_id, parameters)
-    if kind == "signal_metrics_batch":
-        from avatars_server.jobs.steps.batch import run_signal_batch_job
-
-        return run_signal_batch_job(context, owner_id, parameters)
     raise JobFailure(f"This server cannot run jobs of kind {kind!r}.")
 
 

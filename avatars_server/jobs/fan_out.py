@@ -6,7 +6,8 @@ progress as parts done / total, stops every part when one fails or the job is ca
 writes the job's result when the last part is done. The tasks are module-level functions called
 with the job id, plain settings values and plain part arguments.
 
-A fan-out kind's step module provides ``prepare(context, owner_id, parameters) -> list[dict]``
+A fan-out kind's step module provides (names with the kind's prefix, see :data:`KINDS`)
+``prepare(context, owner_id, parameters) -> list[dict]``
 (run in a worker; returns the parts' arguments), ``run_part(context, owner_id, parameters, part)
 -> dict`` (run in a worker) and ``finish(parameters, results) -> dict`` (run in the server: the
 job's result from the parts' results, in part order). What the parts share lives in the job's
@@ -25,7 +26,6 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,8 +39,12 @@ from avatars_server.storage.tables import JobRow
 
 logger = logging.getLogger(__name__)
 
-KINDS: dict[str, str] = {"avatarization_batch": "avatars_server.jobs.steps.batch"}
-"""Job kinds that fan out, and the step module of each."""
+KINDS: dict[str, tuple[str, str]] = {
+    "avatarization_batch": ("avatars_server.jobs.steps.batch", ""),
+    "privacy_metrics_batch": ("avatars_server.jobs.steps.batch", "privacy_"),
+    "signal_metrics_batch": ("avatars_server.jobs.steps.batch", "signal_"),
+}
+"""Job kinds that fan out: the step module of each and the prefix of its three functions."""
 
 WORKER_LOST_MESSAGE = (
     "A worker running part of the job stopped unexpectedly (it may have run out of memory). "
@@ -53,8 +57,17 @@ def work_dir(settings: Settings, job_id: uuid.UUID) -> Path:
     return settings.tmp_dir / "jobs" / str(job_id)
 
 
-def _steps(kind: str) -> ModuleType:
-    return importlib.import_module(KINDS[kind])
+@dataclass(frozen=True)
+class _Steps:
+    prepare: Callable[..., list[dict[str, Any]]]
+    run_part: Callable[..., dict[str, Any]]
+    finish: Callable[..., dict[str, Any]]
+
+
+def _steps(kind: str) -> _Steps:
+    module_name, prefix = KINDS[kind]
+    module = importlib.import_module(module_name)
+    return _Steps(*(getattr(module, prefix + name) for name in ("prepare", "run_part", "finish")))
 
 
 def _job(context: JobContext) -> tuple[str, uuid.UUID, dict[str, Any]]:

@@ -145,6 +145,7 @@ def test_batch_metrics_from_the_job_and_from_mappings(
     )
     privacy = user_client.jobs.get_privacy_metrics_batch_job(privacy.id, timeout=WAIT)
     assert privacy.status == JobStatus.SUCCESS, privacy.error_message
+    assert privacy.current_progress.name == "batches 3/3"  # one task per pair
     result = privacy.result
     per_pair = [result.training_metrics, *result.batch_metrics]
     assert [p.original_id for p in per_pair] == batches

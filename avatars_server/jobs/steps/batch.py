@@ -3,7 +3,8 @@
 The avatarization fans out (``jobs/fan_out.py``): ``prepare`` runs pass 1 over every batch, fits
 the model on the training batch and writes it to the job's working directory (under the data
 directory, which every worker shares); each batch is then one ``run_part`` task; ``finish``
-assembles the result in the server. The metrics jobs run as one task, pair after pair.
+assembles the result in the server. The metrics jobs fan out the same way, one task per pair
+(``privacy_*``, ``signal_*``).
 """
 
 from __future__ import annotations
@@ -59,6 +60,20 @@ def batch_name(index: int, dataset_id: uuid.UUID | str) -> str:
     return f"{where} ({dataset_id})"
 
 
+def _save(context: JobContext, value: Any) -> None:
+    folder = work_dir(context.settings, context.job_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / (_MODEL_FILE + ".part")
+    with partial.open("wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(folder / _MODEL_FILE)
+
+
+def _load(settings: Settings, job_id: uuid.UUID) -> Any:
+    with (work_dir(settings, job_id) / _MODEL_FILE).open("rb") as handle:
+        return pickle.load(handle)  # written by this job's own prepare step
+
+
 # -- avatarization: prepare, parts, finish -----------------------------------------------------
 def prepare(
     context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
@@ -98,13 +113,8 @@ def prepare(
         identifiers=identifiers(training_row.columns),
         max_dimensions=context.settings.max_encoded_dimensions,
     )
-    folder = work_dir(context.settings, context.job_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / (_MODEL_FILE + ".part")
-    with partial.open("wb") as handle:
-        # The entropy stays in the working directory (removed with it), never in the database.
-        pickle.dump((model, entropy), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(folder / _MODEL_FILE)
+    # The entropy stays in the working directory (removed with it), never in the database.
+    _save(context, (model, entropy))
     offsets = [0]
     for summary in summaries[:-1]:
         offsets.append(offsets[-1] + summary.n_rows)
@@ -115,8 +125,7 @@ def prepare(
 
 
 def _load_model(settings: Settings, job_id: uuid.UUID) -> tuple[BatchModel, int]:
-    with (work_dir(settings, job_id) / _MODEL_FILE).open("rb") as handle:
-        model, entropy = pickle.load(handle)  # written by this job's own prepare step
+    model, entropy = _load(settings, job_id)
     return model, int(entropy)
 
 
@@ -272,54 +281,79 @@ def _aggregate(per_pair: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> 
     return aggregate_privacy([{f: p[f] for f in fields} for p in per_pair])
 
 
-def run_privacy_batch_job(
+def _pair_parts(
+    found: Sequence[tuple[str, str]], columns: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    return [
+        {"index": i, "original_id": o, "avatars_id": a, "columns": [dict(c) for c in columns]}
+        for i, (o, a) in enumerate(found)
+    ]
+
+
+def privacy_prepare(
     context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Privacy metrics of every pair in the training original's model; worst and mean."""
-    from avatars_server.engine import PRIVACY_TARGETS
+) -> list[dict[str, Any]]:
+    """Fit the metric model on the training original (§1.7 step 1); one part per pair."""
     from avatars_server.engine.batch import batch_entropy
-    from avatars_server.engine.batch_metrics import batch_privacy_metrics, fit_batch_metric_model
+    from avatars_server.engine.batch_metrics import fit_batch_metric_model
 
     found, batch_ncp = pairs(context, owner_id, parameters, "unshuffled_avatars_id")
     common = dict(parameters.get("common_parameters") or {})
     if common.get("ncp") is None and batch_ncp is not None:
         common["ncp"] = batch_ncp
     config = replace(privacy_config(common), seed=parameters.get("seed"))
-    total = len(found)
-    context.report(f"pairs 0/{total}", 0.0)
+    context.report("fitting on the training original", 0.0)
     training_row, training = load_dataset(context, uuid.UUID(found[0][0]), owner_id)
     columns = training_row.columns
-    roles = categorical(columns)
-    training = conform(training, columns)
     model = fit_batch_metric_model(
-        training, config, categorical=roles, entropy=batch_entropy(config.seed)
+        conform(training, columns),
+        config,
+        categorical=categorical(columns),
+        entropy=batch_entropy(config.seed),
     )
-    per_pair: list[dict[str, Any]] = []
-    for index, (original_id, avatars_id) in enumerate(found):
-        if index == 0:
-            original = training
-        else:
-            original = conform(load_dataset(context, uuid.UUID(original_id), owner_id)[1], columns)
-        avatars = conform(load_dataset(context, uuid.UUID(avatars_id), owner_id)[1], columns)
-        result = batch_privacy_metrics(
-            model,
-            original,
-            avatars,
-            config,
-            name=batch_name(index, original_id),
-            fitted=index == 0,
-        )
-        per_pair.append(
-            {
-                **_privacy_wire(result),
-                "targets": dict(PRIVACY_TARGETS),
-                "original_id": original_id,
-                "unshuffled_avatars_id": avatars_id,
-            }
-        )
-        context.report(f"pairs {index + 1}/{total}", (index + 1) / total)
+    _save(context, (model, config))
+    return _pair_parts(found, columns)
+
+
+def privacy_run_part(
+    context: JobContext,
+    owner_id: uuid.UUID,
+    parameters: Mapping[str, Any],
+    part: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Every privacy metric of one pair, in the training original's model."""
+    from avatars_server.engine import PRIVACY_TARGETS
+    from avatars_server.engine.batch_metrics import batch_privacy_metrics
+
+    model, config = _load(context.settings, context.job_id)
+    index, columns = int(part["index"]), part["columns"]
+    original = conform(load_dataset(context, uuid.UUID(part["original_id"]), owner_id)[1], columns)
+    avatars = conform(load_dataset(context, uuid.UUID(part["avatars_id"]), owner_id)[1], columns)
+    result = batch_privacy_metrics(
+        model,
+        original,
+        avatars,
+        config,
+        name=batch_name(index, part["original_id"]),
+        fitted=index == 0,
+    )
+    EXECUTED.append((str(context.job_id), index))
+    return {
+        **_privacy_wire(result),
+        "targets": dict(PRIVACY_TARGETS),
+        "original_id": part["original_id"],
+        "unshuffled_avatars_id": part["avatars_id"],
+    }
+
+
+def privacy_finish(
+    parameters: Mapping[str, Any], results: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Worst and mean over all pairs, training included (§1.7 step 4)."""
+    from avatars_server.engine import PRIVACY_TARGETS
+
     fields = [*REQUIRED_PRIVACY_METRICS, *OPTIONAL_PRIVACY_METRICS]
-    worst, mean = _aggregate(per_pair, fields)
+    worst, mean = _aggregate(results, fields)
     for aggregate in (worst, mean):
         for name in REQUIRED_PRIVACY_METRICS:
             aggregate[name] = finite(aggregate[name], name)
@@ -327,29 +361,50 @@ def run_privacy_batch_job(
     return {
         "worst_metrics": worst,
         "mean_metrics": mean,
-        "training_metrics": per_pair[0],
-        "batch_metrics": per_pair[1:],
+        "training_metrics": dict(results[0]),
+        "batch_metrics": [dict(r) for r in results[1:]],
     }
 
 
-def run_signal_batch_job(
+def signal_prepare(
     context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Signal metrics of every pair; their unweighted mean."""
-    from avatars_server.engine import SIGNAL_TARGETS
+) -> list[dict[str, Any]]:
+    """One part per pair; the columns' roles come from the training original."""
+    from avatars_server.storage.datasets import get_owned_dataset
 
     found, _ = pairs(context, owner_id, parameters, "avatars_id")
-    total = len(found)
-    columns: list[dict[str, Any]] | None = None
-    per_pair: list[dict[str, Any]] = []
-    for index, (original_id, avatars_id) in enumerate(found):
-        context.report(f"pairs {index}/{total}", index / total)
-        row, original = load_dataset(context, uuid.UUID(original_id), owner_id)
-        columns = columns or variables(row.columns)
-        _, avatars = load_dataset(context, uuid.UUID(avatars_id), owner_id)
-        metrics = signal_metrics(original, avatars, columns)
-        per_pair.append({**metrics, "original_id": original_id, "avatars_id": avatars_id})
+    with context.session() as session:
+        columns = list(get_owned_dataset(session, uuid.UUID(found[0][0]), owner_id).columns)
+    return _pair_parts(found, variables(columns))
+
+
+def signal_run_part(
+    context: JobContext,
+    owner_id: uuid.UUID,
+    parameters: Mapping[str, Any],
+    part: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The signal metrics of one pair (method.md §6 on that pair)."""
+    _, original = load_dataset(context, uuid.UUID(part["original_id"]), owner_id)
+    _, avatars = load_dataset(context, uuid.UUID(part["avatars_id"]), owner_id)
+    metrics = signal_metrics(original, avatars, part["columns"])
+    EXECUTED.append((str(context.job_id), int(part["index"])))
+    return {**metrics, "original_id": part["original_id"], "avatars_id": part["avatars_id"]}
+
+
+def signal_finish(
+    parameters: Mapping[str, Any], results: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The unweighted mean of every field over all pairs, training included (§1.8)."""
+    from avatars_server.engine import SIGNAL_TARGETS
+
     fields = ["hellinger_mean", "hellinger_std", "correlation_difference_ratio"]
-    _, mean = _aggregate(per_pair, fields)
+    _, mean = _aggregate(results, fields)
+    for name in ("hellinger_mean", "hellinger_std"):
+        mean[name] = finite(mean[name], name)
     mean["targets"] = dict(SIGNAL_TARGETS)
-    return {"mean_metrics": mean, "training_metrics": per_pair[0], "batch_metrics": per_pair[1:]}
+    return {
+        "mean_metrics": mean,
+        "training_metrics": dict(results[0]),
+        "batch_metrics": [dict(r) for r in results[1:]],
+    }
