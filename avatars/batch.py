@@ -184,7 +184,11 @@ def avatarize_in_batches(
     # Split by position, so the reassembly restores df's order whatever its index.
     positions = df.reset_index(drop=True)
     training, splits = split_covering_every_modality(
-        positions, row_limit, seed=split_seed, categorical=categorical
+        positions,
+        row_limit,
+        seed=split_seed,
+        categorical=categorical,
+        identifiers=identifier_variables,
     )
     training_id, split_ids, order = upload_batch_and_get_order(
         client, training, splits, identifier_variables=identifier_variables

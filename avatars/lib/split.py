@@ -60,22 +60,25 @@ def split_covering_every_modality(
     row_limit: int,
     seed: int | None = None,
     categorical: Iterable[str] = (),
+    identifiers: Iterable[str] = (),
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Like :func:`get_split_for_batch`, with a training batch the server cannot refuse.
 
     Besides object/category columns, it covers bool columns, the ``categorical`` ones (numbers
     coded as categories) and a missing value of every column that has one, which the server
-    otherwise refuses as ``UNSEEN_MODALITY``.
+    otherwise refuses as ``UNSEEN_MODALITY``. ``identifiers`` (left out of the avatarization)
+    are not covered.
     """
+    skipped = set(identifiers)
     covered = set(df.select_dtypes(include=["object", "str", "category", "bool"]).columns)
-    covered.update(categorical)
+    covered = (covered | set(categorical)) - skipped
     columns = [c for c in df.columns if c in covered]
     frame = df[columns].astype(object)
     for column in columns:
         # One marker for every missing value (None, NaN, NaT are not equal to each other).
         frame[column] = frame[column].where(df[column].notna(), _MISSING)
     for column in df.columns:
-        if column not in covered and df[column].isna().any():
+        if column not in covered and column not in skipped and df[column].isna().any():
             frame[f"{column}__is_missing"] = df[column].isna().to_numpy()
     return _split(df, row_limit, seed, columns, frame)
 

@@ -42,8 +42,16 @@ def test_avatarize_in_batches_returns_the_avatars_in_the_original_order(
 ) -> None:
     df = frame()
     df.loc[df.index[-2], "grade"] = 9  # a numeric-coded modality, only in one row
+    df.insert(0, "patient", [f"P{i:05d}" for i in range(len(df))])  # unique: not to cover
     out = avatarize_in_batches(
-        user_client, df, k=10, row_limit=250, seed=1, split_seed=2, categorical=["grade"]
+        user_client,
+        df,
+        k=10,
+        row_limit=250,
+        seed=1,
+        split_seed=2,
+        categorical=["grade"],
+        identifier_variables=["patient"],
     )
     assert out.job.status == JobStatus.SUCCESS
     assert len(out.job.result.batch_results) == 3
@@ -55,8 +63,10 @@ def test_avatarize_in_batches_returns_the_avatars_in_the_original_order(
     assert 0 < int(unshuffled["weight"].isna().sum()) < 150
     assert set(unshuffled["colour"]) <= set(df["colour"])
     assert set(unshuffled["grade"]) <= set(df["grade"])
+    # Identifiers hold surrogate keys, never the originals'.
+    assert sorted(unshuffled["patient"].astype(int)) == list(range(len(df)))
     # Shuffled and unshuffled: the same rows.
-    key = ["colour", "grade", "weight"]
+    key = ["patient"]
     pd.testing.assert_frame_equal(
         out.avatars.sort_values(key).reset_index(drop=True),
         unshuffled.sort_values(key).reset_index(drop=True),
