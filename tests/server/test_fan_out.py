@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from avatars_server.config import Settings
-from avatars_server.jobs import repository
 from avatars_server.jobs.fan_out import FanOutTracker, work_dir
+from avatars_server.storage import jobs as job_store
 from avatars_server.storage import users
 from avatars_server.storage.db import make_session_factory
 
@@ -22,7 +22,7 @@ def test_sweep_removes_the_working_dirs_of_jobs_that_ended(
     statuses = ("started", "pending", "failure", "killed", "success")
     jobs = []
     for status in statuses:
-        row = repository.create_job(
+        row = job_store.create_job(
             session, owner_id=owner.id, kind="avatarization_batch", parameters={}, runner_id="x"
         )
         row.status = status

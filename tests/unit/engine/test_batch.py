@@ -202,3 +202,53 @@ def test_batch_privacy_metrics_per_pair_and_worst_below_mean() -> None:
         assert worst[field] == min(p[field] for p in pairs)  # type: ignore[type-var]
         assert worst[field] <= mean[field]  # type: ignore[operator]
     assert all(0 <= p["hidden_rate"] <= 100 for p in pairs)  # type: ignore[operator]
+
+
+def test_batch_identifiers_hold_surrogate_keys_numbered_across_batches() -> None:
+    frames = [table(n, seed).assign(patient=np.arange(n) + 1000) for seed, n in ((0, 60), (1, 40))]
+    out = avatarize_batches(frames[0], frames[1:], CONFIG, identifiers=["patient"])
+    assert list(out[0].avatars.columns) == [*table(1).columns, "patient"]
+    assert out[0].avatars["patient"].tolist() == list(range(60))
+    assert out[1].avatars["patient"].tolist() == list(range(60, 100))
+    for part, offset in zip(out, (0, 60), strict=True):
+        # The unshuffled copy carries the same key on the same avatar.
+        keys = part.unshuffled["patient"].to_numpy()
+        assert (keys[part.order] == np.arange(len(part.order)) + offset).all()
+        released = part.unshuffled.take(part.order).reset_index(drop=True)
+        pd.testing.assert_frame_equal(released, part.avatars)
+
+
+def test_the_training_batch_alone_is_the_core_avatarization_of_it() -> None:
+    """The batch path goes through the core's avatars_from_coordinates (the normative draw):
+    with the same child seed and the model fitted on the batch itself, it equals avatarize."""
+    from avatars_server.engine.avatarize import TableOptions, avatarize
+
+    frame = table(80, 3)
+    (batch,) = avatarize_batches(frame, [], CONFIG)
+    core = avatarize(
+        frame,
+        CONFIG,
+        options=TableOptions(seed_sequence=batch_seed(batch_entropy(CONFIG.seed), 0)),
+    )
+    pd.testing.assert_frame_equal(batch.unshuffled, core.unshuffled)
+    pd.testing.assert_frame_equal(batch.avatars, core.avatars)
+
+
+def test_exclude_categorical_is_refused_by_batch_avatarization() -> None:
+    from dataclasses import replace
+
+    from avatars_server.engine.config import ExcludeCategoricalConfig
+
+    config = replace(
+        CONFIG,
+        exclude_categorical=ExcludeCategoricalConfig(
+            exclude_cardinality_threshold=3,
+            exclude_replacement_strategy="row_order",
+            rare_occurence_threshold=0,
+            rare_replacement_strategy="missing",
+        ),
+    )
+    with pytest.raises(AvatarError) as raised:
+        avatarize_batches(table(60), [table(40, 1)], config)
+    assert raised.value.code == "INVALID_EXCLUDE_CATEGORICAL"
+    assert "not supported by batch" in raised.value.message
