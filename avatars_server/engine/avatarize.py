@@ -574,8 +574,8 @@ def avatars_from_coordinates(
     """Neighbours, weights, barycentres, draws and restoring, from projected rows (§3.5-3.10).
 
     Shared by :func:`avatarize` and the batch job (each batch projected into one fitted model).
-    Columns excluded by ``exclude_categorical`` are the caller's: they are not in ``table``
-    and not in ``labels``' frame until the caller puts them back.
+    Columns excluded by ``exclude_categorical`` (in ``labels``, not in ``table``) come back as
+    placeholders (None) that the caller overwrites when it puts them back.
 
     Args:
         coords: shape (n, ncp), the rows' coordinates.
