@@ -98,7 +98,10 @@ class LocalServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._create_user()
         self.port = free_port()
-        log = self._log_path.open("ab")
+        # The log may hold password reset tokens: readable by this account only.
+        log = os.fdopen(
+            os.open(self._log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab"
+        )
         self._process = subprocess.Popen(
             self._command("serve", "--host", "127.0.0.1", "--port", str(self.port)),
             env=self._env(),
