@@ -23,6 +23,7 @@ from avatars_server.datasets.columns import ColumnType
 from avatars_server.datasets.ingest import IngestedTable
 from avatars_server.datasets.upload import fsync_path
 from avatars_server.schemas import datasets as schemas
+from avatars_server.storage import files
 from avatars_server.storage.tables import DatasetRow
 
 _HASH_CHUNK = 1024 * 1024
@@ -44,12 +45,16 @@ def get_owned_dataset(session: Session, dataset_id: uuid.UUID, owner_id: uuid.UU
     return row
 
 
-def list_datasets(session: Session, owner_id: uuid.UUID) -> Sequence[DatasetRow]:
-    """The owner's datasets, newest first."""
+def list_datasets(
+    session: Session, owner_id: uuid.UUID, *, limit: int | None = None, offset: int = 0
+) -> Sequence[DatasetRow]:
+    """The owner's datasets, newest first (`limit` of them from `offset`)."""
     query = (
         select(DatasetRow)
         .where(DatasetRow.owner_id == owner_id)
         .order_by(DatasetRow.created_at.desc(), DatasetRow.id)
+        .offset(offset)
+        .limit(limit)
     )
     return session.scalars(query).all()
 
@@ -121,8 +126,9 @@ def add_dataset(
     """Move a validated table file into place (named by `digest`) and flush its row."""
     relative = Path(digest[:2]) / f"{digest}.{table.filetype}"
     target = settings.datasets_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    files.make_private_dir(target.parent)
     size = table.path.stat().st_size
+    os.chmod(table.path, files.FILE_MODE)  # patient data: readable by the server's account only
     _durable_replace(table.path, target)
     row = DatasetRow(
         owner_id=owner_id,

@@ -14,7 +14,9 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.convertors import StringConvertor, register_url_convertor
 
+from avatars_server.api.access import AccessDep, Operation
 from avatars_server.api.deps import CurrentUser, SessionDep, SettingsDep
+from avatars_server.api.paging import PageDep, paginate
 from avatars_server.config import Settings
 from avatars_server.datasets import export
 from avatars_server.datasets.ingest import ingest_parts
@@ -108,6 +110,7 @@ async def _receive(request: Request, settings: Settings) -> ReceivedUpload:
         boundary_of(request.headers.get("content-type")),
         settings.tmp_dir,
         settings.max_upload_bytes,
+        settings.max_upload_parts,
     )
     # One feed is parsed and written on a worker thread while this loop reads the next one
     # from the socket, so receiving and writing overlap (one feed in flight: order kept).
@@ -214,11 +217,12 @@ async def create_dataset(
     responses=error_responses(401),
 )
 def find_all_datasets_by_user(
-    request: Request, session: SessionDep, user: CurrentUser
+    request: Request, response: Response, session: SessionDep, user: CurrentUser, page: PageDep
 ) -> list[Dataset]:
-    """The caller's datasets (uploads and job results), newest first."""
+    """The caller's datasets (uploads and job results), newest first, a page at a time."""
     base = public_base_url(request)
-    return [datasets.dataset_schema(row, base) for row in datasets.list_datasets(session, user.id)]
+    rows = datasets.list_datasets(session, user.id, limit=page.fetch, offset=page.offset)
+    return [datasets.dataset_schema(row, base) for row in paginate(rows, page, request, response)]
 
 
 @router.get(
@@ -315,10 +319,12 @@ def download_dataset_as_stream(
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
+    access: AccessDep,
     filetype: FiletypeQuery = None,
 ) -> Response:
     """The dataset's file, streamed in chunks (converted when another format is asked)."""
     row = datasets.get_owned_dataset(session, id, user.id)
+    access(Operation.download_dataset, dataset_id=row.id)
     return _download(row, settings, filetype, streamed=True)
 
 
@@ -333,10 +339,12 @@ def download_dataset(
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
+    access: AccessDep,
     filetype: FiletypeQuery = None,
 ) -> Response:
     """The dataset's file (converted when another format is asked)."""
     row = datasets.get_owned_dataset(session, id, user.id)
+    access(Operation.download_dataset, dataset_id=row.id)
     return _download(row, settings, filetype, streamed=False)
 
 

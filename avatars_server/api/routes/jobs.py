@@ -8,11 +8,13 @@ import uuid
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from avatars_server.api.access import AccessDep, AccessRecorder, Operation
 from avatars_server.api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
+from avatars_server.api.paging import PageDep, paginate
 from avatars_server.api.routes.datasets import public_base_url
 from avatars_server.errors import UnavailableError
 from avatars_server.jobs import repository, validation, views
@@ -57,10 +59,12 @@ def _create(
     user: UserRow,
     kind: JobKind,
     parameters: BaseModel,
+    access: AccessRecorder,
     *,
     with_metrics: bool = False,
 ) -> JobRow:
-    """Record the job as pending, commit, then queue it (a worker must find the row)."""
+    """Record the job as pending (and in the access log), commit, then queue it (a worker must
+    find the row)."""
     row = repository.create_job(
         session,
         owner_id=user.id,
@@ -69,6 +73,7 @@ def _create(
         runner_id=runner.runner_id,
         with_metrics=with_metrics,
     )
+    access(Operation.create_job, job_id=row.id, dataset_id=_source_dataset(parameters))
     session.commit()
     try:
         runner.submit(row.id)
@@ -89,6 +94,15 @@ def _create(
     return row
 
 
+def _source_dataset(parameters: BaseModel) -> uuid.UUID | None:
+    """The dataset a job reads (its original), for the access log."""
+    for name in ("dataset_id", "original_id"):
+        value = getattr(parameters, name, None)
+        if isinstance(value, uuid.UUID):
+            return value
+    return None
+
+
 @router.get(
     "/jobs",
     operation_id="find_all_jobs_by_user",
@@ -97,12 +111,16 @@ def _create(
 def find_all_jobs_by_user(
     user: CurrentUser,
     session: SessionDep,
+    http: Request,
+    response: Response,
+    page: PageDep,
     nb_days: Annotated[int, Query(ge=1, description="Jobs created in the last nb_days days")] = 5,
 ) -> list[GenericJob]:
     """The caller's jobs of every kind created in the last `nb_days` days, newest first."""
     # Any larger window reaches back before the first job; it also keeps timedelta in range.
     since = utcnow() - timedelta(days=min(nb_days, _MAX_DAYS))
-    return [views.generic_job(row) for row in repository.list_jobs(session, user.id, since)]
+    rows = repository.list_jobs(session, user.id, since, limit=page.fetch, offset=page.offset)
+    return [views.generic_job(row) for row in paginate(rows, page, http, response)]
 
 
 @router.post(
@@ -119,12 +137,13 @@ def create_full_avatarization_job(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    access: AccessDep,
 ) -> AvatarizationJob:
     """Avatarize a dataset, then compute its privacy and signal metrics, in one job."""
     validation.check_kind(request.kind, JobKind.avatarization, "POST /jobs")
     validation.check_avatarization(session, settings, user.id, request.parameters)
     row = _create(
-        session, runner, user, JobKind.avatarization, request.parameters, with_metrics=True
+        session, runner, user, JobKind.avatarization, request.parameters, access, with_metrics=True
     )
     return views.avatarization_job(session, row, public_base_url(http))
 
@@ -162,11 +181,12 @@ def create_avatarization_job(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    access: AccessDep,
 ) -> AvatarizationJob:
     """Avatarize a dataset (no metrics)."""
     validation.check_kind(request.kind, JobKind.avatarization, "POST /jobs/avatarization")
     validation.check_avatarization(session, settings, user.id, request.parameters)
-    row = _create(session, runner, user, JobKind.avatarization, request.parameters)
+    row = _create(session, runner, user, JobKind.avatarization, request.parameters, access)
     return views.avatarization_job(session, row, public_base_url(http))
 
 
@@ -192,12 +212,16 @@ def get_avatarization_job(
     responses=_CREATE_ERRORS,
 )
 def create_privacy_metrics_job(
-    request: PrivacyMetricsJobCreate, user: CurrentUser, session: SessionDep, runner: RunnerDep
+    request: PrivacyMetricsJobCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    runner: RunnerDep,
+    access: AccessDep,
 ) -> PrivacyMetricsJob:
     """Privacy metrics of row-aligned (unshuffled) avatars against their original."""
     validation.check_kind(request.kind, JobKind.privacy_metrics, "POST /jobs/metrics/privacy")
     validation.check_privacy(session, user.id, request.parameters)
-    row = _create(session, runner, user, JobKind.privacy_metrics, request.parameters)
+    row = _create(session, runner, user, JobKind.privacy_metrics, request.parameters, access)
     return views.privacy_job(row)
 
 
@@ -221,12 +245,16 @@ def get_privacy_metrics(id: uuid.UUID, user: CurrentUser, session: SessionDep) -
     responses=_CREATE_ERRORS,
 )
 def create_signal_metrics_job(
-    request: SignalMetricsJobCreate, user: CurrentUser, session: SessionDep, runner: RunnerDep
+    request: SignalMetricsJobCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    runner: RunnerDep,
+    access: AccessDep,
 ) -> SignalMetricsJob:
     """Signal (utility) metrics of avatars, in any row order, against their original."""
     validation.check_kind(request.kind, JobKind.signal_metrics, "POST /jobs/metrics/signal")
     validation.check_signal(session, user.id, request.parameters)
-    row = _create(session, runner, user, JobKind.signal_metrics, request.parameters)
+    row = _create(session, runner, user, JobKind.signal_metrics, request.parameters, access)
     return views.signal_job(row)
 
 
