@@ -95,7 +95,10 @@ class LocalServer:
 
     def start(self) -> LocalServer:
         """Start the server and wait until /health answers."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.data_dir.exists():
+            # Private, whatever the umask: the server refuses a directory others can write.
+            self.data_dir.mkdir(parents=True, mode=0o700)
+            self.data_dir.chmod(0o700)
         self._create_user()
         self.port = free_port()
         # The log may hold password reset tokens: readable by this account only.

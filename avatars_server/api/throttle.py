@@ -93,10 +93,19 @@ class Throttle:
         with session_scope(self._factory) as session:
             login_attempts.record_failure(session, action, self._keys(account), self._policy, now)
 
-    def succeeded(self, action: str, account: str) -> None:
-        """Forget the account name's failures (not the address's)."""
-        with session_scope(self._factory) as session:
-            login_attempts.clear(session, action, [login_attempts.account_key(account)])
+    def succeeded(self, action: str, account: str, session: Session | None = None) -> None:
+        """Forget the account name's failures (not the address's).
+
+        Args:
+            session: the request's session when it already writes (SQLite has one writer at a
+                time: a second session would wait for the first); a session of its own else.
+        """
+        keys = [login_attempts.account_key(account)]
+        if session is not None:
+            login_attempts.clear(session, action, keys)
+            return
+        with session_scope(self._factory) as own:
+            login_attempts.clear(own, action, keys)
 
 
 def _too_many(action: str, until: float, now: float) -> TooManyAttemptsError:
