@@ -33,7 +33,9 @@ def get_page(
         int | None,
         Query(ge=1, description="Most items to return; default and maximum: the server's cap"),
     ] = None,
-    offset: Annotated[int, Query(ge=0, description="Items to skip (for the next page)")] = 0,
+    offset: Annotated[
+        int, Query(ge=0, le=2**53, description="Items to skip (for the next page)")
+    ] = 0,
 ) -> Page:
     cap = settings.max_page_size
     if limit is not None and limit > cap:

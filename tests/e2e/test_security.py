@@ -355,6 +355,7 @@ def test_list_routes_cap_their_page_size(
     assert [d["id"] for d in rest.json()] == [str(ids[0])]
     assert "link" not in rest.headers
     assert len(client.datasets.find_all_datasets_by_user()) == 3
+    assert [d.id for d in client.datasets.find_all_datasets_by_user(limit=1, offset=1)] == [ids[1]]
     for path in ("/jobs?limit=5000", "/users?limit=5000"):
         answer = _raw(admin_client).get(path)
         assert answer.status_code == 422 and "AVATARS_MAX_PAGE_SIZE" in answer.json()["message"]
