@@ -54,6 +54,7 @@ from avatars.local import LocalServer  # noqa: E402
 from avatars.models import CreateUser  # noqa: E402
 
 RESULTS = HERE / "results.json"
+LOG_COPY = HERE / ".work" / "soak-server.log"
 ROWS = 500
 TARGET_RSS_GROWTH_MB = 100
 ADDRESSES = [f"198.51.100.{n}" for n in range(1, 17)]
@@ -142,10 +143,16 @@ class JobGate:
 class Client:
     def __init__(self, number: int, base_url: str, token: str, stats: Stats, gate: JobGate) -> None:
         self.number = number
+        # A new connection per request, as the published 0.7.3 client does (and no keep-alive
+        # race with the server closing an idle connection).
+        fresh = httpx.Limits(max_keepalive_connections=0)
         self.http = httpx.Client(
-            base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=60
+            base_url=base_url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+            limits=fresh,
         )
-        self.anonymous = httpx.Client(base_url=base_url, timeout=60)
+        self.anonymous = httpx.Client(base_url=base_url, timeout=60, limits=fresh)
         self.stats = stats
         self.gate = gate
         self.random = random.Random(number)
@@ -331,6 +338,9 @@ def main() -> None:
         job_statuses = job_outcomes(server, tokens, clients, timeout=120)
         storage = check_storage(server, stats)
         admin.close()
+        # Kept for the post-mortem of any 5xx (the data directory is removed on exit).
+        LOG_COPY.parent.mkdir(parents=True, exist_ok=True)
+        LOG_COPY.write_text(server.logs())
 
     routes = sorted(stats.statuses)
     total = sum(sum(c.values()) for c in stats.statuses.values())
@@ -359,7 +369,7 @@ def main() -> None:
         f"{stats.content_mismatches} downloads differing from their upload"
     )
     print("report downloads: not in the mix yet (NOTE: hook REPORT_DOWNLOADS, issue 15)")
-    print(f"load after: {load_after}")
+    print(f"load after: {load_after}; server log: {LOG_COPY}")
     ok = (
         server_errors == 0
         and not stats.transport_errors

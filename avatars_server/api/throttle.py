@@ -6,8 +6,10 @@ Each route counts failures per account name and per client address in the databa
 lasts twice as long. Unknown account names are counted exactly like real ones.
 
 The clock is `app.state.clock` (time.time by default), so tests move time without sleeping.
-Each count is committed in its own transaction: the request's own session is rolled back when
-the request fails, the count must not be.
+The throttle works in the request's session (a second session per request would hold a second
+pooled connection: under load, requests holding one and waiting for another exhaust the pool),
+and commits a failure at once: the request's changes are rolled back when it fails, the count
+must not be.
 """
 
 from __future__ import annotations
@@ -18,13 +20,12 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from avatars_server.api.deps import SettingsDep, client_address, get_session_factory
+from avatars_server.api.deps import SessionDep, SettingsDep, client_address
 from avatars_server.config import Settings
 from avatars_server.errors import TooManyAttemptsError
 from avatars_server.storage import login_attempts
-from avatars_server.storage.db import session_scope
 from avatars_server.storage.login_attempts import ThrottleKey, ThrottlePolicy
 
 Clock = Callable[[], float]
@@ -63,12 +64,12 @@ class Throttle:
 
     def __init__(
         self,
-        factory: sessionmaker[Session],
+        session: Session,
         policy: ThrottlePolicy,
         clock: Clock,
         address: str,
     ) -> None:
-        self._factory = factory
+        self._session = session
         self._policy = policy
         self._clock = clock
         self._address = address
@@ -82,30 +83,21 @@ class Throttle:
     def check(self, action: str, account: str | None) -> None:
         """Raise TooManyAttemptsError while the account name or the address is locked."""
         now = self._clock()
-        with session_scope(self._factory) as session:
-            until = login_attempts.locked_until(session, action, self._keys(account), now)
+        until = login_attempts.locked_until(self._session, action, self._keys(account), now)
         if until is not None:
             raise _too_many(action, until, now)
 
     def failed(self, action: str, account: str | None) -> None:
-        """Count a failure (the request that reaches the limit still gets its own answer)."""
+        """Count a failure and commit it (the request that reaches the limit still gets its
+        own answer; the next ones get 429)."""
         now = self._clock()
-        with session_scope(self._factory) as session:
-            login_attempts.record_failure(session, action, self._keys(account), self._policy, now)
+        login_attempts.record_failure(self._session, action, self._keys(account), self._policy, now)
+        self._session.commit()
 
-    def succeeded(self, action: str, account: str, session: Session | None = None) -> None:
-        """Forget the account name's failures (not the address's).
-
-        Args:
-            session: the request's session when it already writes (SQLite has one writer at a
-                time: a second session would wait for the first); a session of its own else.
-        """
-        keys = [login_attempts.account_key(account)]
-        if session is not None:
-            login_attempts.clear(session, action, keys)
-            return
-        with session_scope(self._factory) as own:
-            login_attempts.clear(own, action, keys)
+    def succeeded(self, action: str, account: str) -> None:
+        """Forget the account name's failures (not the address's); committed with the
+        request."""
+        login_attempts.clear(self._session, action, [login_attempts.account_key(account)])
 
 
 def _too_many(action: str, until: float, now: float) -> TooManyAttemptsError:
@@ -119,9 +111,9 @@ def _too_many(action: str, until: float, now: float) -> TooManyAttemptsError:
     )
 
 
-def get_throttle(request: Request, settings: SettingsDep) -> Throttle:
+def get_throttle(request: Request, settings: SettingsDep, session: SessionDep) -> Throttle:
     return Throttle(
-        get_session_factory(request),
+        session,
         policy_of(settings),
         get_clock(request),
         client_address(request),

@@ -118,6 +118,6 @@ def reset_password(
     # The owner proved control of the mailbox: the account's login lock ends too.
     for name in (user.username, user.email):
         if name:
-            throttle.succeeded(LOGIN, name, session)
-    throttle.succeeded(RESET_PASSWORD, request.email, session)
+            throttle.succeeded(LOGIN, name)
+    throttle.succeeded(RESET_PASSWORD, request.email)
     return MessageResponse(message="Your password has been reset. Log in with the new one.")
