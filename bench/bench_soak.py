@@ -246,12 +246,24 @@ class Client:
     def run(self, deadline: float) -> None:
         operations = [name for name, _ in MIX]
         weights = [weight for _, weight in MIX]
-        try:
-            while time.monotonic() < deadline:
-                self.step(self.random.choices(operations, weights)[0])
-        finally:
-            self.http.close()
-            self.anonymous.close()
+        while time.monotonic() < deadline:
+            self.step(self.random.choices(operations, weights)[0])
+
+
+def run_all(clients: list[Client], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    threads = [threading.Thread(target=c.run, args=(deadline,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def sample_rss(pid: int, samples: list[float], until: float) -> None:
+    """Server RSS every 10 s: a plateau is warm caches, a steady climb is a leak."""
+    while time.monotonic() < until:
+        samples.append(rss_mb(pid))
+        time.sleep(10)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -294,10 +306,19 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--job-interval", type=float, default=2.0)
+    parser.add_argument("--warmup", type=float, default=15.0, help="seconds, not counted")
+    parser.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment of the server process (repeatable)",
+    )
     args = parser.parse_args()
 
     print(f"load before: {uptime()}", flush=True)
     env = {"AVATARS_JOB_WORKERS": "1"}
+    env.update(item.split("=", 1) for item in args.server_env)
     with LocalServer(env=env) as server:
         assert server._process is not None
         pid = server._process.pid
@@ -319,20 +340,35 @@ def main() -> None:
             Client(number, server.base_url, tokens[number], stats, gate)
             for number in range(args.clients)
         ]
+        rss_fresh = rss_mb(pid)
+        # Warm-up with the same mix, not counted: the first uploads and downloads load pyarrow,
+        # pandas and the thread pools; the growth that matters is the steady state's.
+        warmup_stats = Stats()
+        warm = [
+            Client(1000 + number, server.base_url, tokens[number], warmup_stats, gate)
+            for number in range(args.clients)
+        ]
+        run_all(warm, args.warmup)
+        for client, warmed in zip(clients, warm, strict=True):
+            client.datasets = list(warmed.datasets)
+            client.jobs = list(warmed.jobs)
+        stats.uploaded.update(warmup_stats.uploaded)
         rss_start = rss_mb(pid)
         print(
-            f"{args.clients} clients for {args.seconds:.0f} s; server RSS at start "
-            f"{rss_start:.0f} MB",
+            f"{args.clients} clients for {args.seconds:.0f} s; server RSS {rss_fresh:.0f} MB "
+            f"fresh, {rss_start:.0f} MB after a {args.warmup:.0f} s warm-up",
             flush=True,
         )
-        deadline = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=c.run, args=(deadline,)) for c in clients]
+        samples: list[float] = []
+        sampler = threading.Thread(
+            target=sample_rss, args=(pid, samples, time.monotonic() + args.seconds), daemon=True
+        )
+        sampler.start()
         started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_all(clients, args.seconds)
         elapsed = time.perf_counter() - started
+        rss_busy_end = rss_mb(pid)
+        time.sleep(5)  # requests still in the server finish; their buffers are freed
         rss_end = rss_mb(pid)
         load_after = uptime()
         job_statuses = job_outcomes(server, tokens, clients, timeout=120)
@@ -359,8 +395,10 @@ def main() -> None:
         f"5xx answers: {server_errors} (target 0); transport errors: {dict(stats.transport_errors)}"
     )
     print(
-        f"server RSS: {rss_start:.0f} MB at start, {rss_end:.0f} MB at end, growth {growth:+.0f} MB"
-        f" (target <= {TARGET_RSS_GROWTH_MB} MB)"
+        f"server RSS: {rss_fresh:.0f} MB fresh, {rss_start:.0f} MB after warm-up (start), "
+        f"{rss_busy_end:.0f} MB as the load ends, {rss_end:.0f} MB 5 s later: "
+        f"growth {growth:+.0f} MB (target <= {TARGET_RSS_GROWTH_MB} MB); "
+        f"every 10 s: {', '.join(f'{v:.0f}' for v in samples)}"
     )
     print(f"jobs: {dict(job_statuses)}")
     print(
@@ -389,8 +427,12 @@ def main() -> None:
         "server_errors_5xx": server_errors,
         "transport_errors": dict(stats.transport_errors),
         "routes": per_route,
+        "rss_fresh_mb": round(rss_fresh, 1),
         "rss_start_mb": round(rss_start, 1),
+        "rss_samples_mb": [round(v) for v in samples],
         "rss_end_mb": round(rss_end, 1),
+        "rss_busy_end_mb": round(rss_busy_end, 1),
+        "server_env": args.server_env,
         "jobs": dict(job_statuses),
         "storage": storage,
         "download_mismatches": stats.content_mismatches,
