@@ -15,7 +15,7 @@ from avatars_server.api.openapi import install_openapi
 from avatars_server.api.routes import auth, compatibility, datasets, health, jobs, users
 from avatars_server.config import Settings
 from avatars_server.jobs.runner import create_runner
-from avatars_server.storage import files
+from avatars_server.storage import private_files
 from avatars_server.storage.db import make_engine, make_session_factory
 from avatars_server.storage.migrate import upgrade_to_head
 
@@ -59,7 +59,7 @@ def create_app(
         settings.resolved_secret_key()
         engine = make_engine(settings)
         # Files written by older versions (or copied in) become private too.
-        files.tighten_tree(settings.data_dir)
+        private_files.tighten_tree(settings.data_dir)
         upgrade_to_head(engine)
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from avatars_server.config import Settings
 from avatars_server.errors import DomainError
-from avatars_server.storage import access_log, files, users
+from avatars_server.storage import access_log, private_files, users
 from avatars_server.storage.db import make_engine, make_session_factory, session_scope
 from avatars_server.storage.migrate import upgrade_to_head
 
@@ -32,7 +32,7 @@ def _check_data_dir(settings: Settings) -> bool:
     """Create the data directory (0700); False, with a message, when it is unsafe."""
     try:
         settings.prepare_directories()
-    except files.UnsafeDataDirError as exc:
+    except private_files.UnsafeDataDirError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return False
     return True

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from avatars_server.storage import files
+from avatars_server.storage import private_files
 
 _SECRET_KEY_FILE = "secret_key"
 
@@ -72,9 +72,9 @@ class Settings(BaseSettings):
         Raises:
             UnsafeDataDirError: the data directory can be written by another account.
         """
-        files.make_private_dir(self.data_dir, check=True)
+        private_files.make_private_dir(self.data_dir, check=True)
         for path in (self.datasets_dir, self.tmp_dir):
-            files.make_private_dir(path)
+            private_files.make_private_dir(path)
 
     def resolved_secret_key(self) -> str:
         """The signing key: configured, or generated once and persisted (mode 0600)."""
@@ -83,5 +83,5 @@ class Settings(BaseSettings):
         self.prepare_directories()
         path = self.data_dir / _SECRET_KEY_FILE
         # O_EXCL: two processes starting at once must agree on one key.
-        files.create_private_file(path, secrets.token_urlsafe(48).encode())
+        private_files.create_private_file(path, secrets.token_urlsafe(48).encode())
         return path.read_text(encoding="utf-8").strip()

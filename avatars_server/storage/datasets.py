@@ -23,7 +23,7 @@ from avatars_server.datasets.columns import ColumnType
 from avatars_server.datasets.ingest import IngestedTable
 from avatars_server.datasets.upload import fsync_path
 from avatars_server.schemas import datasets as schemas
-from avatars_server.storage import files
+from avatars_server.storage import private_files
 from avatars_server.storage.tables import DatasetRow
 
 _HASH_CHUNK = 1024 * 1024
@@ -126,9 +126,11 @@ def add_dataset(
     """Move a validated table file into place (named by `digest`) and flush its row."""
     relative = Path(digest[:2]) / f"{digest}.{table.filetype}"
     target = settings.datasets_dir / relative
-    files.make_private_dir(target.parent)
+    private_files.make_private_dir(target.parent)
     size = table.path.stat().st_size
-    os.chmod(table.path, files.FILE_MODE)  # patient data: readable by the server's account only
+    os.chmod(
+        table.path, private_files.FILE_MODE
+    )  # patient data: readable by the server's account only
     _durable_replace(table.path, target)
     row = DatasetRow(
         owner_id=owner_id,

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from avatars_server.config import Settings
-from avatars_server.storage import files
+from avatars_server.storage import private_files
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -40,9 +40,9 @@ def _private_sqlite_files(url: str) -> None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return
     path = Path(database)
-    files.touch_private_file(path)
+    private_files.touch_private_file(path)
     for suffix in ("-wal", "-shm", "-journal"):
-        files.make_private_file(path.with_name(path.name + suffix))
+        private_files.make_private_file(path.with_name(path.name + suffix))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

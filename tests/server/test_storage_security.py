@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from avatars_server.storage import access_log, files, login_attempts
+from avatars_server.storage import access_log, login_attempts, private_files
 from avatars_server.storage.access_log import Operation
 from avatars_server.storage.db import make_session_factory
 from avatars_server.storage.login_attempts import ThrottlePolicy
@@ -113,19 +113,19 @@ def test_private_files_and_dirs_whatever_the_umask(tmp_path: Path) -> None:
     old = os.umask(0)
     try:
         directory = tmp_path / "a" / "b"
-        files.make_private_dir(directory, check=True)
+        private_files.make_private_dir(directory, check=True)
         assert _mode(directory) == 0o700
         secret = directory / "key"
-        assert files.create_private_file(secret, b"k") is True
+        assert private_files.create_private_file(secret, b"k") is True
         assert _mode(secret) == 0o600 and secret.read_bytes() == b"k"
         secret.chmod(0o644)
-        assert files.create_private_file(secret, b"other") is False
+        assert private_files.create_private_file(secret, b"other") is False
         assert _mode(secret) == 0o600 and secret.read_bytes() == b"k"
         loose = directory / "sub"
         loose.mkdir(mode=0o755)
         (loose / "f").write_bytes(b"x")
         (loose / "f").chmod(0o644)
-        assert files.tighten_tree(directory) == 2
+        assert private_files.tighten_tree(directory) == 2
         assert _mode(loose) == 0o700 and _mode(loose / "f") == 0o600
     finally:
         os.umask(old)
@@ -133,7 +133,7 @@ def test_private_files_and_dirs_whatever_the_umask(tmp_path: Path) -> None:
 
 def test_a_shared_data_dir_is_refused(tmp_path: Path) -> None:
     tmp_path.chmod(0o775)
-    with pytest.raises(files.UnsafeDataDirError, match="chmod 700"):
-        files.make_private_dir(tmp_path, check=True)
+    with pytest.raises(private_files.UnsafeDataDirError, match="chmod 700"):
+        private_files.make_private_dir(tmp_path, check=True)
     tmp_path.chmod(0o755)
-    files.make_private_dir(tmp_path, check=True)  # readable by others, but not writable: ok
+    private_files.make_private_dir(tmp_path, check=True)  # readable by others, but not writable: ok
