@@ -16,7 +16,13 @@ from avatars._constants import (
     RETRY_BACKOFF_CAP,
 )
 
-__all__ = ["RetryTransport", "parse_retry_after", "retry_delay", "should_retry"]
+__all__ = [
+    "CallerClientTransport",
+    "RetryTransport",
+    "parse_retry_after",
+    "retry_delay",
+    "should_retry",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +169,31 @@ class RetryTransport(httpx.BaseTransport):
     def close(self) -> None:
         """Close the wrapped transport."""
         self.wrapped.close()
+
+
+class CallerClientTransport(httpx.BaseTransport):
+    """Send each request through an httpx.Client the caller owns, without changing it.
+
+    The caller's client sends the request as it is (its transport, TLS settings, proxies, auth
+    and event hooks apply); its default headers and cookies are copied into the ApiClient's
+    own client once, when it is built. Closing this transport leaves the caller's client open.
+    """
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send `request` with the caller's client; the body is read by the ApiClient's."""
+        response = self.client.send(request, stream=True)
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=response.stream,
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        """Nothing to close: the caller's client belongs to the caller."""
 
 
 def _is_idempotent(request: httpx.Request) -> bool:

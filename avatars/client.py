@@ -15,7 +15,7 @@ import httpx
 from avatar_api_client.client import AuthenticatedClient
 from avatars import _constants
 from avatars._response import raise_for_status
-from avatars._transport import RetryTransport
+from avatars._transport import CallerClientTransport, RetryTransport
 from avatars._version import __version__
 from avatars.exceptions import APIConnectionError, APITimeoutError, AuthenticationError
 
@@ -45,7 +45,12 @@ class ApiClient:
         timeout: HTTP timeout of one request, in seconds.
         should_verify_ssl: verify the server's TLS certificate.
         verify_auth: refuse, before sending, a call that needs a login when none happened.
-        http_client: an httpx.Client to use instead of the default one (tests, proxies).
+        http_client: an httpx.Client to send every request through (tests, proxies, custom
+            TLS). The ApiClient never changes it (headers, hooks, login token all stay on the
+            ApiClient's own client) and never closes it. Its transport, TLS settings, proxies,
+            auth and event hooks apply, and its headers and cookies are sent too; then
+            ``should_verify_ssl`` and ``max_retries`` do not apply (they configure the default
+            transport), while ``timeout``, ``headers`` and ``verify_auth`` still do.
         should_verify_compatibility: ask the server whether this client is compatible and
             warn when it is not.
         headers: extra headers sent with every request.
@@ -89,18 +94,25 @@ class ApiClient:
         self.base_url = resolved_url.rstrip("/")
         self.timeout = timeout
         self.verify_auth = verify_auth
+        transport: httpx.BaseTransport
         if http_client is None:
             transport = RetryTransport(
                 httpx.HTTPTransport(verify=should_verify_ssl), max_retries=max_retries
             )
-            http_client = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
-        http_client.headers["User-Agent"] = USER_AGENT
-        http_client.headers.update(dict(headers or {}))
-        http_client.event_hooks["request"].append(self._before_request)
-        http_client.event_hooks["response"].append(raise_for_status)
-        self.http = http_client
+        else:
+            transport = CallerClientTransport(http_client)
+        self.http = httpx.Client(
+            base_url=self.base_url,
+            timeout=timeout,
+            transport=transport,
+            headers=http_client.headers if http_client is not None else None,
+            cookies=http_client.cookies if http_client is not None else None,
+            event_hooks={"request": [self._before_request], "response": [raise_for_status]},
+        )
+        self.http.headers["User-Agent"] = USER_AGENT
+        self.http.headers.update(dict(headers or {}))
         self.generated = AuthenticatedClient(base_url=self.base_url, token="")
-        self.generated.set_httpx_client(http_client)
+        self.generated.set_httpx_client(self.http)
         if should_verify_compatibility:
             self._verify_compatibility()
         username = os.environ.get(_constants.ENV_USERNAME)
@@ -110,7 +122,7 @@ class ApiClient:
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (a caller's `http_client` stays open)."""
         self.http.close()
 
     def __enter__(self) -> ApiClient:

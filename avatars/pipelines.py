@@ -19,9 +19,9 @@ from avatar_api_client.models import (
 )
 from avatars._constants import DEFAULT_JOB_TIMEOUT
 from avatars._pipeline_models import AvatarizationPipelineCreate, AvatarizationPipelineResult
-from avatars.exceptions import JobFailedError, JobTimeoutError
+from avatars.exceptions import JobFailedError
 from avatars.resources._base import Resource
-from avatars.waiting import RUNNING_STATUSES, SUCCESS_STATUS
+from avatars.waiting import finished_job, job_error_message, job_status
 
 _STEPS = (
     "preprocess",
@@ -155,12 +155,20 @@ def _stepper(bar: tqdm[Any]) -> Callable[[str], None]:
 
 
 def _finished(job: Any, timeout: float | None) -> Any:
-    """The result of a finished job; raises when it failed or is still running."""
-    status = str(job.status)
-    if status in RUNNING_STATUSES:
-        raise JobTimeoutError(job.id, waited=timeout or 0.0, last_status=status)
-    if status != SUCCESS_STATUS or not job.result:
-        raise JobFailedError(job.id, job.error_message, job=job, status=status)
+    """The result of a finished job; raises when it failed, is still running, or (having
+    succeeded) has no result left (its result datasets were deleted meanwhile)."""
+    status = job_status(job)
+    finished_job(
+        job.id, job, status=status, error_message=job_error_message(job), waited=timeout or 0.0
+    )
+    if not job.result:
+        raise JobFailedError(
+            job.id,
+            "it succeeded but its result is gone (were its result datasets deleted?). "
+            "Run the pipeline again.",
+            job=job,
+            status=status,
+        )
     return job.result
 
 

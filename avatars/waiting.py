@@ -1,17 +1,29 @@
-"""The one job-polling loop: capped back-off up to a deadline; injectable clock and sleep."""
+"""Waiting for jobs: the one polling loop (capped back-off up to a deadline; injectable clock
+and sleep) and the one decision on how a job ended (`finished_job`)."""
 
 import sys
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from tqdm import tqdm
 
+from avatar_api_client.types import Unset
 from avatars._constants import POLL_INITIAL_DELAY, POLL_MAX_DELAY
 from avatars.exceptions import JobFailedError, JobTimeoutError
 
-__all__ = ["FAILED_STATUSES", "RUNNING_STATUSES", "SUCCESS_STATUS", "poll", "wait_for_job"]
+__all__ = [
+    "FAILED_STATUSES",
+    "RUNNING_STATUSES",
+    "SUCCESS_STATUS",
+    "finished_job",
+    "job_error_message",
+    "job_progress",
+    "job_status",
+    "poll",
+    "wait_for_job",
+]
 
 T = TypeVar("T")
 
@@ -19,6 +31,54 @@ RUNNING_STATUSES = frozenset({"pending", "started"})
 """Statuses of a job that has not finished yet."""
 SUCCESS_STATUS = "success"
 FAILED_STATUSES = frozenset({"failure", "killed"})
+
+
+def job_status(job: Any) -> str:
+    """The status of a job model of any kind, as a string ("pending", "success", ...)."""
+    return str(getattr(job.status, "value", job.status))
+
+
+def job_error_message(job: Any) -> str | None:
+    """The `error_message` of a job model of any kind, None when unset."""
+    message = job.error_message
+    return message if isinstance(message, str) else None
+
+
+def job_progress(job: Any) -> tuple[str | None, float | None]:
+    """The current step name and completed fraction in [0, 1] of a job model (each may be None)."""
+    progress = job.current_progress
+    if progress is None or isinstance(progress, Unset):
+        return (None, None)
+    name = progress.name if isinstance(progress.name, str) else None
+    return (name, progress.completion_rate_100 / 100)
+
+
+def finished_job(
+    job_id: str | UUID, job: T, *, status: str, error_message: str | None, waited: float
+) -> T:
+    """Decide how a job read for the last time ended: return it when it succeeded, else raise.
+
+    This is the client's one outcome rule, for `client.jobs.wait` and the pipelines alike.
+
+    Args:
+        job_id: Id of the job, for messages.
+        job: The job as last read.
+        status: Its status ("pending", "started", "success", "failure", "killed", ...).
+        error_message: Its `error_message`.
+        waited: Seconds spent waiting for it, for the timeout message.
+
+    Returns:
+        `job`, whose status is "success".
+
+    Raises:
+        JobTimeoutError: If the job is still pending or started.
+        JobFailedError: If the job ended with any status other than "success".
+    """
+    if status in RUNNING_STATUSES:
+        raise JobTimeoutError(job_id, waited, status)
+    if status != SUCCESS_STATUS:
+        raise JobFailedError(job_id, error_message, job, status)
+    return job
 
 
 def poll(
@@ -148,9 +208,6 @@ def wait_for_job(
         raise
     finally:
         bar.close()
-    final_status = status(job)
-    if final_status in RUNNING_STATUSES:
-        raise JobTimeoutError(job_id, clock() - start, final_status)
-    if final_status != SUCCESS_STATUS:
-        raise JobFailedError(job_id, error_message(job), job, final_status)
-    return job
+    return finished_job(
+        job_id, job, status=status(job), error_message=error_message(job), waited=clock() - start
+    )

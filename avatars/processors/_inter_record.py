@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pandas.api.types import is_integer_dtype, is_unsigned_integer_dtype
 
 from avatars.processors._base import check_complete, check_numeric, check_present
 
@@ -17,6 +18,8 @@ __all__ = [
     "bounded_encode",
     "check_inputs",
     "drop_and_order_like",
+    "in_label_order",
+    "integer_like",
     "record_order",
     "source_bounds",
     "source_record_positions",
@@ -154,6 +157,33 @@ def source_record_positions(
         )
     ordered = source.sort_values(list(sort_keys), kind="stable").index
     return dest.index.get_indexer(ordered).astype(np.intp)
+
+
+def integer_like(values: FloatArray, *sources: pd.Series) -> pd.Series | FloatArray:
+    """`values` derived from `sources` (whole numbers when the sources are integers), typed as
+    avatars 0.7.3 types them: with the dtype of a single integer source column, with pandas'
+    dtype for the difference of integer columns (int64 where that would be unsigned: a
+    difference can be negative), as floats when a source is not an integer column or has a
+    missing value.
+
+    Args:
+        values: derived values in row order, shape (n,).
+        sources: the columns they derive from, aligned with `values`.
+    """
+    if not all(is_integer_dtype(s.dtype) and not s.isna().any() for s in sources):
+        return values
+    dtype = sources[0].dtype
+    if len(sources) > 1:
+        dtype = (sources[-1].iloc[:0] - sources[0].iloc[:0]).dtype
+        if is_unsigned_integer_dtype(dtype):
+            dtype = np.dtype("int64")
+    return pd.Series(values, index=sources[0].index).astype("int64").astype(dtype)
+
+
+def in_label_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its rows in the order of their index labels (what `keep_record_order`
+    returns, as in avatars 0.7.3: the labels are the records' original positions)."""
+    return frame.sort_index(kind="stable")
 
 
 def bounded_encode(value: FloatArray, previous: FloatArray, lb: float, ub: float) -> FloatArray:

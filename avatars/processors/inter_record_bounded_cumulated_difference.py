@@ -11,6 +11,7 @@ from avatars.processors._inter_record import (
     bounded_decode,
     bounded_encode,
     check_inputs,
+    integer_like,
     record_order,
     source_bounds,
 )
@@ -31,6 +32,9 @@ class InterRecordBoundedCumulatedDifferenceProcessor:
         new_first_variable_name: new column with the individual's first target.
         new_difference_variable_name: new column with the bounded relative change.
         should_round_output: round the rebuilt target to int in `postprocess`.
+
+    The first-value column keeps the target's integer dtype when the target is an integer
+    column (as in avatars 0.7.3); the shares are floats.
 
     Example:
         >>> df = pd.DataFrame({"id": [1, 1, 2, 2], "value": [10, 20, 30, 10]})
@@ -72,7 +76,9 @@ class InterRecordBoundedCumulatedDifferenceProcessor:
         target = order.take(df[self.target_variable])
         share = bounded_encode(target, order.previous(target, target), lb, ub)
         out = df.drop(columns=[self.target_variable]).reset_index(drop=True)
-        out[self.new_first_variable_name] = order.restore(order.first(target))
+        out[self.new_first_variable_name] = integer_like(
+            order.restore(order.first(target)), df[self.target_variable].reset_index(drop=True)
+        )
         out[self.new_difference_variable_name] = order.restore(share)
         return out
 

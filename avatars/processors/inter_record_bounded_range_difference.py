@@ -12,6 +12,7 @@ from avatars.processors._inter_record import (
     bounded_encode,
     check_inputs,
     drop_and_order_like,
+    integer_like,
     record_order,
     source_bounds,
 )
@@ -37,6 +38,9 @@ class InterRecordBoundedRangeDifferenceProcessor:
         new_difference_variable_name: new column with the bounded relative gap.
         sort_by_variable: optional column ordering each individual's records in `preprocess`.
         should_round_output: truncate the rebuilt start and end to int in `postprocess`.
+
+    The first-start column keeps the start's integer dtype when the start is an integer column
+    (as in avatars 0.7.3); the shares are floats.
 
     Example:
         >>> df = pd.DataFrame({"id": [1, 1, 2], "start": [30, 100, 70], "end": [10, 80, 60]})
@@ -105,7 +109,9 @@ class InterRecordBoundedRangeDifferenceProcessor:
         previous_end = order.previous(end, start)
         out = df.drop(columns=self._start_end)
         out[self.new_range_variable] = order.restore(bounded_encode(end, start, lb, ub))
-        out[self.new_first_variable_name] = order.restore(order.first(start))
+        out[self.new_first_variable_name] = integer_like(
+            order.restore(order.first(start)), df[self.target_start_variable]
+        )
         out[self.new_difference_variable_name] = order.restore(
             bounded_encode(start, previous_end, lb, ub)
         )

@@ -6,6 +6,8 @@ import pandas as pd
 
 from avatars.processors._inter_record import (
     check_inputs,
+    in_label_order,
+    integer_like,
     record_order,
     source_record_positions,
 )
@@ -22,7 +24,11 @@ class InterRecordCumulatedDifferenceProcessor:
         new_first_variable_name: new column with the individual's first (smallest) target.
         new_difference_variable_name: new column with the difference to the previous record.
         keep_record_order: in `postprocess`, accumulate in the order of `source` sorted by
-            (id, target); needs `source` and `dest` with the same index labels.
+            (id, target), and return the rows in the order of their index labels; needs
+            `source` and `dest` with the same index labels.
+
+    The first-value column keeps the target's integer dtype when the target is an integer
+    column (as in avatars 0.7.3); the differences are floats.
 
     Example:
         >>> df = pd.DataFrame({"id": [1, 2, 1, 1], "value": [1025, 20042, 1000, 1130]})
@@ -68,7 +74,9 @@ class InterRecordCumulatedDifferenceProcessor:
         order = record_order(df[self.id_variable], [df[self.target_variable]])
         target = order.take(df[self.target_variable])
         out = df.drop(columns=[self.target_variable])
-        out[self.new_first_variable_name] = order.restore(order.first(target))
+        out[self.new_first_variable_name] = integer_like(
+            order.restore(order.first(target)), df[self.target_variable]
+        )
         out[self.new_difference_variable_name] = order.restore(
             target - order.previous(target, target)
         )
@@ -90,4 +98,4 @@ class InterRecordCumulatedDifferenceProcessor:
         difference = order.take(dest[self.new_difference_variable_name])
         out = dest.drop(columns=new)
         out[self.target_variable] = order.restore(first + order.cumsum(difference))
-        return out
+        return in_label_order(out) if self.keep_record_order else out

@@ -7,6 +7,8 @@ import pandas as pd
 
 from avatars.processors._inter_record import (
     check_inputs,
+    in_label_order,
+    integer_like,
     record_order,
     source_record_positions,
 )
@@ -26,7 +28,11 @@ class InterRecordRangeDifferenceProcessor:
         new_range_variable: new column with end − start.
         new_difference_variable: new column with start − previous interval's end (0 first).
         keep_record_order: in `postprocess`, rebuild in the order of `source` sorted by
-            (id, sort_by); needs `source` and `dest` with the same index labels.
+            (id, sort_by), and return the rows in the order of their index labels; needs
+            `source` and `dest` with the same index labels.
+
+    The first-start column keeps the start's integer dtype, and the range column is an integer
+    column when start and end are (as in avatars 0.7.3); the gaps are floats.
 
     Example:
         >>> df = pd.DataFrame({"id": [1, 1, 2], "start": [7, 1, 3], "end": [8, 5, 4]})
@@ -82,8 +88,11 @@ class InterRecordRangeDifferenceProcessor:
         start = order.take(df[self.target_start_variable])
         end = order.take(df[self.target_end_variable])
         out = df.drop(columns=start_end)
-        out[self.new_range_variable] = order.restore(end - start)
-        out[self.new_first_variable] = order.restore(order.first(start))
+        start_column, end_column = df[self.target_start_variable], df[self.target_end_variable]
+        out[self.new_range_variable] = integer_like(
+            order.restore(end - start), start_column, end_column
+        )
+        out[self.new_first_variable] = integer_like(order.restore(order.first(start)), start_column)
         out[self.new_difference_variable] = order.restore(start - order.previous(end, start))
         return out
 
@@ -109,4 +118,4 @@ class InterRecordRangeDifferenceProcessor:
         out = dest.drop(columns=new)
         out[self.target_start_variable] = order.restore(start)
         out[self.target_end_variable] = order.restore(start + ranges)
-        return out
+        return in_label_order(out) if self.keep_record_order else out

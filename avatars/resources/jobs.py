@@ -26,12 +26,19 @@ from avatar_api_client.models import (
     SignalMetricsJob,
     SignalMetricsJobCreate,
 )
-from avatar_api_client.types import UNSET, Unset
+from avatar_api_client.types import UNSET
 from avatars._constants import DEFAULT_JOB_TIMEOUT
 from avatars._response import parsed
 from avatars.exceptions import NotFoundError
 from avatars.resources._base import Resource
-from avatars.waiting import RUNNING_STATUSES, poll, wait_for_job
+from avatars.waiting import (
+    RUNNING_STATUSES,
+    job_error_message,
+    job_progress,
+    job_status,
+    poll,
+    wait_for_job,
+)
 
 J = TypeVar("J", AvatarizationJob, PrivacyMetricsJob, SignalMetricsJob, GenericJob)
 
@@ -40,25 +47,17 @@ def _uuid(id: str | UUID) -> UUID:
     return id if isinstance(id, UUID) else UUID(str(id))
 
 
-def _status(job: Any) -> str:
-    return str(getattr(job.status, "value", job.status))
-
-
 def _is_running(job: Any) -> bool:
-    return _status(job) in RUNNING_STATUSES
+    return job_status(job) in RUNNING_STATUSES
 
 
-def _progress(job: Any) -> tuple[str | None, float | None]:
-    progress = job.current_progress
-    if progress is None or isinstance(progress, Unset):
-        return (None, None)
-    name = progress.name if isinstance(progress.name, str) else None
-    return (name, progress.completion_rate_100 / 100)
-
-
-def _error_message(job: Any) -> str | None:
-    message = job.error_message
-    return message if isinstance(message, str) else None
+# The GET of each job kind, in the order `wait` tries them (the API has no GET of one job of
+# any kind; the GET of another kind answers 404).
+_GETTERS: tuple[Callable[..., Any], ...] = (
+    get_avatarization_job.sync_detailed,
+    get_privacy_metrics.sync_detailed,
+    get_signal_metrics.sync_detailed,
+)
 
 
 class Jobs(Resource):
@@ -242,28 +241,28 @@ class Jobs(Resource):
         job: AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob = wait_for_job(
             job_id,
             fetch,
-            status=_status,
-            error_message=_error_message,
-            progress=_progress,
+            status=job_status,
+            error_message=job_error_message,
+            progress=job_progress,
             timeout=timeout,
             show_progress=progress,
         )
         return job
 
     def _getter_of(self, job_id: UUID, per_request_timeout: float | None) -> Callable[..., Any]:
-        """The generated GET of the job's kind (there is no kind-independent GET of one job)."""
-        getters: dict[str, Callable[..., Any]] = {
-            "avatarization": get_avatarization_job.sync_detailed,
-            "privacy_metrics": get_privacy_metrics.sync_detailed,
-            "signal_metrics": get_signal_metrics.sync_detailed,
-        }
-        try:
-            with self._client.request_options(per_request_timeout):
-                get_avatarization_job.sync_detailed(job_id, client=self._client.generated)
-        except NotFoundError as exc:
-            # The server's 404 for a job of another kind names that kind.
-            kind = exc.detail.get("kind") if isinstance(exc.detail, dict) else None
-            if kind not in getters:
-                raise
-            return getters[kind]
-        return getters["avatarization"]
+        """The generated GET of the job's kind: the first kind's GET that finds the job.
+
+        Raises:
+            NotFoundError: no kind's GET finds it (no such job of yours); the last 404.
+        """
+        not_found: NotFoundError | None = None
+        for getter in _GETTERS:
+            try:
+                with self._client.request_options(per_request_timeout):
+                    getter(job_id, client=self._client.generated)
+            except NotFoundError as exc:
+                not_found = exc
+                continue
+            return getter
+        assert not_found is not None
+        raise not_found

@@ -7,14 +7,14 @@ committed with the request's other changes (`storage/access_log.py`).
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from avatars_server.api.deps import CurrentUser, SessionDep, client_address
 from avatars_server.storage import access_log
 from avatars_server.storage.access_log import Operation
-from avatars_server.storage.tables import UserRow
+from avatars_server.storage.tables import JobRow, UserRow
 
 __all__ = ["AccessDep", "AccessRecorder", "Operation"]
 
@@ -43,6 +43,19 @@ class AccessRecorder:
             job_id=job_id,
             client_address=client_address(self._request),
         )
+
+    def job_created(self, job: JobRow) -> None:
+        """Record a job creation, with the dataset the job reads (its original)."""
+        self(Operation.create_job, job_id=job.id, dataset_id=_source_dataset(job.parameters))
+
+
+def _source_dataset(parameters: dict[str, Any]) -> uuid.UUID | None:
+    for name in ("dataset_id", "original_id"):
+        try:
+            return uuid.UUID(str(parameters[name]))
+        except (KeyError, ValueError):
+            continue
+    return None
 
 
 AccessDep = Annotated[AccessRecorder, Depends(AccessRecorder)]

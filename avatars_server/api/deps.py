@@ -1,4 +1,4 @@
-"""Providers for Depends: settings, database session, current user, job runner."""
+"""Providers for Depends: settings, database session, current user, job runner, base URL."""
 
 from __future__ import annotations
 
@@ -52,6 +52,27 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 # (log in right after a password reset, GET right after a create) sees the change.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+
+
+def get_public_base_url(request: Request) -> str:
+    """The URL clients reached this server on, for absolute URLs in answers (§1.1).
+
+    It honours the configured root path and, behind a proxy, `X-Forwarded-Proto`,
+    `X-Forwarded-Host` and `X-Forwarded-Prefix`.
+    """
+    headers = request.headers
+    scheme = _first(headers.get("x-forwarded-proto")) or request.url.scheme
+    host = _first(headers.get("x-forwarded-host")) or headers.get("host") or request.url.netloc
+    prefix = _first(headers.get("x-forwarded-prefix"))
+    path = prefix if prefix is not None else str(request.scope.get("root_path") or "")
+    return f"{scheme}://{host}{path.rstrip('/')}"
+
+
+def _first(value: str | None) -> str | None:
+    return value.split(",")[0].strip() if value else None
+
+
+PublicBaseUrl = Annotated[str, Depends(get_public_base_url)]
 
 
 def get_current_user(

@@ -1,4 +1,6 @@
-"""Dataset files: format detection, CSV dialect, column types, conversion, analysis.
+"""Dataset files: upload receiving, format detection, CSV dialect, column types, conversion,
+analysis.
 
-Nothing here touches the database or HTTP; storage/datasets.py and the routes call in.
+Nothing here touches HTTP. Only ``create.py`` (the upload flow: receive, validate, store and
+commit, off the event loop) reaches the database, through ``storage/datasets.py``.
 """

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from avatars_server.datasets.columns import ColumnDescriptor
+
 _NUMERIC = ("int", "float")
 _RARE_COUNT = 5
 _RARE_SHARE = 0.01
@@ -39,13 +41,13 @@ def _mode(values: pd.Series) -> str | int | float | None:
     return str(top)
 
 
-def column_stats(frame: pd.DataFrame, columns: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def column_stats(frame: pd.DataFrame, columns: Sequence[ColumnDescriptor]) -> dict[str, Any]:
     """The DatasetSummary of a typed frame, as a JSON-ready dict."""
     rows = len(frame)
     stats: list[dict[str, Any]] = []
     probable_ids: list[str] = []
     for column in columns:
-        label, ctype = str(column["label"]), str(column["type"])
+        label, ctype = column["label"], column["type"]
         values = frame[label]
         missing = int(values.isna().sum())
         unique = int(values.nunique(dropna=True))
@@ -86,7 +88,7 @@ def column_stats(frame: pd.DataFrame, columns: Sequence[dict[str, Any]]) -> dict
 
 
 def correlations(
-    frame: pd.DataFrame, columns: Sequence[dict[str, Any]]
+    frame: pd.DataFrame, columns: Sequence[ColumnDescriptor]
 ) -> dict[str, dict[str, float | None]]:
     """Square matrix over the non-identifier columns, diagonal 1.0.
 
@@ -94,8 +96,8 @@ def correlations(
     ratio η. None where undefined (a constant column, no overlapping values).
     """
     kept = [c for c in columns if not c.get("is_identifier")]
-    labels = [str(c["label"]) for c in kept]
-    numeric = {str(c["label"]): c["type"] in (*_NUMERIC, "datetime") for c in kept}
+    labels = [c["label"] for c in kept]
+    numeric = {c["label"]: c["type"] in (*_NUMERIC, "datetime") for c in kept}
     prepared = {label: _prepare(frame[label], numeric[label]) for label in labels}
     matrix: dict[str, dict[str, float | None]] = {label: {} for label in labels}
     for i, left in enumerate(labels):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Literal, TypedDict, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -40,9 +40,19 @@ class ColumnCastError(ValueError):
         self.value = value
 
 
-def column_detail(label: str, ctype: ColumnType) -> dict[str, object]:
-    """The stored (and wire) shape of one column's metadata."""
-    return {"label": label, "type": ctype, "is_identifier": False}
+class ColumnDescriptor(TypedDict):
+    """One column's metadata, as stored (`DatasetRow.columns`) and sent (`ColumnDetail`)."""
+
+    label: str
+    type: ColumnType
+    is_identifier: bool
+
+
+def column_detail(
+    label: str, ctype: ColumnType, *, is_identifier: bool = False
+) -> ColumnDescriptor:
+    """The descriptor of one column."""
+    return {"label": label, "type": ctype, "is_identifier": is_identifier}
 
 
 # -- inference ------------------------------------------------------------------------------
@@ -423,9 +433,9 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def declared_types(columns: Sequence[dict[str, Any]]) -> dict[str, ColumnType]:
+def declared_types(columns: Sequence[ColumnDescriptor]) -> dict[str, ColumnType]:
     """Label -> declared type, from stored column metadata."""
-    return {str(c["label"]): c["type"] for c in columns}
+    return {c["label"]: c["type"] for c in columns}
 
 
 def check_labels(labels: Sequence[str]) -> None:

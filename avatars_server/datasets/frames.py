@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -12,6 +11,7 @@ import pyarrow.parquet as pq
 
 from avatars_server.datasets import csv_format, parquet_format
 from avatars_server.datasets.columns import (
+    ColumnDescriptor,
     ColumnType,
     cast_to_declared,
     check_fits,
@@ -36,10 +36,10 @@ def raw_batches(
 
 
 def typed_batches(
-    path: Path, filetype: str, columns: Sequence[dict[str, Any]]
+    path: Path, filetype: str, columns: Sequence[ColumnDescriptor]
 ) -> Iterator[pa.RecordBatch]:
     """Batches with every column cast to the Arrow type of its declared type."""
-    labels = [str(c["label"]) for c in columns]
+    labels = [c["label"] for c in columns]
     types: list[ColumnType] = [c["type"] for c in columns]
     for batch in raw_batches(path, filetype, labels):
         arrays = [
@@ -67,7 +67,7 @@ def first_misfit(
     return None
 
 
-def read_dataframe(path: Path, filetype: str, columns: Sequence[dict[str, Any]]) -> pd.DataFrame:
+def read_dataframe(path: Path, filetype: str, columns: Sequence[ColumnDescriptor]) -> pd.DataFrame:
     """The whole table as a DataFrame with dtypes from the declared types.
 
     category -> object, int -> int64, float -> float64, bool -> bool,
@@ -77,10 +77,10 @@ def read_dataframe(path: Path, filetype: str, columns: Sequence[dict[str, Any]])
     if batches:
         table = pa.Table.from_batches(batches)
     else:
-        table = pa.table({str(c["label"]): pa.array([], pa.string()) for c in columns})
+        table = pa.table({c["label"]: pa.array([], pa.string()) for c in columns})
     frame: pd.DataFrame = table.to_pandas()
     for column in columns:
-        label, ctype = str(column["label"]), column["type"]
+        label, ctype = column["label"], column["type"]
         if ctype == "category":
             frame[label] = frame[label].astype(object)
         elif ctype == "datetime":
@@ -88,7 +88,7 @@ def read_dataframe(path: Path, filetype: str, columns: Sequence[dict[str, Any]])
     return frame
 
 
-def infer_frame_columns(table: pa.Table) -> list[dict[str, object]]:
+def infer_frame_columns(table: pa.Table) -> list[ColumnDescriptor]:
     """Column metadata of an Arrow table, per the API reference's inference table."""
     metadata = table.schema.pandas_metadata or {}
     pandas_types = {

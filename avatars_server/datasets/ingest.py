@@ -18,14 +18,15 @@ import pyarrow as pa
 
 from avatars_server.datasets import csv_format, parquet_format
 from avatars_server.datasets.columns import (
+    ColumnDescriptor,
     ColumnType,
     TextColumnInference,
     check_labels,
     column_detail,
 )
 from avatars_server.datasets.csv_format import CsvFormatError
-from avatars_server.datasets.upload import flush_soon
 from avatars_server.errors import InvalidInputError
+from avatars_server.storage.files import flush_soon
 
 FileType = Literal["csv", "parquet"]
 PARQUET_MAGIC = b"PAR1"
@@ -39,7 +40,7 @@ class IngestedTable:
 
     path: Path
     filetype: FileType
-    columns: list[dict[str, object]]
+    columns: list[ColumnDescriptor]
     nb_lines: int
     # True when `path` is one of the uploaded parts itself (stored unchanged).
     is_upload: bool = False

@@ -2,16 +2,17 @@
 
 Starlette's form parser would spool the whole body before the route sees it; this one writes
 each chunk as it arrives, so the size limit stops the upload early and memory stays flat.
+`receive` feeds a request body to an `UploadReceiver` without blocking the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import errno
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,60 +22,13 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import parse_options_header
 
 from avatars_server.errors import InvalidInputError, PayloadTooLargeError, UnavailableError
+from avatars_server.storage.files import disk_full_as_unavailable
 
 FILE_FIELD = "file"
 _MAX_FIELD_BYTES = 64 * 1024
-_DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    """Whether `exc` says the disk (or the quota) is full; pyarrow's I/O errors carry no
-    errno, only the system's message."""
-    if not isinstance(exc, OSError):
-        return False
-    return exc.errno in _DISK_FULL or "No space left on device" in str(exc)
-
-
-@contextlib.contextmanager
-def disk_full_as_unavailable() -> Iterator[None]:
-    """Turn a full disk into a 503: the request was fine, the server cannot store it now.
-
-    Raises:
-        UnavailableError: an OSError said the disk is full (callers remove their files).
-    """
-    try:
-        yield
-    except OSError as exc:
-        if not is_disk_full(exc):
-            raise
-        raise UnavailableError(
-            "The server is out of disk space and cannot store the upload. Nothing was kept; "
-            "try again later, or ask the administrator to free disk space.",
-        ) from exc
-
-
-def fsync_path(path: Path) -> None:
-    """Block until the file (or directory entry list) at `path` is on disk."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-# Files likely to be stored as they are start going to disk while they are validated, so
-# the store's own flush finds little left to write.
-_EARLY_FLUSH = ThreadPoolExecutor(max_workers=1, thread_name_prefix="early-flush")
-
-
-def flush_soon(path: Path) -> None:
-    """Start writing `path` to disk in the background (a hint: errors are ignored)."""
-
-    def flush() -> None:
-        with contextlib.suppress(OSError):  # e.g. already removed: nothing to flush
-            fsync_path(path)
-
-    _EARLY_FLUSH.submit(flush)
+# Bytes handed to the parser thread at once: big enough to amortise the thread hop (and the
+# parser's per-call Python work), small enough to keep a few in memory.
+_FEED_BYTES = 4 * 1024 * 1024
 
 
 def _write_all(fd: int, data: memoryview) -> None:
@@ -315,6 +269,53 @@ class UploadReceiver:
             with contextlib.suppress(OSError):
                 os.close(self._current.fd)
             self._current.fd = None
+
+
+async def receive(
+    body: AsyncIterable[bytes],
+    content_type: str | None,
+    tmp_dir: Path,
+    max_bytes: int,
+    max_parts: int | None = None,
+) -> ReceivedUpload:
+    """Receive a multipart request body into temporary part files.
+
+    Raises:
+        InvalidInputError: not multipart/form-data, or a malformed body (nothing is kept).
+        PayloadTooLargeError: the file parts exceed `max_bytes`, or the body has more than
+            `max_parts` parts (nothing is kept).
+        UnavailableError: the disk filled up while receiving (nothing is kept).
+    """
+    receiver = UploadReceiver(boundary_of(content_type), tmp_dir, max_bytes, max_parts)
+    # One feed is parsed and written on a worker thread while this loop reads the next one
+    # from the socket, so receiving and writing overlap (one feed in flight: order kept).
+    feeder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-feed")
+    loop = asyncio.get_running_loop()
+    in_flight: asyncio.Future[None] | None = None
+    # Chunks are gathered in a list and joined once: a single copy per feed.
+    pending: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in body:
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= _FEED_BYTES:
+                data, pending, size = b"".join(pending), [], 0
+                if in_flight is not None:
+                    await in_flight
+                in_flight = loop.run_in_executor(feeder, receiver.write, data)
+        if in_flight is not None:
+            await in_flight
+        if pending:
+            await loop.run_in_executor(feeder, receiver.write, b"".join(pending))
+        return receiver.finish()
+    except BaseException:
+        # The write in flight must end before its files are removed.
+        feeder.shutdown(wait=True)
+        receiver.abort()
+        raise
+    finally:
+        feeder.shutdown(wait=False)
 
 
 def _human(size: int) -> str:

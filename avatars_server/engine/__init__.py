@@ -6,21 +6,23 @@ shared material); the modules follow its sections:
 
 - ``config`` (§2.1, §2.3): parameters, targets, checks that need no data; ``errors``: AvatarError.
 - ``table`` (§2.2): column roles from dtypes, codes; ``restore`` (§3.9): back to the input format.
+- ``identifiers``: surrogate keys of identifier columns (method-extended.md §0.2);
+  ``exclusion``: ``exclude_categorical`` (docs/method.md §3.13).
 - ``imputation`` (§3.3), ``projection`` (§3.4, exact FAMD from the Gram matrix),
   ``neighbours`` (§3.5, exact KD-tree search), ``avatarize`` (§3.6-3.10), ``random`` (§3.11).
 - ``metric_space`` (§4), ``distances`` (§5.1-5.5), ``matching`` (§5.6-5.8),
   ``inference`` (§5.9-5.12), ``privacy`` (the result), ``signal`` (§6).
 
-Where method.md leaves a detail open, this engine chooses:
+The categorical draw is the normative procedure of method.md §3.8 (levels sorted, cumulative
+sums compared with the uniform draw of the categorical stream); where method.md leaves a detail
+open, this engine's decisions, and every fallback it takes, are listed with their reasons in
+``docs/method.md`` §9. In short:
 
 - the missing level of a categorical variable is its last level, after the sorted modalities;
-- a categorical value is drawn as the modality of one neighbour picked with probability w_ij,
-  independently per variable: the same law as the cumulative draw over sorted modalities;
-  variables are drawn in input order, then the is-missing indicators;
+- categorical variables are drawn in input order, then the is-missing indicators in the order
+  of their continuous columns;
 - neighbour and knn-imputation ties use the tolerance of §4 (1e-9·max(1, d));
 - knn imputation z-scores with the observed mean and sd of the training subset;
-- ``categorical_hidden_rate`` is 100.0 when there is no categorical variable (the wire field is
-  a required float and nothing can be linked);
 - datetimes keep second resolution (days for date-only columns, sub-seconds up to 9 decimals).
 """
 

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import scipy.sparse
 
@@ -15,14 +16,17 @@ from avatars_server.engine.config import (
     DEFAULT_MAX_DIMENSIONS,
     DEFAULT_NCP,
     AvatarizationConfig,
+    ExcludeCategoricalConfig,
     check_avatarization_parameters,
     check_ncp,
 )
 from avatars_server.engine.errors import AvatarError
+from avatars_server.engine.exclusion import is_excluded, put_back, replace_rare
+from avatars_server.engine.identifiers import declared_type_of, surrogate_column, surrogate_keys
 from avatars_server.engine.imputation import fit_imputer, impute
 from avatars_server.engine.neighbours import neighbours_excluding_self
 from avatars_server.engine.projection import fit_projection
-from avatars_server.engine.random import make_streams
+from avatars_server.engine.random import cumulative_draw, make_streams
 from avatars_server.engine.restore import column_format, restore_categorical, restore_continuous
 from avatars_server.engine.table import (
     Categorical,
@@ -30,6 +34,7 @@ from avatars_server.engine.table import (
     FloatArray,
     IntArray,
     check_not_empty,
+    column_dimensions,
     column_kinds,
     encode,
 )
@@ -38,6 +43,11 @@ Progress = Callable[[str, float], None]
 COINCIDENCE_FACTOR = 1e-9
 INDICATOR_SUFFIX = "__is_missing"
 _THREADS = max(1, min(4, os.cpu_count() or 1))
+# Rows per block of the categorical draw, and cells of its (rows × levels) table of q: bound
+# the temporaries. Variables with more levels than _DENSE_LEVELS sort each row's neighbours.
+_DRAW_ROWS = 65_536
+_DRAW_CELLS = 2_000_000
+_DENSE_LEVELS = 64
 
 
 @dataclass(frozen=True)
@@ -86,8 +96,9 @@ def random_weights(dist: FloatArray, rng: np.random.Generator) -> FloatArray:
         raw = np.divide(base, dist, out=base)
     raw[rows] = kept
     total = raw.sum(axis=1, keepdims=True)
-    # Weights can all underflow to 0 only for k beyond ~1000: fall back to uniform weights.
-    bad = ~(total[:, 0] > 0)
+    # Every P_ij of a row 0, or a sum that is not finite (d > 1e300, ranks beyond 1074, 1/d
+    # overflow): never reached with real data; uniform weights (docs/method.md §9.2).
+    bad = ~((total[:, 0] > 0) & np.isfinite(total[:, 0]))
     raw[bad] = 1.0
     total[bad] = k
     raw /= total
@@ -152,28 +163,110 @@ def draw_codes(
     variables: Sequence[Categorical],
     rng: np.random.Generator,
 ) -> list[IntArray]:
-    """Random categorical draws, one independent draw per variable and row (method.md §3.8).
+    """Random categorical draws, normative procedure of method.md §3.8.
 
-    Each value is the modality of one neighbour picked with probability w_ij: the same law as
-    drawing modality m with probability q_im = Σ_j w_ij 1{x_j = m}, without building q.
-    Variables are drawn in the given order, each drawing all n rows from one u ~ U[0, 1).
+    For each variable in the given order, ``u = rng.random(n)`` is drawn for all n rows at once;
+    row i then takes the first level m (levels in code order: modalities sorted by string form,
+    the missing level last) whose cumulative probability Σ_{m' <= m} q_im' is > u_i, with
+    q_im = Σ_j w_ij 1{x_j = m} accumulated in neighbour order. When rounding leaves the total
+    below u_i (u_i within a few ulp of 1), the last level with q_im > 0 is taken.
+
+    Args:
+        weights: shape (n, k), normalised weights of the neighbours.
+        neighbours: shape (n, k), their row indices.
+        variables: the categorical variables (codes of the fitted table, no -1).
+        rng: the categorical stream.
 
     Returns:
         Per variable, shape (n,), the drawn level codes.
     """
     n = weights.shape[0]
-    # Summing along the transposed view walks memory row-contiguously: ~3x faster.
-    cumulative = np.cumsum(weights.T, axis=0).T
-    # Dividing by the last value makes it exactly 1, so u < 1 always lands on a neighbour
-    # with positive weight.
-    cumulative /= cumulative[:, -1:]
-    rows = np.arange(n)
     drawn: list[IntArray] = []
     for variable in variables:
         u = np.asarray(rng.random(n), dtype=np.float64)
-        position = (cumulative <= u[:, None]).sum(axis=1)
-        drawn.append(variable.codes[neighbours[rows, position]])
+        levels = variable.n_levels
+        # Narrow codes make the (rows × k) gather of the neighbours' codes cache-friendly.
+        codes = variable.codes.astype(np.min_scalar_type(max(levels, 1)), copy=False)
+        dense = levels <= _DENSE_LEVELS
+        block = max(1, min(_DRAW_ROWS, _DRAW_CELLS // max(1, levels))) if dense else _DRAW_ROWS
+        out = np.empty(n, dtype=np.int64)
+        for start in range(0, n, block):
+            rows = slice(start, min(n, start + block))
+            neighbour_codes = codes[neighbours[rows]]
+            if dense:
+                out[rows] = _draw_dense(weights[rows], neighbour_codes, levels, u[rows])
+            else:
+                out[rows] = _draw_sorted(weights[rows], neighbour_codes.astype(np.int64), u[rows])
+        drawn.append(out)
     return drawn
+
+
+def _draw_dense(
+    weights: FloatArray, codes: npt.NDArray[np.integer], levels: int, u: FloatArray
+) -> IntArray:
+    """The draws of one block of rows over every level (few levels).
+
+    q is accumulated by ``bincount``, which adds in input order: each q_im sums its
+    neighbours' weights in neighbour order.
+
+    Args:
+        weights: shape (b, k).
+        codes: shape (b, k), the neighbours' level codes.
+        levels: number of levels.
+        u: shape (b,), the uniform draws.
+
+    Returns:
+        Shape (b,), the drawn codes.
+    """
+    b = weights.shape[0]
+    flat = (np.arange(b, dtype=np.int64)[:, None] * levels + codes).ravel()
+    q = np.bincount(flat, weights=weights.ravel(), minlength=b * levels).astype(
+        np.float64, copy=False
+    )
+    q = q.reshape(b, levels)
+    return cumulative_draw(q, u)
+
+
+def _draw_sorted(weights: FloatArray, codes: IntArray, u: FloatArray) -> IntArray:
+    """The draws of one block of rows, for variables with many levels.
+
+    Only the levels present among a row's k neighbours can have q > 0, so the cumulative sums
+    run over those levels, in code order: the neighbours are sorted by level (stably, so that
+    each q_im adds its weights in neighbour order), their weights summed per level into at
+    most k slots, and the slots' cumulative sums compared with u. Bit for bit the same sums as
+    over all levels, in O(k log k) per row whatever the number of levels.
+
+    Args:
+        weights: shape (b, k).
+        codes: shape (b, k), the neighbours' level codes.
+        u: shape (b,), the uniform draws.
+
+    Returns:
+        Shape (b,), the drawn codes.
+    """
+    b, k = codes.shape
+    if b == 0:
+        return np.empty(0, dtype=np.int64)
+    # One sort of (code, neighbour position) keys: by level, ties in neighbour order.
+    keys = codes * k + np.arange(k, dtype=np.int64)
+    keys.sort(axis=1)
+    sorted_codes = keys // k
+    order = keys - sorted_codes * k
+    sorted_weights = np.take_along_axis(weights, order, axis=1)
+    # Slot of each neighbour: the rank of its level among the row's distinct levels.
+    new_level = np.ones((b, k), dtype=bool)
+    new_level[:, 1:] = sorted_codes[:, 1:] != sorted_codes[:, :-1]
+    slot = np.cumsum(new_level, axis=1) - 1
+    flat = (np.arange(b, dtype=np.int64)[:, None] * k + slot).ravel()
+    # bincount adds in input order: each q_im accumulates its neighbours' weights in order.
+    q = np.bincount(flat, weights=sorted_weights.ravel(), minlength=b * k).astype(
+        np.float64, copy=False
+    )
+    q = q.reshape(b, k)
+    level = np.full(b * k, -1, dtype=np.int64)
+    level[flat] = sorted_codes.ravel()
+    position = cumulative_draw(q, u)
+    return level.reshape(b, k)[np.arange(b), position]
 
 
 def _weights(table: Encoded, column_weights: Mapping[str, float] | None) -> list[float]:
@@ -208,6 +301,19 @@ def _with_indicators(table: Encoded) -> tuple[Encoded, list[int]]:
     return extended, sources
 
 
+def _encoded_dimensions(table: Encoded, exclude: ExcludeCategoricalConfig | None) -> int:
+    """D_enc of the encoded table by the rule of :func:`table.column_dimensions`."""
+    threshold = exclude.exclude_cardinality_threshold if exclude is not None else None
+    columns = np.asarray(np.isnan(table.continuous).any(axis=0), dtype=bool)
+    missing = [bool(columns[j]) for j in range(columns.shape[0])]
+    total = 0
+    for has_missing in missing:
+        total += column_dimensions("continuous", 0, has_missing, threshold)
+    for v in table.categoricals:
+        total += column_dimensions("categorical", len(v.modalities), v.has_missing, threshold)
+    return int(total)
+
+
 def resolve_ncp(ncp: int | None, d_enc: int, n: int) -> int:
     """The explicit ncp checked against min(D_enc, n), or the default min(5, D_enc, n)."""
     bound = min(d_enc, n)
@@ -230,13 +336,15 @@ def avatarize(
     Args:
         df: the originals, shape (n, p), with dtypes giving the column roles (§2.2).
         config: the avatarization parameters.
-        identifiers: columns removed before avatarization and absent from the avatars.
+        identifiers: columns left out of the avatarization; in the results they hold surrogate
+            keys (method-extended.md §0.2): released row i has key i, and the unshuffled copy
+            carries the same key on the same avatar. Never an original value.
         progress: called as ``progress(stage, fraction)`` with fraction in [0, 1].
         max_dimensions: limit on D_enc (``TOO_MANY_DIMENSIONS`` above it).
 
     Returns:
         The shuffled avatars, the sensitive unshuffled avatars, and the ncp used; both frames
-        have shape (n, p - len(identifiers)), the input's columns in input order.
+        have shape (n, p), the input's columns in input order.
 
     Raises:
         AvatarError: for any rejected parameter or data (§2.3).
@@ -251,16 +359,33 @@ def avatarize(
     data.columns = [str(c) for c in labels]
     check_not_empty(data)
     kinds = column_kinds(data)
-    table = encode(data, kinds)
+    exclude = config.exclude_categorical
+    encoded = encode(data, kinds)
+    excluded_variables = [
+        v for v in encoded.categoricals if is_excluded(len(v.modalities), exclude)
+    ]
+    table = Encoded(
+        encoded.continuous_names,
+        encoded.continuous,
+        [v for v in encoded.categoricals if not is_excluded(len(v.modalities), exclude)],
+    )
     formats = {name: column_format(data[name], kinds[name]) for name in data.columns}
     full, sources = _with_indicators(table)
     n = table.n_rows
-    d_enc = full.n_dimensions
+    d_enc = _encoded_dimensions(encoded, exclude)
+    if d_enc == 0:
+        raise AvatarError(
+            "NO_VARIABLES",
+            "every column is excluded by exclude_categorical: nothing is left to project; "
+            "raise exclude_cardinality_threshold",
+            "exclude_categorical.exclude_cardinality_threshold",
+        )
     if d_enc > max_dimensions:
         raise AvatarError(
             "TOO_MANY_DIMENSIONS",
             f"the encoded table has {d_enc} dimensions, more than the limit of {max_dimensions}; "
-            "group rare modalities of high-cardinality categorical columns",
+            "group rare modalities of high-cardinality categorical columns, or keep them out "
+            "of the projection with exclude_categorical",
         )
     ncp = resolve_ncp(config.ncp, d_enc, n)
     streams = make_streams(config.seed)
@@ -273,8 +398,14 @@ def avatarize(
     projection = fit_projection(full, filled, _weights(full, config.column_weights))
     coords = projection.transform(filled, [v.codes for v in full.categoricals], ncp)
 
+    excluded = None
+    if exclude is not None and excluded_variables:
+        excluded = replace_rare(excluded_variables, exclude, coords, streams.exclusion)
+
     report("neighbours", 0.35)
     dist, neighbours = neighbours_excluding_self(coords, config.k)
+    # Only the put-back of excluded columns needs the originals' coordinates afterwards.
+    kept_coords = coords if excluded is not None else None
     del coords
 
     report("weights", 0.7)
@@ -293,9 +424,45 @@ def avatarize(
         columns[name] = restore_continuous(formats[name], means[:, j], missing)
     for variable, drawn in zip(table.categoricals, codes, strict=False):
         columns[variable.name] = restore_categorical(formats[variable.name], variable, drawn)
+    if excluded is not None and exclude is not None and kept_coords is not None:
+        avatar_coords = kept_coords
+        if exclude.exclude_replacement_strategy == "coordinate_similarity":
+            # The avatars' own records (before rounding) in the fitted projection.
+            avatar_coords = projection.transform(means, codes, ncp)
+        put = put_back(excluded, exclude, kept_coords, avatar_coords, streams.exclusion)
+        for variable, drawn in zip(excluded.variables, put, strict=True):
+            columns[variable.name] = restore_categorical(formats[variable.name], variable, drawn)
     unshuffled = pd.DataFrame({name: columns[name] for name in data.columns})
     unshuffled.columns = pd.Index(labels)
     order = streams.shuffle.permutation(n)
     avatars = unshuffled.take(order).reset_index(drop=True)
+    if identifiers:
+        avatars, unshuffled = _with_surrogates(df, identifiers, order, avatars, unshuffled)
     report("done", 1.0)
     return AvatarizationOutput(avatars=avatars, unshuffled=unshuffled, ncp=ncp)
+
+
+def _with_surrogates(
+    df: pd.DataFrame,
+    identifiers: Sequence[str],
+    order: IntArray,
+    avatars: pd.DataFrame,
+    unshuffled: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both copies with the identifier columns back in place, holding surrogate keys.
+
+    Released row i gets key i; unshuffled row ``order[i]`` the same key (method-extended.md
+    §0.2). No original key value is copied.
+    """
+    keys = surrogate_keys(np.asarray(order, dtype=np.int64))
+    released: dict[object, object] = {}
+    sensitive: dict[object, object] = {}
+    for label in df.columns:
+        if label in identifiers:
+            declared = declared_type_of(df[label])
+            released[label] = surrogate_column(keys.released, declared).to_numpy()
+            sensitive[label] = surrogate_column(keys.unshuffled, declared).to_numpy()
+        else:
+            released[label] = avatars[label]
+            sensitive[label] = unshuffled[label]
+    return pd.DataFrame(released), pd.DataFrame(sensitive)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 from types import MappingProxyType
@@ -12,6 +12,8 @@ from types import MappingProxyType
 from avatars_server.engine.errors import AvatarError
 
 IMPUTATION_METHODS: tuple[str, ...] = ("knn", "mode", "median", "mean", "fast_knn")
+EXCLUDE_REPLACEMENT_STRATEGIES: tuple[str, ...] = ("row_order", "coordinate_similarity")
+RARE_REPLACEMENT_STRATEGIES: tuple[str, ...] = ("most_similar", "probabilistic", "missing")
 SEED_LIMIT = 2**63
 DEFAULT_MAX_DIMENSIONS = 10_000
 DEFAULT_NCP = 5
@@ -46,6 +48,31 @@ class ImputationConfig:
 
 
 @dataclass(frozen=True)
+class ExcludeCategoricalConfig:
+    """High-cardinality categorical columns kept out of the projection (``exclude_categorical``,
+    avatar-api.md §3.6; docs/method.md §3.13).
+
+    Attributes:
+        exclude_cardinality_threshold: categorical columns with at least this many observed
+            modalities are excluded (>= 1).
+        exclude_replacement_strategy: ``row_order`` (avatar i takes original i's value: links
+            avatar to original) or ``coordinate_similarity`` (the value of the nearest
+            reference record in the projection).
+        rare_occurence_threshold: modalities occurring at most this many times are rare (>= 0).
+        rare_replacement_strategy: ``most_similar``, ``probabilistic`` or ``missing``.
+        number_reference_records: reference records sampled for ``coordinate_similarity``
+            (None: every row); raised to the number of distinct combinations of excluded
+            values, capped at the row count.
+    """
+
+    exclude_cardinality_threshold: int
+    exclude_replacement_strategy: str
+    rare_occurence_threshold: int
+    rare_replacement_strategy: str = "most_similar"
+    number_reference_records: int | None = None
+
+
+@dataclass(frozen=True)
 class AvatarizationConfig:
     """Parameters of one avatarization (method.md §2.1)."""
 
@@ -54,6 +81,7 @@ class AvatarizationConfig:
     column_weights: Mapping[str, float] | None = None
     imputation: ImputationConfig = field(default_factory=ImputationConfig)
     seed: int | None = None
+    exclude_categorical: ExcludeCategoricalConfig | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +168,37 @@ def check_imputation(imputation: ImputationConfig, prefix: str = "imputation") -
         )
 
 
+def check_exclude_categorical(
+    exclude: ExcludeCategoricalConfig, prefix: str = "exclude_categorical"
+) -> None:
+    """Raise ``INVALID_EXCLUDE_CATEGORICAL`` for a parameter outside its range."""
+
+    def fail(name: str, message: str) -> AvatarError:
+        return AvatarError("INVALID_EXCLUDE_CATEGORICAL", message, f"{prefix}.{name}")
+
+    threshold = exclude.exclude_cardinality_threshold
+    if not _is_int(threshold) or threshold < 1:
+        raise fail("exclude_cardinality_threshold", f"must be an integer >= 1, got {threshold!r}")
+    if exclude.exclude_replacement_strategy not in EXCLUDE_REPLACEMENT_STRATEGIES:
+        raise fail(
+            "exclude_replacement_strategy",
+            f"must be one of {', '.join(EXCLUDE_REPLACEMENT_STRATEGIES)}, "
+            f"got {exclude.exclude_replacement_strategy!r}",
+        )
+    rare = exclude.rare_occurence_threshold
+    if not _is_int(rare) or rare < 0:
+        raise fail("rare_occurence_threshold", f"must be an integer >= 0, got {rare!r}")
+    if exclude.rare_replacement_strategy not in RARE_REPLACEMENT_STRATEGIES:
+        raise fail(
+            "rare_replacement_strategy",
+            f"must be one of {', '.join(RARE_REPLACEMENT_STRATEGIES)}, "
+            f"got {exclude.rare_replacement_strategy!r}",
+        )
+    records = exclude.number_reference_records
+    if records is not None and (not _is_int(records) or records < 1):
+        raise fail("number_reference_records", f"must be null or an integer >= 1, got {records!r}")
+
+
 def check_seed(seed: object) -> None:
     """Raise ``INVALID_SEED`` unless seed is None or an int in [0, 2**63)."""
     if seed is None:
@@ -192,6 +251,8 @@ def check_avatarization_parameters(
     _check_weights(config.column_weights, variables, identifiers)
     check_imputation(config.imputation)
     check_seed(config.seed)
+    if config.exclude_categorical is not None:
+        check_exclude_categorical(config.exclude_categorical)
 
 
 def _check_weights(
@@ -221,8 +282,35 @@ def _check_weights(
             )
 
 
-def check_privacy_parameters(config: PrivacyConfig, *, columns: Sequence[str]) -> None:
+def check_categorical_hidden_rate_variables(
+    variables: Sequence[str], categorical: Collection[str]
+) -> None:
+    """Raise ``INVALID_METRIC_PARAMETER`` naming the requested variables that are not categorical
+    (method.md §5.8: they are an error, never dropped)."""
+    known = set(categorical)
+    wrong = [str(name) for name in variables if name not in known]
+    if wrong:
+        raise AvatarError(
+            "INVALID_METRIC_PARAMETER",
+            f"categorical_hidden_rate_variables must be categorical columns; not categorical: "
+            f"{', '.join(repr(name) for name in wrong)}",
+            "categorical_hidden_rate_variables",
+        )
+
+
+def check_privacy_parameters(
+    config: PrivacyConfig,
+    *,
+    columns: Sequence[str],
+    categorical: Collection[str] | None = None,
+) -> None:
     """Check the privacy-metric parameters against the column names (method.md §2.3, §5).
+
+    Args:
+        config: the metric parameters.
+        columns: the dataset's variables (identifiers removed).
+        categorical: the categorical ones among them, when known (then a
+            ``categorical_hidden_rate_variables`` entry that is not one of them is an error).
 
     Raises:
         AvatarError: ``INVALID_NCP``, ``INVALID_IMPUTATION``, ``UNKNOWN_COLUMN``,
@@ -246,6 +334,10 @@ def check_privacy_parameters(config: PrivacyConfig, *, columns: Sequence[str]) -
                 f"categorical_hidden_rate variable {name!r} is not a column",
                 "categorical_hidden_rate_variables",
             )
+    if config.categorical_hidden_rate_variables is not None and categorical is not None:
+        check_categorical_hidden_rate_variables(
+            config.categorical_hidden_rate_variables, categorical
+        )
     if config.target is not None:
         if config.target not in known:
             raise AvatarError(

@@ -52,6 +52,18 @@ def surrogate_type(declared_type: str) -> str:
     return declared_type if declared_type in _NUMERIC_TYPES else "category"
 
 
+def declared_type_of(series: pd.Series) -> str:
+    """The declared type (``int``, ``float`` or another) a column of this dtype stands for.
+
+    Lets the engine apply the §0.2 cast rule to a DataFrame alone: integer dtypes (nullable
+    included) are ``int``, float dtypes ``float``, anything else keeps no numeric surrogate.
+    """
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+        return "category"
+    return "int" if pd.api.types.is_integer_dtype(dtype) else "float"
+
+
 def surrogate_column(keys: npt.NDArray[np.int64], declared_type: str) -> pd.Series:
     """Surrogate values cast as §0.2 says.
 

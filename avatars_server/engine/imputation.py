@@ -55,7 +55,12 @@ def fit_imputer(table: Encoded, config: ImputationConfig, rng: np.random.Generat
 
 
 def _observed(imputer: Imputer, j: int) -> FloatArray:
-    """Observed training values of continuous column j (the whole table if the subset has none)."""
+    """Observed training values of continuous column j.
+
+    When the training subset (training_fraction < 1) holds no observed value of j, the values
+    of every row where j is observed: the column's statistics then come from the whole fitted
+    table (docs/method.md §9.2). The fitted table always has one (EMPTY_COLUMN).
+    """
     values = imputer.fitted.continuous[imputer.train, j]
     observed = values[~np.isnan(values)]
     if observed.size == 0:
@@ -72,8 +77,6 @@ def _mode(values: FloatArray) -> float:
 
 def _fill_value(imputer: Imputer, j: int) -> float:
     observed = _observed(imputer, j)
-    if observed.size == 0:
-        return float("nan")
     if imputer.config.method == "mean":
         return float(np.mean(observed))
     if imputer.config.method == "median":
@@ -144,6 +147,17 @@ def impute(imputer: Imputer, table: Encoded) -> FloatArray:
         filled = knn(
             imputer.config.k, train_features, train_values, features, result[rows_with_missing]
         )
+    uncovered = np.isnan(filled).any(axis=0)
+    if uncovered.any():
+        # The training subset holds no observed value of these columns (training_fraction < 1):
+        # their donors are every row of the fitted table where they are observed, at the same
+        # NaN-Euclidean distances (docs/method.md §9.2).
+        whole = imputer.fitted
+        before = result[rows_with_missing]
+        again = (_knn_by_patterns if _use_trees(whole.continuous, before) else _knn)(
+            imputer.config.k, _features(whole, mean, sd), whole.continuous, features, before
+        )
+        filled[:, uncovered] = again[:, uncovered]
     result[rows_with_missing] = filled
     return result
 

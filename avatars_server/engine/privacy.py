@@ -8,7 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from avatars_server.engine.config import PRIVACY_TARGETS, PrivacyConfig, check_privacy_parameters
+from avatars_server.engine.config import (
+    PRIVACY_TARGETS,
+    PrivacyConfig,
+    check_categorical_hidden_rate_variables,
+    check_privacy_parameters,
+)
 from avatars_server.engine.distances import closest, closest_rate, leaf_order, linkage
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.inference import inference_categorical, inference_continuous
@@ -33,9 +38,10 @@ Progress = Callable[[str, float], None]
 class PrivacyMetricsResult:
     """Privacy metrics (wire names of avatar-api.md §3.7); every float is finite.
 
-    ``categorical_hidden_rate`` is 100.0 when there is no categorical variable (no profile can
-    be linked); optional metrics are None when undefined. ``details`` holds diagnostics: local
-    cloaking mean and shares, per-column direct-match protection, the worst column, ncp...
+    ``categorical_hidden_rate`` is 100·(1 − 1/n) when there is no categorical variable (every
+    avatar ties, method-extended.md §6.1); optional metrics are None when undefined.
+    ``details`` holds diagnostics: local cloaking mean and shares, per-column direct-match
+    protection, the worst column, ncp...
     """
 
     hidden_rate: float
@@ -156,12 +162,22 @@ def compute_privacy_metrics(
 
 
 def _categorical_hidden_rate(space: MetricSpace, config: PrivacyConfig) -> float:
-    """§5.8 on the chosen variables; 100.0 when there is no categorical variable."""
+    """§5.8 on the chosen variables.
+
+    With no categorical variable (none in the table, or an empty list) every avatar ties at
+    Hamming distance 0: 100·(1 − 1/n) (method-extended.md §6.1).
+
+    Raises:
+        AvatarError: ``INVALID_METRIC_PARAMETER`` naming a requested variable that is not
+            categorical.
+    """
     by_name = {v.name: j for j, v in enumerate(space.original.categoricals)}
     wanted = config.categorical_hidden_rate_variables
-    names = [n for n in wanted if n in by_name] if wanted is not None else list(by_name)
+    if wanted is not None:
+        check_categorical_hidden_rate_variables(wanted, list(by_name))
+    names = list(wanted) if wanted is not None else list(by_name)
     if not names:
-        return 100.0
+        return float(100.0 * (1.0 - 1.0 / space.original.n_rows))
     x_codes = [space.original.categoricals[by_name[n]].codes for n in names]
     a_codes = [space.avatars.categoricals[by_name[n]].codes for n in names]
     return categorical_hidden_rate(x_codes, a_codes)

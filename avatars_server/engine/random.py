@@ -5,17 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 
 @dataclass(frozen=True)
 class Streams:
-    """The five generators of §3.11, in their normative order."""
+    """The five generators of §3.11, in their normative order, then the project's sixth.
+
+    ``exclusion`` (child 5) serves ``exclude_categorical`` (docs/method.md §3.13): spawned children
+    do not depend on how many are spawned, so the first five streams, and the avatars of a job
+    without excluded columns, are exactly those of §3.11.
+    """
 
     imputation: np.random.Generator
     weights: np.random.Generator
     categorical: np.random.Generator
     shuffle: np.random.Generator
     metrics: np.random.Generator
+    exclusion: np.random.Generator
 
 
 def make_streams(seed: int | None) -> Streams:
@@ -26,8 +33,32 @@ def make_streams(seed: int | None) -> Streams:
             returned (production default: avatars can then not be regenerated).
 
     Returns:
-        The five independent generators.
+        The six independent generators.
     """
-    children = np.random.SeedSequence(seed).spawn(5)
+    children = np.random.SeedSequence(seed).spawn(6)
     gens = [np.random.default_rng(child) for child in children]
     return Streams(*gens)
+
+
+def cumulative_draw(
+    q: npt.NDArray[np.float64], u: npt.NDArray[np.float64]
+) -> npt.NDArray[np.int64]:
+    """Per row, the first column whose cumulative sum of q is > u (method.md §3.8).
+
+    When rounding leaves the total at or below u (u within a few ulp of 1), the last column
+    with q > 0 is taken.
+
+    Args:
+        q: shape (n, m), probabilities (each row sums to 1 up to rounding).
+        u: shape (n,), uniform draws in [0, 1).
+
+    Returns:
+        Shape (n,), column indices.
+    """
+    cumulative = np.cumsum(q, axis=1)
+    position = (cumulative <= u[:, None]).sum(axis=1)
+    over = np.flatnonzero(position >= q.shape[1])
+    if over.size:
+        positive = q[over] > 0
+        position[over] = q.shape[1] - 1 - np.argmax(positive[:, ::-1], axis=1)
+    return np.asarray(position, dtype=np.int64)

@@ -125,6 +125,13 @@ def restore_categorical(fmt: ColumnFormat, variable: Categorical, codes: IntArra
         category_codes = np.append(position, -1)[np.minimum(codes, n_modalities)]
         return pd.Categorical.from_codes(category_codes, dtype=dtype)
     if isinstance(dtype, np.dtype) and dtype.kind == "b":
+        if (codes >= n_modalities).any():
+            # Missing values in a bool column (only an excluded column replacing its rare
+            # modality by a missing value): pandas' nullable boolean.
+            values = np.append(variable.modalities.astype(bool), False)[codes]
+            array = pd.array(values, dtype="boolean")
+            array[codes >= n_modalities] = pd.NA
+            return array
         return variable.modalities.astype(bool)[codes]
     lookup = np.append(variable.modalities.astype(object), np.array([fmt.missing], dtype=object))
     values = lookup[np.minimum(codes, n_modalities)]
@@ -133,4 +140,6 @@ def restore_categorical(fmt: ColumnFormat, variable: Categorical, codes: IntArra
     try:
         return pd.Series(values, dtype=object).astype(dtype).array
     except (TypeError, ValueError):
+        # An extension dtype that refuses its own modalities back: the values are right, only
+        # the container becomes object (docs/method.md §9.2).
         return values

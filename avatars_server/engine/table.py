@@ -6,7 +6,7 @@ seconds since the epoch, anything else (object, string, category, bool) → cate
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -217,6 +217,46 @@ def encode(
                 Categorical(name, encode_like(df[name], ref), ref.modalities, ref.has_missing)
             )
     return Encoded(cont_names, cont, cats)
+
+
+def column_dimensions(
+    kind: Kind, n_modalities: int, has_missing: bool, exclude_threshold: int | None = None
+) -> int:
+    """Encoded dimensions of one column (method.md §2.1, D_enc).
+
+    A continuous (or datetime) column has 1, plus the 2 levels of its is-missing indicator when
+    it has missing values; a categorical column one per observed modality, plus its missing
+    level; a categorical column excluded by ``exclude_categorical`` (at least
+    ``exclude_threshold`` observed modalities) has none.
+    """
+    if kind != "categorical":
+        return 1 + 2 * int(has_missing)
+    if exclude_threshold is not None and n_modalities >= exclude_threshold:
+        return 0
+    return n_modalities + int(has_missing)
+
+
+def encoded_dimensions(
+    df: pd.DataFrame, kinds: Mapping[str, Kind], *, exclude_threshold: int | None = None
+) -> int:
+    """D_enc of a table (identifiers removed): the sum of :func:`column_dimensions`.
+
+    The one definition of D_enc: job validation calls it on the stored dataset, and
+    :func:`avatarize` applies :func:`column_dimensions` to the same counts.
+
+    Args:
+        df: the table.
+        kinds: role of each column of ``df``.
+        exclude_threshold: ``exclude_categorical.exclude_cardinality_threshold``, or None.
+    """
+    total = 0
+    for name in df.columns:
+        series = df[name]
+        kind = kinds[str(name)]
+        missing = bool(series.isna().any())
+        modalities = int(series.nunique(dropna=True)) if kind == "categorical" else 0
+        total += column_dimensions(kind, modalities, missing, exclude_threshold)
+    return total
 
 
 def check_not_empty(df: pd.DataFrame) -> None:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from sqlalchemy.orm import Session, sessionmaker
 
 from avatars_server.config import Settings
-from avatars_server.jobs import repository
+from avatars_server.storage import jobs
 from avatars_server.storage.db import make_engine, make_session_factory, session_scope
 
 logger = logging.getLogger(__name__)
@@ -109,11 +109,11 @@ class JobContext:
     def start(self) -> bool:
         """pending -> started; False when the job was cancelled or recovered meanwhile."""
         with session_scope(self.sessions) as session:
-            return repository.mark_started(session, self.job_id)
+            return jobs.mark_started(session, self.job_id)
 
     def is_running(self) -> bool:
         with session_scope(self.sessions) as session:
-            return repository.current_status(session, self.job_id) == "started"
+            return jobs.current_status(session, self.job_id) == "started"
 
     def report(self, name: str, completion: float) -> None:
         """Record the current step and overall completion in [0, 1] (throttled).
@@ -130,7 +130,7 @@ class JobContext:
         self._last_name, self._last_write = name, now
         rate = max(0, min(100, round(100 * completion)))
         with session_scope(self.sessions) as session:
-            still_running = repository.report_progress(session, self.job_id, name, rate)
+            still_running = jobs.report_progress(session, self.job_id, name, rate)
         if not still_running:
             raise JobCancelled()
 

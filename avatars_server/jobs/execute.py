@@ -8,10 +8,9 @@ import uuid
 from typing import Any
 
 from avatars_server.config import Settings
-from avatars_server.jobs import repository
 from avatars_server.jobs.context import JobCancelled, JobContext, JobFailure
+from avatars_server.storage import jobs
 from avatars_server.storage.db import session_scope
-from avatars_server.storage.tables import JobRow
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +56,7 @@ def _run(
 
 def _fail(context: JobContext, message: str) -> None:
     with session_scope(context.sessions) as session:
-        repository.finish(session, context.job_id, status="failure", error_message=message)
+        jobs.finish(session, context.job_id, status="failure", error_message=message)
 
 
 def run_job(job_id: str, settings_values: dict[str, Any]) -> str:
@@ -76,7 +75,7 @@ def run_job(job_id: str, settings_values: dict[str, Any]) -> str:
     if not context.start():
         return "skipped"
     with session_scope(context.sessions) as session:
-        row = session.get(JobRow, context.job_id)
+        row = jobs.get_job(session, context.job_id)
         assert row is not None
         kind, owner_id, parameters = row.kind, row.owner_id, dict(row.parameters)
         with_metrics = bool(row.with_metrics)
@@ -89,7 +88,7 @@ def run_job(job_id: str, settings_values: dict[str, Any]) -> str:
         if watchdog.fired:
             raise JobCancelled()
         with session_scope(context.sessions) as session:
-            repository.finish(session, context.job_id, status="success", result=result)
+            jobs.finish(session, context.job_id, status="success", result=result)
         logger.info(
             "Job %s succeeded in %.2f s (%s)",
             job_id,

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from avatars_server.config import Settings
-from avatars_server.jobs import repository
 from avatars_server.jobs.execute import run_job, warmup
+from avatars_server.storage import jobs
 from avatars_server.storage.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class JobRunner:
         close: Callable[[], None] | None = None,
         description: str = "",
     ) -> None:
-        self.runner_id = repository.new_runner_id()
+        self.runner_id = jobs.new_runner_id()
         self._executor = executor
         # The signing key stays in the server: workers (maybe remote Dask ones) never need it.
         self._settings_values = settings.model_dump(mode="json", exclude={"secret_key"})
@@ -103,12 +103,12 @@ class JobRunner:
             return
         try:
             with session_scope(self._sessions) as session:
-                recorded = repository.finish(
+                recorded = jobs.finish(
                     session,
                     job_id,
                     status="failure",
                     error_message=WORKER_LOST_MESSAGE,
-                    from_statuses=repository.ACTIVE,
+                    from_statuses=jobs.ACTIVE,
                 )
         except Exception:
             logger.exception("Could not record the failure of job %s", job_id)
@@ -127,7 +127,7 @@ class JobRunner:
     def recover(self) -> list[uuid.UUID]:
         """Fail the unfinished jobs of server processes that are gone."""
         with session_scope(self._sessions) as session:
-            recovered = repository.recover_interrupted(session, self.runner_id)
+            recovered = jobs.recover_interrupted(session, self.runner_id)
         if recovered:
             logger.warning("Marked %d interrupted job(s) as failed", len(recovered))
         return recovered
@@ -142,7 +142,7 @@ class JobRunner:
         while not self._stop.wait(HEARTBEAT_INTERVAL):
             try:
                 with session_scope(self._sessions) as session:
-                    repository.heartbeat(session, self.runner_id)
+                    jobs.heartbeat(session, self.runner_id)
                 self.recover()
                 self._stop_finished_elsewhere()
             except Exception:
@@ -156,7 +156,7 @@ class JobRunner:
         if not running:
             return
         with session_scope(self._sessions) as session:
-            statuses = repository.statuses(session, running)
+            statuses = jobs.statuses(session, running)
         for job_id in running:
             # Only "killed": a job that just wrote its own success or failure is ending anyway.
             if statuses.get(job_id) == "killed":
@@ -170,7 +170,7 @@ class JobRunner:
             self._thread.join(timeout=10)
         try:
             with session_scope(self._sessions) as session:
-                failed = repository.fail_runner_jobs(session, self.runner_id)
+                failed = jobs.fail_runner_jobs(session, self.runner_id)
             if failed:
                 logger.warning("Server stopping: marked %d unfinished job(s) as failed", failed)
         except Exception:

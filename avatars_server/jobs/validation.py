@@ -4,18 +4,24 @@ instead of failing later in a worker."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from avatars_server.config import Settings
+from avatars_server.datasets.columns import ColumnDescriptor
 from avatars_server.engine import AvatarError, check_avatarization_parameters
 from avatars_server.engine import check_privacy_parameters as _check_privacy
+from avatars_server.engine.table import Kind
 from avatars_server.errors import InvalidInputError
-from avatars_server.jobs import repository
 from avatars_server.jobs.steps.avatarization import avatarization_config
-from avatars_server.jobs.steps.common import CATEGORICAL_TYPES, identifiers, variables
+from avatars_server.jobs.steps.common import (
+    CATEGORICAL_TYPES,
+    categorical,
+    identifiers,
+    variables,
+)
 from avatars_server.jobs.steps.metrics import privacy_config
 from avatars_server.schemas.jobs import (
     AvatarizationParameters,
@@ -23,6 +29,7 @@ from avatars_server.schemas.jobs import (
     PrivacyMetricsParameters,
     SignalMetricsParameters,
 )
+from avatars_server.storage import jobs
 from avatars_server.storage.datasets import get_owned_dataset, read_dataframe
 from avatars_server.storage.tables import DatasetRow
 
@@ -58,18 +65,17 @@ def _owned(session: Session, dataset_id: uuid.UUID, owner_id: uuid.UUID) -> Data
     return get_owned_dataset(session, dataset_id, owner_id)
 
 
-def _encoded_dimensions(frame: Any, columns: Sequence[Mapping[str, Any]]) -> int:
-    """D_enc of method.md §2.1: one per continuous column (+2 for a missing indicator), one
-    per modality of a categorical column (+1 for a missing level)."""
-    total = 0
-    for column in variables(columns):
-        series = frame[column["label"]]
-        missing = bool(series.isna().any())
-        if column.get("type") in CATEGORICAL_TYPES:
-            total += int(series.nunique(dropna=True)) + int(missing)
-        else:
-            total += 1 + 2 * int(missing)
-    return total
+def _encoded_dimensions(
+    frame: Any, columns: Sequence[ColumnDescriptor], exclude_threshold: int | None
+) -> int:
+    """D_enc of method.md §2.1 by the engine's one definition, with the declared roles."""
+    from avatars_server.engine.table import encoded_dimensions
+
+    kinds: dict[str, Kind] = {
+        str(c["label"]): "categorical" if c.get("type") in CATEGORICAL_TYPES else "continuous"
+        for c in variables(columns)
+    }
+    return encoded_dimensions(frame[list(kinds)], kinds, exclude_threshold=exclude_threshold)
 
 
 def check_avatarization(
@@ -81,12 +87,6 @@ def check_avatarization(
         raise invalid(
             "parameters.use_categorical_reduction",
             "categorical reduction is not supported by this server; send false or null",
-        )
-    if parameters.exclude_categorical is not None:
-        raise invalid(
-            "parameters.exclude_categorical",
-            "excluding categorical columns is not supported by this server; send null and "
-            "group rare modalities before uploading (e.g. GroupModalitiesProcessor)",
         )
     threshold = parameters.to_categorical_threshold
     if threshold is not None and threshold < 1:
@@ -106,8 +106,12 @@ def check_avatarization(
     ncp = parameters.ncp
     # With to_categorical_threshold the job re-encodes columns: leave that bound to the job.
     checkable = threshold is None and n_rows * len(labels) <= NCP_CHECK_MAX_CELLS
-    if ncp is not None and ncp > len(variables(columns)) and checkable:
-        bound = min(_encoded_dimensions(read_dataframe(settings, dataset), columns), n_rows)
+    exclude = config.exclude_categorical
+    threshold_excluded = exclude.exclude_cardinality_threshold if exclude is not None else None
+    # Without exclusion D_enc >= the number of variables: a smaller ncp needs no data.
+    if ncp is not None and (ncp > len(variables(columns)) or exclude is not None) and checkable:
+        frame = read_dataframe(settings, dataset)
+        bound = min(_encoded_dimensions(frame, columns, threshold_excluded), n_rows)
         if ncp > bound:
             raise invalid(
                 "parameters.ncp",
@@ -126,7 +130,7 @@ def _referenced_jobs(
     """Jobs named by a metrics job must be the caller's (404 otherwise)."""
     for job_id in (parameters.avatarization_job_id, parameters.persistance_job_id):
         if job_id is not None:
-            repository.get_owned_job(session, job_id, owner_id)
+            jobs.get_owned_job(session, job_id, owner_id)
 
 
 def _labels(dataset: DatasetRow) -> set[str]:
@@ -165,8 +169,21 @@ def check_privacy(
         )
     _check_pair(original, avatars, "unshuffled_avatars_id")
     columns = [str(c["label"]) for c in variables(original.columns or [])]
+    values = parameters.model_dump(mode="json")
+    wanted = values.get("categorical_hidden_rate_variables")
+    if wanted is not None and not (
+        isinstance(wanted, list) and all(isinstance(name, str) for name in wanted)
+    ):
+        raise invalid(
+            "parameters.categorical_hidden_rate_variables",
+            f"must be a list of column labels or null, got {wanted!r}",
+        )
     try:
-        _check_privacy(privacy_config(parameters.model_dump(mode="json")), columns=columns)
+        _check_privacy(
+            privacy_config(values),
+            columns=columns,
+            categorical=categorical(original.columns or []),
+        )
     except AvatarError as exc:
         raise _from_engine(exc) from exc
     if (original.nb_lines or 0) < 2:

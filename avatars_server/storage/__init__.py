@@ -1,1 +1,1 @@
-"""Persistence: SQLAlchemy tables, sessions, repositories and the dataset file store."""
+"""Persistence: SQLAlchemy tables and sessions, one query module per entity, durable files."""

@@ -1,4 +1,4 @@
-"""Dataset repository: rows in the database, files in the datasets directory."""
+"""Dataset queries: rows in the database, files in the datasets directory."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -19,14 +18,18 @@ from sqlalchemy.orm import Session
 from avatars_server import errors
 from avatars_server.config import Settings
 from avatars_server.datasets import analysis, frames
-from avatars_server.datasets.columns import ColumnType
+from avatars_server.datasets.columns import ColumnDescriptor, column_detail
 from avatars_server.datasets.ingest import IngestedTable
-from avatars_server.datasets.upload import fsync_path
-from avatars_server.schemas import datasets as schemas
 from avatars_server.storage import private_files
+from avatars_server.storage.files import durable_replace
 from avatars_server.storage.tables import DatasetRow
 
 _HASH_CHUNK = 1024 * 1024
+
+
+def get_dataset(session: Session, dataset_id: uuid.UUID) -> DatasetRow | None:
+    """The dataset with this id, whoever owns it (e.g. a job's result, already checked)."""
+    return session.get(DatasetRow, dataset_id)
 
 
 def get_owned_dataset(session: Session, dataset_id: uuid.UUID, owner_id: uuid.UUID) -> DatasetRow:
@@ -79,7 +82,7 @@ def store_dataframe(
     df: pd.DataFrame,
     *,
     owner_id: uuid.UUID,
-    columns: list[dict[str, object]] | None,
+    columns: Sequence[ColumnDescriptor] | None,
     filetype: str,
     name: str | None = None,
 ) -> DatasetRow:
@@ -97,10 +100,10 @@ def store_dataframe(
     table = pa.Table.from_pandas(df, preserve_index=False)
     if columns is None:
         columns = frames.infer_frame_columns(table)
-    details = [_column_dict(c) for c in columns]
+    details = [_copy(c) for c in columns]
     if [c["label"] for c in details] != table.column_names:
         raise ValueError("The column metadata must list the frame's columns in frame order.")
-    types = [cast(ColumnType, c["type"]) for c in details]
+    types = [c["type"] for c in details]
     settings.tmp_dir.mkdir(parents=True, exist_ok=True)
     handle, name_on_disk = tempfile.mkstemp(dir=settings.tmp_dir, suffix=f".{filetype}")
     os.close(handle)
@@ -128,10 +131,9 @@ def add_dataset(
     target = settings.datasets_dir / relative
     private_files.make_private_dir(target.parent)
     size = table.path.stat().st_size
-    os.chmod(
-        table.path, private_files.FILE_MODE
-    )  # patient data: readable by the server's account only
-    _durable_replace(table.path, target)
+    # Patient data: readable by the server's account only.
+    os.chmod(table.path, private_files.FILE_MODE)
+    durable_replace(table.path, target)
     row = DatasetRow(
         owner_id=owner_id,
         name=name,
@@ -148,28 +150,15 @@ def add_dataset(
     return row
 
 
-def _durable_replace(source: Path, target: Path) -> None:
-    """Move `source` to `target` so that it survives a crash once this returns.
-
-    The data is flushed before the rename (a crash never leaves a named but partial file) and
-    the directory after it (the name itself is on disk before the row is committed).
-    """
-    fsync_path(source)
-    # os.replace is atomic on one filesystem: readers see the old file or the whole new one.
-    os.replace(source, target)
-    if os.name == "posix":  # elsewhere a directory cannot be opened (nor needs the flush)
-        fsync_path(target.parent)
-
-
-def patch_columns(settings: Settings, row: DatasetRow, changes: list[dict[str, Any]]) -> None:
+def patch_columns(settings: Settings, row: DatasetRow, changes: Sequence[ColumnDescriptor]) -> None:
     """Replace the metadata of the listed columns, checking each new type against the data.
 
     Raises:
         InvalidInputError: unknown or duplicate labels (all listed), or a type that does not
             fit the column's values (the column and an offending value are named).
     """
-    current = {str(c["label"]): _column_dict(c) for c in row.columns}
-    labels = [str(c["label"]) for c in changes]
+    current = {c["label"]: _copy(c) for c in row.columns}
+    labels = [c["label"] for c in changes]
     unknown = [label for label in labels if label not in current]
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if unknown or duplicates:
@@ -183,11 +172,7 @@ def patch_columns(settings: Settings, row: DatasetRow, changes: list[dict[str, A
             f"{', '.join(repr(label) for label in current)}.",
             detail={"unknown_labels": unknown, "duplicate_labels": duplicates},
         )
-    retyped = {
-        str(c["label"]): cast(ColumnType, str(c["type"]))
-        for c in changes
-        if str(c["type"]) != current[str(c["label"])]["type"]
-    }
+    retyped = {c["label"]: c["type"] for c in changes if c["type"] != current[c["label"]]["type"]}
     if retyped:
         problem = frames.first_misfit(dataset_path(settings, row), row.filetype, retyped)
         if problem is not None:
@@ -198,9 +183,9 @@ def patch_columns(settings: Settings, row: DatasetRow, changes: list[dict[str, A
                 detail={"label": label, "type": retyped[label]},
             )
     for change in changes:
-        current[str(change["label"])] = _column_dict(change)
+        current[change["label"]] = _copy(change)
     # A new list object: SQLAlchemy does not see in-place changes of a JSON value.
-    row.columns = [current[str(c["label"])] for c in row.columns]
+    row.columns = [current[c["label"]] for c in row.columns]
 
 
 def analyze(settings: Settings, row: DatasetRow) -> None:
@@ -216,32 +201,11 @@ def correlations(settings: Settings, row: DatasetRow) -> dict[str, dict[str, flo
     return analysis.correlations(read_dataframe(settings, row), row.columns)
 
 
-def dataset_schema(row: DatasetRow, base_url: str) -> schemas.Dataset:
-    """The wire model of a dataset; `download_url` is built on `base_url`."""
-    summary = schemas.DatasetSummary.model_validate(row.summary) if row.summary else None
-    return schemas.Dataset(
-        id=row.id,
-        hash=row.hash,
-        name=row.name,
-        columns=[schemas.ColumnDetail.model_validate(c) for c in row.columns],
-        download_url=f"{base_url.rstrip('/')}/datasets/{row.id}/download",
-        analysis_status=schemas.AnalysisStatus(row.analysis_status)
-        if row.analysis_status
-        else None,
-        analysis_duration=row.analysis_duration,
-        nb_lines=row.nb_lines,
-        nb_dimensions=row.nb_dimensions,
-        summary=summary,
-        filetype=schemas.FileType(row.filetype),
+def _copy(column: ColumnDescriptor) -> ColumnDescriptor:
+    """A copy with exactly the descriptor's keys (`is_identifier` False when unset)."""
+    return column_detail(
+        column["label"], column["type"], is_identifier=bool(column.get("is_identifier") or False)
     )
-
-
-def _column_dict(column: dict[str, Any]) -> dict[str, object]:
-    return {
-        "label": str(column["label"]),
-        "type": str(column["type"]),
-        "is_identifier": bool(column.get("is_identifier") or False),
-    }
 
 
 def _sha256(path: Path) -> str:

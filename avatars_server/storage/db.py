@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from avatars_server.config import Settings
@@ -43,6 +43,11 @@ def _private_sqlite_files(url: str) -> None:
     private_files.touch_private_file(path)
     for suffix in ("-wal", "-shm", "-journal"):
         private_files.make_private_file(path.with_name(path.name + suffix))
+
+
+def check_connection(session: Session) -> None:
+    """Run a trivial query; raises SQLAlchemyError when the database is unreachable."""
+    session.execute(text("SELECT 1"))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

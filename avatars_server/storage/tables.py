@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from avatars_server.datasets.columns import ColumnDescriptor
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -53,7 +55,7 @@ class DatasetRow(Base):
     # Path of the stored file, relative to the datasets directory.
     storage_path: Mapped[str] = mapped_column(String(1024))
     size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
-    columns: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    columns: Mapped[list[ColumnDescriptor]] = mapped_column(JSON, default=list)
     nb_lines: Mapped[int | None] = mapped_column(BigInteger)
     nb_dimensions: Mapped[int] = mapped_column(Integer)
     analysis_status: Mapped[str | None] = mapped_column(String(16))

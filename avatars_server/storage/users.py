@@ -1,4 +1,4 @@
-"""User and password-reset repository functions."""
+"""User and password-reset queries."""
 
 from __future__ import annotations
 

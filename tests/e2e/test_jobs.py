@@ -17,11 +17,14 @@ from avatars.exceptions import JobFailedError, NotFoundError, UnprocessableEntit
 from avatars.models import (
     AvatarizationJobCreate,
     AvatarizationParameters,
+    ExcludeCategoricalMethod,
+    ExcludeCategoricalParameters,
     ImputationParameters,
     ImputeMethod,
     JobStatus,
     PrivacyMetricsJobCreate,
     PrivacyMetricsParameters,
+    RareCategoricalMethod,
     SignalMetricsJobCreate,
     SignalMetricsParameters,
 )
@@ -208,6 +211,24 @@ def test_metrics_parameters_that_cannot_work_answer_422(
     assert error.message.startswith("parameters.avatars_id:") and "species" in error.message
 
 
+def test_categorical_hidden_rate_variables_must_be_categorical(
+    user_client: ApiClient, iris_id: uuid.UUID
+) -> None:
+    # iris' variety is categorical, sepal.length continuous: the request names the wrong one.
+    privacy = {"original_id": str(iris_id), "unshuffled_avatars_id": str(iris_id)}
+    body = {"parameters": {**privacy, "categorical_hidden_rate_variables": ["sepal.length"]}}
+    error = _post(user_client, "/jobs/metrics/privacy", body)
+    assert error.message.startswith("parameters.categorical_hidden_rate_variables:")
+    assert "'sepal.length'" in error.message
+    empty = {"parameters": {**privacy, "categorical_hidden_rate_variables": [], "seed": 0}}
+    created = user_client.http.post("/jobs/metrics/privacy", json=empty)
+    assert created.status_code == 201, created.text
+    job = user_client.jobs.get_privacy_metrics(created.json()["id"], timeout=WAIT)
+    assert job.status == JobStatus.SUCCESS, job.error_message
+    # No variable: every avatar ties, 100·(1 − 1/n) (method-extended.md §6.1).
+    assert job.result.categorical_hidden_rate == pytest.approx(100 * (1 - 1 / 150))
+
+
 def test_unknown_and_foreign_datasets_and_jobs_answer_404(
     user_client_factory: Callable[[], ApiClient],
 ) -> None:
@@ -326,17 +347,168 @@ def test_declared_types_drive_roles_and_result_types(user_client: ApiClient) -> 
     assert job.status == JobStatus.SUCCESS, job.error_message
 
     avatars_dataset = job.result.avatars_dataset
-    declared = {
-        c.label: (str(c.type_), c.is_identifier) for c in original.columns if c.label != "id"
-    }
-    # Identifiers are not avatarized: the result datasets hold the other columns, same metadata.
+    declared = {c.label: (str(c.type_), c.is_identifier) for c in original.columns}
+    assert declared["id"] == ("category", True)
+    # Same metadata as the original; the identifier column holds surrogate keys
+    # (method-extended.md §0.2): the position of the avatar in the released dataset.
     assert {c.label: (str(c.type_), c.is_identifier) for c in avatars_dataset.columns} == declared
     avatars = user_client.pandas_integration.download_dataframe(avatars_dataset.id)
-    assert list(avatars.columns) == ["age", "weight", "smoker", "visit", "group"]
+    assert list(avatars.columns) == ["id", "age", "weight", "smoker", "visit", "group"]
+    assert avatars["id"].astype(str).tolist() == [str(i) for i in range(n)]
+    unshuffled = user_client.pandas_integration.download_dataframe(
+        job.result.sensitive_unshuffled_avatars_datasets.id
+    )
+    assert sorted(unshuffled["id"].astype(str).tolist()) == sorted(str(i) for i in range(n))
+    released = avatars.set_index(avatars["id"].astype(str))
+    for _, row in unshuffled.head(5).iterrows():  # the same key on the same avatar
+        assert released.loc[str(row["id"]), "weight"] == row["weight"]
     assert str(avatars["age"].dtype) == "int64" and avatars["age"].between(20, 79).all()
     assert avatars["smoker"].dtype == bool
     assert pd.api.types.is_datetime64_any_dtype(avatars["visit"])
     assert set(avatars["group"]) <= {"a", "b", "c"}
+
+
+def test_integer_identifiers_keep_their_type_and_never_their_values(
+    user_client: ApiClient,
+) -> None:
+    rng = np.random.default_rng(2)
+    n = 40
+    frame = pd.DataFrame({"key": np.arange(5000, 5000 + n), "x": rng.normal(size=n)})
+    original = user_client.pandas_integration.upload_dataframe(frame, identifier_variables=["key"])
+    job = user_client.jobs.get_avatarization_job(
+        _full_job(user_client, original.id, k=5), timeout=WAIT
+    )
+    assert job.status == JobStatus.SUCCESS, job.error_message
+    for dataset in (job.result.avatars_dataset, job.result.sensitive_unshuffled_avatars_datasets):
+        assert [(c.label, str(c.type_), c.is_identifier) for c in dataset.columns] == [
+            ("key", "int", True),
+            ("x", "float", False),
+        ]
+        result = user_client.pandas_integration.download_dataframe(dataset.id)
+        assert str(result["key"].dtype) == "int64"
+        assert set(result["key"]) == set(range(n))  # never 5000 + i
+    # The metrics ignore the identifier columns (they carry surrogates).
+    privacy = user_client.jobs.create_privacy_metrics_job(
+        PrivacyMetricsJobCreate(
+            parameters=PrivacyMetricsParameters(
+                original_id=original.id,
+                unshuffled_avatars_id=job.result.sensitive_unshuffled_avatars_datasets.id,
+                seed=0,
+            )
+        )
+    )
+    waited = user_client.jobs.get_privacy_metrics(privacy.id, timeout=WAIT)
+    assert waited.status == JobStatus.SUCCESS, waited.error_message
+    assert waited.result.hidden_rate == pytest.approx(job.result.privacy_metrics.hidden_rate)
+
+
+def _postcodes(n: int) -> pd.DataFrame:
+    """A table with a high-cardinality column: 150 postcodes of Zipf-like frequencies."""
+    rng = np.random.default_rng(3)
+    weights = 1.0 / np.arange(1, 151)
+    codes = np.array([f"{75001 + 13 * i:05d}" for i in range(150)], dtype=object)
+    postcode = rng.choice(codes, n, p=weights / weights.sum())
+    return pd.DataFrame(
+        {
+            "postcode": postcode,
+            "age": rng.integers(18, 90, n),
+            "income": np.round(rng.normal(30_000, 5_000, n), 2),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("strategy", "rare_strategy"),
+    [
+        (ExcludeCategoricalMethod.COORDINATE_SIMILARITY, None),
+        (ExcludeCategoricalMethod.ROW_ORDER, RareCategoricalMethod.MISSING),
+        (ExcludeCategoricalMethod.COORDINATE_SIMILARITY, RareCategoricalMethod.PROBABILISTIC),
+    ],
+)
+def test_exclude_categorical_keeps_a_postcode_out_of_the_projection(
+    user_client: ApiClient,
+    strategy: ExcludeCategoricalMethod,
+    rare_strategy: RareCategoricalMethod | None,
+) -> None:
+    frame = _postcodes(600)
+    dataset = user_client.pandas_integration.upload_dataframe(frame)
+    exclude = ExcludeCategoricalParameters(
+        exclude_cardinality_threshold=30,
+        exclude_replacement_strategy=strategy,
+        rare_occurence_threshold=2,
+        number_reference_records=100,
+    )
+    if rare_strategy is not None:
+        exclude.rare_replacement_strategy = rare_strategy
+    job_id = _full_job(user_client, dataset.id, k=10, seed=4, exclude_categorical=exclude)
+    job = user_client.jobs.get_avatarization_job(job_id, timeout=WAIT)
+    assert job.status == JobStatus.SUCCESS, job.error_message
+    assert job.result.privacy_metrics is not None
+    avatars = user_client.pandas_integration.download_dataframe(job.result.avatars_dataset.id)
+    counts = frame["postcode"].value_counts()
+    common = {str(code) for code in counts[counts > 2].index}
+    values = {str(v) for v in avatars["postcode"].dropna()}
+    assert values <= common
+    if rare_strategy == RareCategoricalMethod.MISSING:
+        assert avatars["postcode"].isna().sum() == int((frame["postcode"].map(counts) <= 2).sum())
+
+
+def test_exclude_categorical_on_an_integer_postcode_made_categorical(
+    user_client: ApiClient,
+) -> None:
+    frame = _postcodes(500).drop(columns="age")
+    frame["postcode"] = frame["postcode"].astype(int)
+    assert frame["postcode"].nunique() <= 150 < frame["income"].nunique()
+    dataset = user_client.pandas_integration.upload_dataframe(frame)
+    exclude = ExcludeCategoricalParameters(
+        exclude_cardinality_threshold=30,
+        exclude_replacement_strategy=ExcludeCategoricalMethod.ROW_ORDER,
+        rare_occurence_threshold=1,
+        rare_replacement_strategy=RareCategoricalMethod.MISSING,
+    )
+    job_id = _full_job(
+        user_client,
+        dataset.id,
+        k=10,
+        seed=1,
+        to_categorical_threshold=150,
+        exclude_categorical=exclude,
+    )
+    job = user_client.jobs.get_avatarization_job(job_id, timeout=WAIT)
+    assert job.status == JobStatus.SUCCESS, job.error_message
+    unshuffled = user_client.pandas_integration.download_dataframe(
+        job.result.sensitive_unshuffled_avatars_datasets.id
+    )
+    once = frame["postcode"].map(frame["postcode"].value_counts()) == 1
+    assert unshuffled["postcode"].isna().tolist() == once.tolist()
+    kept = unshuffled["postcode"][~once]
+    assert kept.astype("int64").tolist() == frame["postcode"][~once].tolist()  # row_order
+
+
+def test_exclude_categorical_parameters_out_of_range_and_categorical_reduction_answer_422(
+    user_client: ApiClient, iris_id: uuid.UUID
+) -> None:
+    exclude = {
+        "exclude_cardinality_threshold": 3,
+        "exclude_replacement_strategy": "coordinate_similarity",
+        "rare_occurence_threshold": 0,
+        "number_reference_records": 0,
+    }
+    body = {"parameters": {"dataset_id": str(iris_id), "k": 5, "exclude_categorical": exclude}}
+    error = _post(user_client, "/jobs", body)
+    assert error.message.startswith("parameters.exclude_categorical.number_reference_records:")
+    reduction = {
+        "parameters": {"dataset_id": str(iris_id), "k": 5, "use_categorical_reduction": True}
+    }
+    error = _post(user_client, "/jobs", reduction)
+    assert error.message.startswith("parameters.use_categorical_reduction:")
+    # iris' variety (3 modalities) excluded: D_enc = 4, so ncp = 5 is out of range at creation.
+    exclude["number_reference_records"] = None
+    body = {
+        "parameters": {"dataset_id": str(iris_id), "k": 5, "ncp": 5, "exclude_categorical": exclude}
+    }
+    error = _post(user_client, "/jobs", body)
+    assert error.message.startswith("parameters.ncp:") and "= 4" in error.message
 
 
 def test_to_categorical_threshold_draws_existing_values_and_keeps_types(

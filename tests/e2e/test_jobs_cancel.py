@@ -7,53 +7,17 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import psutil
 import pytest
 
 from avatars.client import ApiClient
 from avatars.exceptions import JobFailedError, JobTimeoutError
 from avatars.local import LocalServer
-from avatars.models import AvatarizationJobCreate, AvatarizationParameters, JobStatus
+from avatars.models import JobStatus
+from tests.factories import large_frame, start_full_job, wait_until_started
 
 IRIS = Path(__file__).resolve().parents[2] / "fixtures" / "iris.csv"
 WAIT = 120.0
-
-
-LONG_K = 100
-"""With large_frame(), k that makes a full job run for many seconds (about 7 s per 200k rows
-on a laptop-class core), far longer than the test steps that must happen while it runs."""
-
-
-def large_frame(n: int = 400_000) -> pd.DataFrame:
-    """A table whose full job (with k=LONG_K) runs for many seconds."""
-    rng = np.random.default_rng(0)
-    return pd.DataFrame(
-        {
-            "a": rng.normal(size=n),
-            "b": rng.normal(size=n),
-            "c": rng.integers(0, 5, n).astype(str),
-        }
-    )
-
-
-def start_full_job(client: ApiClient, dataset_id: uuid.UUID, k: int = LONG_K) -> uuid.UUID:
-    job = client.jobs.create_full_avatarization_job(
-        AvatarizationJobCreate(parameters=AvatarizationParameters(k=k, dataset_id=dataset_id))
-    )
-    return job.id
-
-
-def wait_until_started(client: ApiClient, job_id: uuid.UUID) -> None:
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        job = client.jobs.get_avatarization_job(job_id, timeout=0)
-        if job.status != JobStatus.PENDING:
-            assert job.status == JobStatus.STARTED
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not start")
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from avatars.client import ApiClient
 from avatars.local import LocalServer
 from avatars.models import JobStatus
-from tests.e2e.test_jobs_cancel import large_frame, start_full_job, wait_until_started
+from tests.factories import large_frame, start_full_job, wait_until_started
 
 distributed = pytest.importorskip("distributed")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from avatars.local import LocalServer
 from avatars.models import JobStatus
-from tests.e2e.test_jobs_cancel import large_frame, start_full_job, wait_until_started
+from tests.factories import large_frame, start_full_job, wait_until_started
 
 RESTART_WAIT = 60.0
 

@@ -24,6 +24,10 @@ from avatars_server.engine import (
     compute_signal_metrics,
 )
 
+# The paper-data cases, as the marker's description says; `make test` still runs them
+# (deselect with -m "not slow" for a quick loop).
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "paper"
 SEEDS = (0, 1, 2)
 # method.md §7.1: the 17 columns with at most 10 distinct values.

@@ -1,8 +1,9 @@
-"""Storage fixtures: a migrated database on SQLite, and on PostgreSQL when configured."""
+"""Storage fixtures: a migrated database on SQLite, and on PostgreSQL when configured; a user."""
 
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from avatars_server.config import Settings
+from avatars_server.storage import users
 from avatars_server.storage.db import make_engine, make_session_factory
 from avatars_server.storage.migrate import upgrade_to_head
 
@@ -42,3 +44,11 @@ def engine(settings: Settings) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with make_session_factory(engine)() as session:
         yield session
+
+
+@pytest.fixture
+def owner_id(session: Session) -> uuid.UUID:
+    """The id of a committed user named "owner"."""
+    user = users.create_user(session, username="owner", email=None, password="pw")
+    session.commit()
+    return user.id

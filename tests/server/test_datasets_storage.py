@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy.orm import Session
 
+from avatars_server.api.views.datasets import dataset_schema
 from avatars_server.config import Settings
 from avatars_server.errors import NotFoundError
 from avatars_server.storage import datasets, users
@@ -25,11 +26,6 @@ def _frame() -> pd.DataFrame:
             "d": pd.to_datetime(["2020-01-01", None, "2021-06-01 12:30:00.25"], format="ISO8601"),
         }
     )
-
-
-@pytest.fixture
-def owner_id(session: Session) -> uuid.UUID:
-    return users.create_user(session, username="owner", email=None, password="pw").id
 
 
 @pytest.mark.parametrize("filetype", ["csv", "parquet"])
@@ -104,7 +100,7 @@ def test_dataset_schema_builds_download_url_on_base_url(
     row = datasets.store_dataframe(
         session, settings, _frame(), owner_id=owner_id, columns=None, filetype="csv"
     )
-    wire = datasets.dataset_schema(row, "https://host/api/")
+    wire = dataset_schema(row, "https://host/api/")
     assert wire.download_url == f"https://host/api/datasets/{row.id}/download"
     assert wire.filetype == "csv" and wire.nb_lines == 3 and wire.columns is not None
     assert wire.columns[0].label == "i" and wire.columns[0].is_identifier is False

@@ -14,8 +14,10 @@ import pytest
 
 from avatars_server.datasets import csv_format, ingest, upload
 from avatars_server.datasets.ingest import ingest_parts
-from avatars_server.datasets.upload import UploadReceiver, boundary_of, disk_full_as_unavailable
+from avatars_server.datasets.upload import UploadReceiver, boundary_of
 from avatars_server.errors import InvalidInputError, PayloadTooLargeError, UnavailableError
+from avatars_server.storage import files
+from avatars_server.storage.files import disk_full_as_unavailable
 
 BOUNDARY = b"xyzzy"
 
@@ -115,11 +117,11 @@ def test_flush_soon_writes_in_the_background_and_ignores_a_removed_file(
         real_fsync(descriptor)
         done.set()
 
-    monkeypatch.setattr(upload.os, "fsync", recording_fsync)
-    upload.flush_soon(tmp_path / "gone.csv")  # no error, nothing flushed
+    monkeypatch.setattr(files.os, "fsync", recording_fsync)
+    files.flush_soon(tmp_path / "gone.csv")  # no error, nothing flushed
     path = tmp_path / "kept.csv"
     path.write_bytes(b"a\n1\n")
-    upload.flush_soon(path)
+    files.flush_soon(path)
     assert done.wait(timeout=30)
 
 

@@ -19,10 +19,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from avatars_server.config import Settings
-from avatars_server.jobs import repository
 from avatars_server.jobs.execute import run_job
 from avatars_server.jobs.pool import WarmProcessPool, WorkerTerminatedError
-from avatars_server.storage import datasets, users
+from avatars_server.storage import datasets, jobs
 from avatars_server.storage.tables import DatasetRow, JobRow, utcnow
 
 IRIS_COLUMNS = [
@@ -75,13 +74,6 @@ def test_pool_cancels_a_queued_task_without_running_it() -> None:
 
 
 # -- recovery ----------------------------------------------------------------------------------
-@pytest.fixture
-def owner_id(session: Session) -> uuid.UUID:
-    user = users.create_user(session, username="owner", email=None, password="pw")
-    session.commit()
-    return user.id
-
-
 def _dead_pid() -> int:
     process = subprocess.Popen([sys.executable, "-c", "pass"])
     process.wait()
@@ -89,7 +81,7 @@ def _dead_pid() -> int:
 
 
 def _job(session: Session, owner_id: uuid.UUID, runner_id: str, status: str = "started") -> JobRow:
-    row = repository.create_job(
+    row = jobs.create_job(
         session, owner_id=owner_id, kind="avatarization", parameters={}, runner_id=runner_id
     )
     row.status = status
@@ -100,7 +92,7 @@ def _job(session: Session, owner_id: uuid.UUID, runner_id: str, status: str = "s
 def test_recovery_fails_jobs_of_dead_processes_and_spares_live_ones(
     session: Session, owner_id: uuid.UUID
 ) -> None:
-    host = repository.new_runner_id().split(":")[0]
+    host = jobs.new_runner_id().split(":")[0]
     dead = _job(session, owner_id, f"{host}:{_dead_pid()}:aaaa")
     dead_pending = _job(session, owner_id, f"{host}:{_dead_pid()}:bbbb", status="pending")
     sibling = _job(session, owner_id, f"{host}:{os.getpid()}:cccc")  # a live sibling worker
@@ -110,7 +102,7 @@ def test_recovery_fails_jobs_of_dead_processes_and_spares_live_ones(
     finished = _job(session, owner_id, f"{host}:{_dead_pid()}:ffff", status="success")
     session.commit()
 
-    recovered = repository.recover_interrupted(session, "me")
+    recovered = jobs.recover_interrupted(session, "me")
     session.commit()
 
     assert set(recovered) == {dead.id, dead_pending.id, stale.id}
@@ -125,8 +117,8 @@ def test_recovery_fails_jobs_of_dead_processes_and_spares_live_ones(
 def test_cancel_only_moves_unfinished_jobs(session: Session, owner_id: uuid.UUID) -> None:
     running = _job(session, owner_id, "me")
     done = _job(session, owner_id, "me", status="success")
-    assert repository.cancel_job(session, running.id)
-    assert not repository.cancel_job(session, done.id)
+    assert jobs.cancel_job(session, running.id)
+    assert not jobs.cancel_job(session, done.id)
     session.commit()
     session.refresh(running)
     assert (running.status, running.error_message) == ("killed", "cancelled by user")
@@ -154,7 +146,7 @@ def test_full_job_stores_typed_avatars_and_finite_metrics(
     session: Session, settings: Settings, owner_id: uuid.UUID
 ) -> None:
     iris = _iris(session, settings, owner_id)
-    job = repository.create_job(
+    job = jobs.create_job(
         session,
         owner_id=owner_id,
         kind="avatarization",
@@ -183,7 +175,7 @@ def test_a_job_failing_at_run_time_records_the_engine_message(
 ) -> None:
     iris = _iris(session, settings, owner_id)
     # ncp above D_enc (here 7) is only detectable with the data, i.e. by the job.
-    job = repository.create_job(
+    job = jobs.create_job(
         session,
         owner_id=owner_id,
         kind="avatarization",
@@ -202,7 +194,7 @@ def test_an_unexpected_error_is_reported_without_internals(
 ) -> None:
     iris = _iris(session, settings, owner_id)
     datasets.dataset_path(settings, iris).unlink()  # storage lost under the job's feet
-    job = repository.create_job(
+    job = jobs.create_job(
         session,
         owner_id=owner_id,
         kind="avatarization",
@@ -225,14 +217,14 @@ def test_a_cancelled_job_never_runs(
     row = datasets.store_dataframe(
         session, settings, frame, owner_id=owner_id, columns=None, filetype="csv"
     )
-    job = repository.create_job(
+    job = jobs.create_job(
         session,
         owner_id=owner_id,
         kind="avatarization",
         parameters={"k": 3, "dataset_id": str(row.id)},
         runner_id="me",
     )
-    repository.cancel_job(session, job.id)
+    jobs.cancel_job(session, job.id)
     session.commit()
     assert run_job(str(job.id), settings.model_dump(mode="json")) == "skipped"
     done = _run(session, settings, job)
@@ -262,7 +254,7 @@ def test_runner_stops_its_jobs_cancelled_by_a_sibling_process(
         deadline = time.monotonic() + 30
         while executor.busy() < 1 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert repository.cancel_job(session, job.id)  # another server process cancels it
+        assert jobs.cancel_job(session, job.id)  # another server process cancels it
         session.commit()
         runner._stop_finished_elsewhere()
         with pytest.raises(WorkerTerminatedError):

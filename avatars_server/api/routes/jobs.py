@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import logging
-import math
 import uuid
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
-from avatars_server.api.access import AccessDep, AccessRecorder, Operation
-from avatars_server.api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
+from avatars_server.api.access import AccessDep
+from avatars_server.api.deps import (
+    CurrentUser,
+    PublicBaseUrl,
+    RunnerDep,
+    SessionDep,
+    SettingsDep,
+)
 from avatars_server.api.paging import PageDep, paginate
-from avatars_server.api.routes.datasets import public_base_url
-from avatars_server.errors import UnavailableError
-from avatars_server.jobs import repository, validation, views
-from avatars_server.jobs.runner import JobRunner
+from avatars_server.api.views import jobs as views
+from avatars_server.jobs import validation
+from avatars_server.jobs.submit import submit_job
 from avatars_server.schemas.common import error_responses
 from avatars_server.schemas.jobs import (
     AvatarizationJob,
@@ -30,77 +31,14 @@ from avatars_server.schemas.jobs import (
     SignalMetricsJob,
     SignalMetricsJobCreate,
 )
-from avatars_server.storage.tables import JobRow, UserRow, utcnow
-
-logger = logging.getLogger(__name__)
+from avatars_server.storage import jobs
+from avatars_server.storage.tables import utcnow
 
 router = APIRouter(tags=["jobs"], responses=error_responses(401))
 
 _MAX_DAYS = 100 * 366
 _CREATE_ERRORS = error_responses(404, 503)
 _GET_ERRORS = error_responses(404)
-
-
-def _finite(value: Any) -> Any:
-    """`value` with NaN and infinities (accepted by the JSON parser in extra keys) as null, so
-    that echoing the parameters never produces invalid JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_finite(item) for item in value]
-    return value
-
-
-def _create(
-    session: Session,
-    runner: JobRunner,
-    user: UserRow,
-    kind: JobKind,
-    parameters: BaseModel,
-    access: AccessRecorder,
-    *,
-    with_metrics: bool = False,
-) -> JobRow:
-    """Record the job as pending (and in the access log), commit, then queue it (a worker must
-    find the row)."""
-    row = repository.create_job(
-        session,
-        owner_id=user.id,
-        kind=kind.value,
-        parameters=_finite(parameters.model_dump(mode="json")),
-        runner_id=runner.runner_id,
-        with_metrics=with_metrics,
-    )
-    access(Operation.create_job, job_id=row.id, dataset_id=_source_dataset(parameters))
-    session.commit()
-    try:
-        runner.submit(row.id)
-    except Exception as exc:
-        logger.exception("Could not queue job %s", row.id)
-        repository.finish(
-            session,
-            row.id,
-            status="failure",
-            error_message="The job could not be queued: the job runner is unavailable.",
-            from_statuses=repository.ACTIVE,
-        )
-        session.commit()
-        raise UnavailableError(
-            "The job runner is unavailable, so the job could not be queued. Try again later or "
-            "contact the administrator."
-        ) from exc
-    return row
-
-
-def _source_dataset(parameters: BaseModel) -> uuid.UUID | None:
-    """The dataset a job reads (its original), for the access log."""
-    for name in ("dataset_id", "original_id"):
-        value = getattr(parameters, name, None)
-        if isinstance(value, uuid.UUID):
-            return value
-    return None
 
 
 @router.get(
@@ -119,7 +57,7 @@ def find_all_jobs_by_user(
     """The caller's jobs of every kind created in the last `nb_days` days, newest first."""
     # Any larger window reaches back before the first job; it also keeps timedelta in range.
     since = utcnow() - timedelta(days=min(nb_days, _MAX_DAYS))
-    rows = repository.list_jobs(session, user.id, since, limit=page.fetch, offset=page.offset)
+    rows = jobs.list_jobs(session, user.id, since, limit=page.fetch, offset=page.offset)
     return [views.generic_job(row) for row in paginate(rows, page, http, response)]
 
 
@@ -132,7 +70,7 @@ def find_all_jobs_by_user(
 )
 def create_full_avatarization_job(
     request: AvatarizationJobCreate,
-    http: Request,
+    base_url: PublicBaseUrl,
     user: CurrentUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -142,10 +80,11 @@ def create_full_avatarization_job(
     """Avatarize a dataset, then compute its privacy and signal metrics, in one job."""
     validation.check_kind(request.kind, JobKind.avatarization, "POST /jobs")
     validation.check_avatarization(session, settings, user.id, request.parameters)
-    row = _create(
-        session, runner, user, JobKind.avatarization, request.parameters, access, with_metrics=True
+    row = submit_job(
+        session, runner, user.id, JobKind.avatarization, request.parameters, with_metrics=True
     )
-    return views.avatarization_job(session, row, public_base_url(http))
+    access.job_created(row)
+    return views.avatarization_job(session, row, base_url)
 
 
 @router.post(
@@ -158,8 +97,8 @@ def cancel_job(
     id: uuid.UUID, user: CurrentUser, session: SessionDep, runner: RunnerDep
 ) -> GenericJob:
     """Stop a pending or running job (status `killed`); a finished job is returned unchanged."""
-    row = repository.get_owned_job(session, id, user.id)
-    if repository.cancel_job(session, id):
+    row = jobs.get_owned_job(session, id, user.id)
+    if jobs.cancel_job(session, id):
         session.commit()
         # Jobs queued by a sibling server process stop by themselves when they see the status.
         runner.cancel(id)
@@ -176,7 +115,7 @@ def cancel_job(
 )
 def create_avatarization_job(
     request: AvatarizationJobCreate,
-    http: Request,
+    base_url: PublicBaseUrl,
     user: CurrentUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -186,8 +125,9 @@ def create_avatarization_job(
     """Avatarize a dataset (no metrics)."""
     validation.check_kind(request.kind, JobKind.avatarization, "POST /jobs/avatarization")
     validation.check_avatarization(session, settings, user.id, request.parameters)
-    row = _create(session, runner, user, JobKind.avatarization, request.parameters, access)
-    return views.avatarization_job(session, row, public_base_url(http))
+    row = submit_job(session, runner, user.id, JobKind.avatarization, request.parameters)
+    access.job_created(row)
+    return views.avatarization_job(session, row, base_url)
 
 
 @router.get(
@@ -197,11 +137,11 @@ def create_avatarization_job(
     responses=_GET_ERRORS,
 )
 def get_avatarization_job(
-    id: uuid.UUID, http: Request, user: CurrentUser, session: SessionDep
+    id: uuid.UUID, user: CurrentUser, session: SessionDep, base_url: PublicBaseUrl
 ) -> AvatarizationJob:
-    row = repository.get_owned_job(session, id, user.id)
+    row = jobs.get_owned_job(session, id, user.id)
     views.check_kind(row, JobKind.avatarization.value)
-    return views.avatarization_job(session, row, public_base_url(http))
+    return views.avatarization_job(session, row, base_url)
 
 
 @router.post(
@@ -221,7 +161,8 @@ def create_privacy_metrics_job(
     """Privacy metrics of row-aligned (unshuffled) avatars against their original."""
     validation.check_kind(request.kind, JobKind.privacy_metrics, "POST /jobs/metrics/privacy")
     validation.check_privacy(session, user.id, request.parameters)
-    row = _create(session, runner, user, JobKind.privacy_metrics, request.parameters, access)
+    row = submit_job(session, runner, user.id, JobKind.privacy_metrics, request.parameters)
+    access.job_created(row)
     return views.privacy_job(row)
 
 
@@ -232,7 +173,7 @@ def create_privacy_metrics_job(
     responses=_GET_ERRORS,
 )
 def get_privacy_metrics(id: uuid.UUID, user: CurrentUser, session: SessionDep) -> PrivacyMetricsJob:
-    row = repository.get_owned_job(session, id, user.id)
+    row = jobs.get_owned_job(session, id, user.id)
     views.check_kind(row, JobKind.privacy_metrics.value)
     return views.privacy_job(row)
 
@@ -254,7 +195,8 @@ def create_signal_metrics_job(
     """Signal (utility) metrics of avatars, in any row order, against their original."""
     validation.check_kind(request.kind, JobKind.signal_metrics, "POST /jobs/metrics/signal")
     validation.check_signal(session, user.id, request.parameters)
-    row = _create(session, runner, user, JobKind.signal_metrics, request.parameters, access)
+    row = submit_job(session, runner, user.id, JobKind.signal_metrics, request.parameters)
+    access.job_created(row)
     return views.signal_job(row)
 
 
@@ -265,6 +207,6 @@ def create_signal_metrics_job(
     responses=_GET_ERRORS,
 )
 def get_signal_metrics(id: uuid.UUID, user: CurrentUser, session: SessionDep) -> SignalMetricsJob:
-    row = repository.get_owned_job(session, id, user.id)
+    row = jobs.get_owned_job(session, id, user.id)
     views.check_kind(row, JobKind.signal_metrics.value)
     return views.signal_job(row)

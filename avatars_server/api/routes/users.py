@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from avatars_server.api.deps import AdminUser, CurrentUser, SessionDep
 from avatars_server.api.paging import PageDep, paginate
+from avatars_server.api.views.users import user_schema
 from avatars_server.errors import NotFoundError, PermissionDeniedError
 from avatars_server.schemas.common import error_responses
 from avatars_server.schemas.users import CreateUser, User, UserRole
@@ -18,7 +19,7 @@ router = APIRouter(tags=["users"], responses=error_responses(401))
 
 @router.get("/users/me", operation_id="get_me", response_model=User)
 def get_me(user: CurrentUser) -> User:
-    return User.model_validate(user)
+    return user_schema(user)
 
 
 @router.get(
@@ -41,7 +42,7 @@ def find_users(
         limit=page.fetch,
         offset=page.offset,
     )
-    return [User.model_validate(row) for row in paginate(rows, page, request, response)]
+    return [user_schema(row) for row in paginate(rows, page, request, response)]
 
 
 @router.post(
@@ -60,7 +61,7 @@ def create_user(request: CreateUser, admin: AdminUser, session: SessionDep) -> U
         role=(request.role or UserRole.user).value,
         organization_id=admin.organization_id,
     )
-    return User.model_validate(row)
+    return user_schema(row)
 
 
 @router.get(
@@ -77,4 +78,4 @@ def get_user(id: uuid.UUID, user: CurrentUser, session: SessionDep) -> User:
     row = users.get_user(session, id)
     if row is None or row.organization_id != user.organization_id:
         raise NotFoundError(f"No user with id {id}. Check the id.")
-    return User.model_validate(row)
+    return user_schema(row)

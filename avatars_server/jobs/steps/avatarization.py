@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from avatars_server.datasets.columns import ColumnDescriptor, ColumnType
 from avatars_server.jobs.context import JobContext
 from avatars_server.jobs.steps.common import identifiers, load_dataset, variables
 from avatars_server.jobs.steps.metrics import imputation_config, privacy_metrics, signal_metrics
@@ -14,12 +15,31 @@ from avatars_server.jobs.steps.metrics import imputation_config, privacy_metrics
 if TYPE_CHECKING:
     import pandas as pd
 
+    from avatars_server.datasets.columns import ColumnDescriptor
     from avatars_server.engine import AvatarizationConfig
+    from avatars_server.engine.config import ExcludeCategoricalConfig
     from avatars_server.storage.tables import DatasetRow
 
 # Share of the full job's progress bar given to each stage.
 _AVATARS_END_FULL = 0.6
 _PRIVACY_END_FULL = 0.9
+
+
+def exclude_categorical_config(
+    values: Mapping[str, Any] | None,
+) -> ExcludeCategoricalConfig | None:
+    """The engine's exclude_categorical settings from wire parameters (null → none)."""
+    from avatars_server.engine.config import ExcludeCategoricalConfig
+
+    if values is None:
+        return None
+    return ExcludeCategoricalConfig(
+        exclude_cardinality_threshold=values["exclude_cardinality_threshold"],
+        exclude_replacement_strategy=values["exclude_replacement_strategy"],
+        rare_occurence_threshold=values["rare_occurence_threshold"],
+        rare_replacement_strategy=values.get("rare_replacement_strategy") or "most_similar",
+        number_reference_records=values.get("number_reference_records"),
+    )
 
 
 def avatarization_config(parameters: Mapping[str, Any]) -> AvatarizationConfig:
@@ -31,11 +51,12 @@ def avatarization_config(parameters: Mapping[str, Any]) -> AvatarizationConfig:
         column_weights=parameters.get("column_weights"),
         imputation=imputation_config(parameters.get("imputation")),
         seed=parameters.get("seed"),
+        exclude_categorical=exclude_categorical_config(parameters.get("exclude_categorical")),
     )
 
 
 def _to_categorical(
-    frame: pd.DataFrame, columns: Sequence[Mapping[str, Any]], threshold: int | None
+    frame: pd.DataFrame, columns: Sequence[ColumnDescriptor], threshold: int | None
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Numeric columns with at most `threshold` distinct values, made categorical for the job.
 
@@ -47,16 +68,44 @@ def _to_categorical(
     frame = frame.copy()
     for column in variables(columns):
         label = column["label"]
-        if column.get("type") in ("int", "float") and frame[label].nunique() <= threshold:
+        if column["type"] in ("int", "float") and frame[label].nunique() <= threshold:
             converted[label] = frame[label].dtype
             frame[label] = frame[label].astype(object)
     return frame, converted
 
 
 def _restore_types(frame: pd.DataFrame, dtypes: Mapping[str, Any]) -> pd.DataFrame:
+    import pandas as pd
+
     for label, dtype in dtypes.items():
-        frame[label] = frame[label].astype(dtype)
+        column = frame[label]
+        if pd.api.types.is_integer_dtype(dtype) and column.isna().any():
+            # Missing values an int column did not have (exclude_categorical's `missing`):
+            # floats, as an int column with missing values is declared (see result_columns).
+            frame[label] = pd.to_numeric(column).astype("float64")
+        else:
+            frame[label] = column.astype(dtype)
     return frame
+
+
+def result_columns(
+    columns: Sequence[ColumnDescriptor], frame: pd.DataFrame
+) -> list[ColumnDescriptor]:
+    """Metadata of a result dataset: the original's columns, identifiers included, each
+    identifier declared with the type its surrogate keys have (method-extended.md §0.2), and
+    an int or bool column that gained missing values (an excluded column's rare modalities
+    replaced by missing values) declared float or category, as the client declares them."""
+    from avatars_server.engine.identifiers import surrogate_type
+
+    out: list[ColumnDescriptor] = []
+    for column in columns:
+        declared: ColumnType = column["type"]
+        if column.get("is_identifier"):
+            declared = cast(ColumnType, surrogate_type(declared))
+        elif declared in ("int", "bool") and bool(frame[column["label"]].isna().any()):
+            declared = "float" if declared == "int" else "category"
+        out.append({**column, "type": declared})
+    return out
 
 
 def _store(
@@ -71,7 +120,7 @@ def _store(
             context.settings,
             frame,
             owner_id=original.owner_id,
-            columns=variables(original.columns),
+            columns=result_columns(original.columns, frame),
             filetype=original.filetype,
             name=f"{base} ({suffix})",
         )
@@ -123,7 +172,7 @@ def run_avatarization_job(
         result: dict[str, Any] = {"privacy_metrics": None, "signal_metrics": None}
         if with_metrics:
             # The metrics see the columns as the avatarization did (to_categorical_threshold).
-            roles = [
+            roles: list[ColumnDescriptor] = [
                 {**column, "type": "category"} if column["label"] in converted else column
                 for column in original_row.columns
             ]

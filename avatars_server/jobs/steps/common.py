@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from avatars_server.errors import NotFoundError
@@ -13,6 +13,7 @@ from avatars_server.jobs.context import JobContext, JobFailure
 if TYPE_CHECKING:
     import pandas as pd
 
+    from avatars_server.datasets.columns import ColumnDescriptor
     from avatars_server.storage.tables import DatasetRow
 
 CATEGORICAL_TYPES = frozenset({"category", "bool"})
@@ -36,18 +37,19 @@ def load_dataset(
     return row, read_dataframe(context.settings, row)
 
 
-def identifiers(columns: Sequence[Mapping[str, Any]]) -> list[str]:
-    return [str(c["label"]) for c in columns if c.get("is_identifier")]
+def identifiers(columns: Sequence[ColumnDescriptor]) -> list[str]:
+    """Labels of the identifier columns, in file order."""
+    return [c["label"] for c in columns if c.get("is_identifier")]
 
 
-def variables(columns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def variables(columns: Sequence[ColumnDescriptor]) -> list[ColumnDescriptor]:
     """Metadata of the non-identifier columns, in file order."""
-    return [dict(c) for c in columns if not c.get("is_identifier")]
+    return [c for c in columns if not c.get("is_identifier")]
 
 
-def categorical(columns: Sequence[Mapping[str, Any]]) -> list[str]:
+def categorical(columns: Sequence[ColumnDescriptor]) -> list[str]:
     """Labels of the columns the engine treats as categorical (declared category or bool)."""
-    return [str(c["label"]) for c in variables(columns) if c.get("type") in CATEGORICAL_TYPES]
+    return [c["label"] for c in variables(columns) if c["type"] in CATEGORICAL_TYPES]
 
 
 def _modality(value: Any) -> Any:
@@ -68,7 +70,7 @@ def _categorical(series: pd.Series) -> pd.Series:
     return series.map(_modality).astype(object)
 
 
-def conform(frame: pd.DataFrame, reference: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+def conform(frame: pd.DataFrame, reference: Sequence[ColumnDescriptor]) -> pd.DataFrame:
     """`frame` restricted to the reference's variables, with the reference's column roles.
 
     Metrics compare an original with avatars uploaded separately (post-processed frames):
@@ -78,7 +80,7 @@ def conform(frame: pd.DataFrame, reference: Sequence[Mapping[str, Any]]) -> pd.D
 
     out: dict[str, pd.Series] = {}
     for column in variables(reference):
-        label, kind = column["label"], column.get("type")
+        label, kind = column["label"], column["type"]
         series = frame[label]
         if kind in CATEGORICAL_TYPES:
             out[label] = _categorical(series)

@@ -16,10 +16,12 @@ from avatars_server.jobs.steps.common import (
     variables,
 )
 from avatars_server.schemas.metrics import OPTIONAL_PRIVACY_METRICS, REQUIRED_PRIVACY_METRICS
+from avatars_server.storage import jobs
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from avatars_server.datasets.columns import ColumnDescriptor
     from avatars_server.engine import ImputationConfig, PrivacyConfig
 
 
@@ -58,11 +60,13 @@ def privacy_config(parameters: Mapping[str, Any]) -> PrivacyConfig:
         if ratio is None
         else ratio,
         seed=parameters.get("seed"),
+        # Not a declared wire field (published clients send it as an extra parameter).
+        categorical_hidden_rate_variables=parameters.get("categorical_hidden_rate_variables"),
     )
 
 
 def _frames(
-    columns: Sequence[Mapping[str, Any]], aligned: bool, *frames: pd.DataFrame
+    columns: Sequence[ColumnDescriptor], aligned: bool, *frames: pd.DataFrame
 ) -> list[pd.DataFrame]:
     """The frames' variables with the columns' roles; `aligned` frames (the engine's own
     output next to its input) already agree and only lose their identifier columns."""
@@ -75,7 +79,7 @@ def _frames(
 def privacy_metrics(
     original: pd.DataFrame,
     unshuffled: pd.DataFrame,
-    columns: Sequence[Mapping[str, Any]],
+    columns: Sequence[ColumnDescriptor],
     config: PrivacyConfig,
     progress: Progress,
     *,
@@ -104,7 +108,7 @@ def privacy_metrics(
 def signal_metrics(
     original: pd.DataFrame,
     avatars: pd.DataFrame,
-    columns: Sequence[Mapping[str, Any]],
+    columns: Sequence[ColumnDescriptor],
     *,
     aligned: bool = False,
 ) -> dict[str, Any]:
@@ -130,10 +134,8 @@ def _with_avatarization_settings(
     job_id = parameters.get("avatarization_job_id")
     if not job_id:
         return merged
-    from avatars_server.storage.tables import JobRow
-
     with context.session() as session:
-        row = session.get(JobRow, uuid.UUID(job_id))
+        row = jobs.get_job(session, uuid.UUID(job_id))
         if row is None or row.owner_id != owner_id or row.kind != "avatarization":
             return merged
         used = dict(row.parameters)

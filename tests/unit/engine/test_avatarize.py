@@ -15,7 +15,7 @@ def test_output_has_the_input_columns_dtypes_and_index(mixed: pd.DataFrame) -> N
     frame = mixed.assign(pid=range(len(mixed)))
     out = avatarize(frame, AvatarizationConfig(k=5, seed=1), identifiers=["pid"])
     for result in (out.avatars, out.unshuffled):
-        assert list(result.columns) == list(mixed.columns)
+        assert list(result.columns) == [*mixed.columns, "pid"]
         assert list(result.index) == list(range(len(mixed)))
         assert result["age"].dtype == np.int64
         assert result["weight"].dtype == np.float64
@@ -29,6 +29,34 @@ def test_output_has_the_input_columns_dtypes_and_index(mixed: pd.DataFrame) -> N
     assert (out.unshuffled["visit"].dt.normalize() == out.unshuffled["visit"]).all()
     assert set(out.unshuffled["city"].dropna()) <= {"Paris", "Lyon"}
     assert set(out.unshuffled["group"]) <= {"a", "b", "c"}
+
+
+def test_identifier_columns_hold_surrogate_keys_never_original_values(
+    mixed: pd.DataFrame,
+) -> None:
+    n = len(mixed)
+    frame = mixed.assign(code=[f"P-{i:03d}" for i in range(n)], number=np.arange(1000, 1000 + n))[
+        ["code", *mixed.columns, "number"]
+    ]
+    out = avatarize(frame, AvatarizationConfig(k=5, seed=4), identifiers=["code", "number"])
+    plain = avatarize(mixed, AvatarizationConfig(k=5, seed=4))
+    for result in (out.avatars, out.unshuffled):
+        assert list(result.columns) == list(frame.columns)
+        # Surrogates cast as the column: decimal strings for text, integers for ints.
+        assert set(result["code"]) == {str(i) for i in range(n)}
+        assert result["number"].dtype == np.int64
+        assert set(result["number"]) == set(range(n))
+        assert not set(result["code"]) & set(frame["code"])
+        assert not set(result["number"]) & set(frame["number"])
+    # Released row i has key i; the unshuffled copy carries the same key on the same avatar.
+    assert out.avatars["number"].tolist() == list(range(n))
+    by_key = out.unshuffled.set_index("number").loc[range(n)].reset_index()
+    pd.testing.assert_frame_equal(
+        by_key[mixed.columns], out.avatars[mixed.columns], check_index_type=False
+    )
+    # Identifiers take no part in the avatarization: the other columns are unchanged.
+    pd.testing.assert_frame_equal(out.unshuffled[mixed.columns], plain.unshuffled)
+    pd.testing.assert_frame_equal(out.avatars[mixed.columns], plain.avatars)
 
 
 def test_released_avatars_are_a_permutation_of_the_unshuffled_ones(mixed: pd.DataFrame) -> None:

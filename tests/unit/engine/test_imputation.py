@@ -113,3 +113,59 @@ def test_tree_knn_matches_brute_force(seed: int, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(imputation, "TREE_MIN_CELLS", 0)
     trees = _impute(frame, config)
     assert np.allclose(brute, trees)
+
+
+@pytest.mark.parametrize("method", ["knn", "fast_knn", "mean", "median", "mode"])
+def test_training_subset_without_an_observed_value_takes_the_whole_table(method: str) -> None:
+    # x is observed in rows 0 and 1 only; the 5-row training subset of seed 0 misses both.
+    n = 100
+    x = np.full(n, np.nan)
+    x[:2] = [2.0, 6.0]
+    frame = pd.DataFrame({"x": x, "y": np.arange(n, dtype=float)})
+    config = ImputationConfig(method=method, k=5, training_fraction=0.05)
+    train = training_rows(n, config, np.random.default_rng(0))
+    assert len(train) == 5 and not set(train.tolist()) & {0, 1}
+    filled = _impute(frame, config)
+    assert not np.isnan(filled).any()
+    # Both observed rows are the donors (fewer than k), or give the mean, median and mode.
+    expected = {"knn": 4.0, "fast_knn": 4.0, "mean": 4.0, "median": 4.0, "mode": 2.0}[method]
+    assert filled[2:, 0].tolist() == [expected] * (n - 2)
+    assert filled[:2, 0].tolist() == [2.0, 6.0]
+
+
+def test_uncovered_column_keeps_the_training_donors_of_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import avatars_server.engine.imputation as imputation
+
+    rng = np.random.default_rng(4)
+    n = 300
+    rare = np.full(n, np.nan)
+    rare[[5, 250]] = [1.0, 3.0]
+    frame = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n), "rare": rare})
+    frame.loc[rng.random(n) < 0.2, "a"] = np.nan
+    config = ImputationConfig(method="knn", k=3, training_fraction=0.1)
+    brute = _impute(frame, config)
+    # a keeps its donors from the training subset: the uncovered column changes nothing here.
+    alone = _impute(frame.drop(columns="rare"), config)
+    assert np.array_equal(brute[:, 0], alone[:, 0])
+    assert set(brute[:, 2].tolist()) <= {1.0, 2.0, 3.0}
+    monkeypatch.setattr(imputation, "TREE_MIN_CELLS", 0)
+    assert np.allclose(_impute(frame, config), brute)
+
+
+def test_avatarize_with_an_uncovered_column_succeeds() -> None:
+    from avatars_server.engine import AvatarizationConfig, avatarize
+    from avatars_server.engine.random import make_streams
+
+    n = 100
+    x = np.full(n, np.nan)
+    x[:2] = [2.0, 6.0]
+    frame = pd.DataFrame({"x": x, "y": np.arange(n, dtype=float)})
+    config = AvatarizationConfig(k=5, seed=2, imputation=ImputationConfig(training_fraction=0.05))
+    # Seed 2's training subset (imputation stream) misses rows 0 and 1.
+    train = training_rows(n, config.imputation, make_streams(2).imputation)
+    assert not set(train.tolist()) & {0, 1}
+    out = avatarize(frame, config)
+    assert out.unshuffled["y"].notna().all()
+    assert set(out.unshuffled["x"].dropna().tolist()) <= set(np.arange(2.0, 6.01, 0.01).round(2))

@@ -10,9 +10,11 @@ import pytest
 
 from avatars_server.engine import (
     PRIVACY_TARGETS,
+    AvatarError,
     AvatarizationConfig,
     PrivacyConfig,
     avatarize,
+    check_privacy_parameters,
     compute_privacy_metrics,
 )
 from avatars_server.engine.distances import closest, closest_rate, linkage
@@ -144,8 +146,8 @@ def test_compute_privacy_metrics_on_a_one_column_table() -> None:
     assert result.closest_rate == 0.0
     assert result.row_direct_match_protection == 75.0
     assert result.column_direct_match_protection == 75.0
-    # No categorical variable: documented as 100.
-    assert result.categorical_hidden_rate == 100.0
+    # No categorical variable: every avatar ties, 100·(1 − 1/n) (method-extended.md §6.1).
+    assert result.categorical_hidden_rate == pytest.approx(75.0)
     assert result.correlation_protection_rate is None
     assert result.targets == PRIVACY_TARGETS
     assert result.details["local_cloaking_share_zero"] == 25.0
@@ -204,9 +206,27 @@ def test_explicit_categorical_typing_changes_the_space() -> None:
     avatars = pd.DataFrame({"a": [1, 2, 3, 3, 2, 1], "b": [1, 1, 2, 2, 3, 3]})
     as_numbers = compute_privacy_metrics(original, avatars)
     as_categories = compute_privacy_metrics(original, avatars, categorical=["a", "b"])
-    assert as_numbers.categorical_hidden_rate == 100.0
-    assert as_categories.categorical_hidden_rate < 100.0
+    assert as_numbers.categorical_hidden_rate == pytest.approx(100 * (1 - 1 / 6))
+    assert as_categories.categorical_hidden_rate < 100 * (1 - 1 / 6)
     assert as_categories.details["categorical_variables"] == ["a", "b"]
+
+
+def test_categorical_hidden_rate_on_an_empty_variable_list_and_a_non_categorical_one() -> None:
+    original = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0, 4.0], "c": list("abaab")})
+    avatars = original.assign(x=[0.5, 1.5, 2.5, 3.5, 0.0])
+    empty = PrivacyConfig(categorical_hidden_rate_variables=[])
+    assert compute_privacy_metrics(original, avatars, empty).categorical_hidden_rate == (
+        pytest.approx(80.0)
+    )
+    wrong = PrivacyConfig(categorical_hidden_rate_variables=["c", "x"])
+    with pytest.raises(AvatarError) as info:
+        compute_privacy_metrics(original, avatars, wrong)
+    assert info.value.code == "INVALID_METRIC_PARAMETER"
+    assert info.value.field == "categorical_hidden_rate_variables"
+    assert "'x'" in info.value.message and "'c'" not in info.value.message
+    with pytest.raises(AvatarError):
+        check_privacy_parameters(wrong, columns=["x", "c"], categorical=["c"])
+    check_privacy_parameters(wrong, columns=["x", "c"])  # kinds unknown: checked later
 
 
 def _brute_hidden_rate(distance: np.ndarray) -> float:

@@ -39,6 +39,7 @@ def test_dataclass_fields() -> None:
         "column_weights",
         "imputation",
         "seed",
+        "exclude_categorical",
     ]
     assert _fields(engine.AvatarizationOutput) == ["avatars", "unshuffled", "ncp"]
     assert _fields(engine.PrivacyConfig)[:7] == [

@@ -72,3 +72,18 @@ def test_barycentres_match_a_dense_weighted_mean() -> None:
     weights /= weights.sum(axis=1, keepdims=True)
     expected = (weights[:, :, None] * values[neighbours]).sum(axis=1)
     assert np.allclose(barycentres(weights, neighbours, values), expected)
+
+
+def test_encoded_dimensions_is_the_d_enc_avatarize_checks(mixed: pd.DataFrame) -> None:
+    from avatars_server.engine import AvatarError, AvatarizationConfig, avatarize
+    from avatars_server.engine.table import encoded_dimensions
+
+    frame = mixed.assign(visit=mixed["visit"].where(mixed.index % 7 != 0))
+    kinds = column_kinds(frame)
+    # age 1, weight 1 + 2 (missing), group 3, smoker 2, city 2 + missing 1, visit 1 + 2.
+    assert encoded_dimensions(frame, kinds) == 15
+    big = pd.concat([frame] * 2, ignore_index=True)
+    with pytest.raises(AvatarError) as info:
+        avatarize(big, AvatarizationConfig(k=3, ncp=16))
+    assert "= 15" in info.value.message
+    assert avatarize(big, AvatarizationConfig(k=3, ncp=15, seed=0)).ncp == 15

@@ -7,11 +7,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY
 from hypothesis import given
 from hypothesis import strategies as st
 
 from avatars.processors import DatetimeProcessor
+from tests.factories import PROPERTY
 
 
 def test_preprocess_gives_float_seconds_since_the_epoch_and_keeps_missing() -> None:

@@ -7,13 +7,13 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY
 from hypothesis import given
 from hypothesis import strategies as st
 
 from avatars.processors import ExpectedMeanProcessor
 from avatars.processors._base import NotFittedError
 from avatars.processors.expected_mean import ZeroStandardDeviationWarning
+from tests.factories import PROPERTY
 
 
 def source() -> pd.DataFrame:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY
 from hypothesis import given
 from hypothesis import strategies as st
 
 from avatars.processors import GroupModalitiesProcessor
+from tests.factories import PROPERTY
 
 
 def frame() -> pd.DataFrame:

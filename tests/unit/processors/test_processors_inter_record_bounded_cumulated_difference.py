@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY, records
 from hypothesis import given
 from hypothesis import strategies as st
 
 from avatars.processors import InterRecordBoundedCumulatedDifferenceProcessor
+from tests.factories import PROPERTY, records
 
 
 def processor(round_output: bool = False) -> InterRecordBoundedCumulatedDifferenceProcessor:
@@ -112,3 +112,13 @@ def test_postprocessed_values_stay_within_the_source_bounds(
     slack = 1e-9 * max(1.0, abs(lb), abs(ub))
     assert (out >= lb - slack).all()
     assert (out <= ub + slack).all()
+
+
+@pytest.mark.parametrize(
+    ("dtype", "expected"), [("int64", "int64"), ("Int32", "Int32"), ("float64", "float64")]
+)
+def test_first_value_keeps_an_integer_targets_dtype(dtype: str, expected: str) -> None:
+    out = processor().preprocess(frame().astype({"value": dtype}))
+    assert out["first"].dtype == expected
+    assert out["first"].tolist() == [1025, 20042, 1025, 1025, 20042, 20042]
+    assert out["share"].dtype == "float64"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY, intervals
 from hypothesis import given
 from hypothesis import strategies as st
 
 from avatars.processors import InterRecordBoundedRangeDifferenceProcessor
+from tests.factories import PROPERTY, intervals
 
 
 def processor(
@@ -122,3 +122,13 @@ def test_postprocessed_intervals_stay_within_the_source_bounds(
     for column in ("start", "end"):
         assert (out[column] >= lb - 1e-9).all()
         assert (out[column] <= ub + 1e-9).all()
+
+
+@pytest.mark.parametrize(
+    ("dtype", "expected"), [("int64", "int64"), ("uint16", "uint16"), ("float64", "float64")]
+)
+def test_first_start_keeps_an_integer_starts_dtype(dtype: str, expected: str) -> None:
+    out = processor().preprocess(frame().astype({"start": dtype}))
+    assert out["first"].dtype == expected
+    assert out["first"].tolist() == [30, 30, 30, 70, 70, 70]
+    assert (out["range"].dtype, out["gap"].dtype) == ("float64", "float64")

@@ -7,10 +7,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY, records
 from hypothesis import given
 
 from avatars.processors import InterRecordCumulatedDifferenceProcessor
+from tests.factories import PROPERTY, records
 
 
 def processor(keep_record_order: bool = False) -> InterRecordCumulatedDifferenceProcessor:
@@ -112,3 +112,26 @@ def test_round_trip_on_records_sorted_within_individuals_needs_no_reordering(
     df = df.sort_values(["id", "value"], kind="stable").reset_index(drop=True)
     out = processor().postprocess(df, processor().preprocess(df))
     np.testing.assert_allclose(out["value"], df["value"], rtol=1e-9, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "expected"),
+    [("int64", "int64"), ("int32", "int32"), ("Int64", "Int64"), ("float64", "float64")],
+)
+def test_first_value_keeps_an_integer_targets_dtype(dtype: str, expected: str) -> None:
+    # As avatars 0.7.3: the first value is one of the target's values, so it keeps its type.
+    out = processor().preprocess(frame().astype({"value": dtype}))
+    assert out["first"].dtype == expected
+    assert out["first"].tolist() == [1000, 20000, 1000, 1000, 20000, 20000]
+    assert out["diff"].dtype == "float64"
+
+
+def test_keep_record_order_returns_the_records_in_index_label_order() -> None:
+    # The avatars come back shuffled but with the source's labels: rows are returned in the
+    # order of the labels (as avatars 0.7.3 does), each with its own record's value.
+    source = frame()
+    avatars = processor().preprocess(source).sample(frac=1.0, random_state=3)
+    assert list(avatars.index) != sorted(avatars.index)
+    out = processor(keep_record_order=True).postprocess(source, avatars)
+    assert list(out.index) == [0, 1, 2, 3, 4, 5]
+    assert out["value"].tolist() == [1025, 20042, 1000, 1130, 20000, 20040]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY, intervals
 from hypothesis import given
 
 from avatars.processors import InterRecordRangeDifferenceProcessor
+from tests.factories import PROPERTY, intervals
 
 
 def processor(keep_record_order: bool = False) -> InterRecordRangeDifferenceProcessor:
@@ -87,6 +87,42 @@ def test_round_trip_with_keep_record_order_gives_back_starts_and_ends(df: pd.Dat
     )
     shuffled = df.sample(frac=1.0, random_state=0)
     out = p.postprocess(shuffled, p.preprocess(shuffled))
-    np.testing.assert_allclose(out["start"], shuffled["start"], atol=1e-6)
-    np.testing.assert_allclose(out["end"], shuffled["end"], atol=1e-6)
-    assert list(out.index) == list(shuffled.index)
+    # The records come back in the order of their index labels (as in avatars 0.7.3).
+    assert list(out.index) == sorted(shuffled.index)
+    np.testing.assert_allclose(out["start"], df["start"], atol=1e-6)
+    np.testing.assert_allclose(out["end"], df["end"], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("dtypes", "first", "range_"),
+    [
+        ({"start": "int64", "end": "int64"}, "int64", "int64"),
+        ({"start": "int32", "end": "int32"}, "int32", "int32"),
+        ({"start": "Int64", "end": "int64"}, "Int64", "Int64"),
+        ({"start": "uint8", "end": "uint8"}, "uint8", "int64"),  # a range can be negative
+        ({"start": "int64", "end": "float64"}, "int64", "float64"),
+        ({"start": "float64", "end": "float64"}, "float64", "float64"),
+    ],
+)
+def test_first_and_range_keep_integer_dtypes(
+    dtypes: dict[str, str], first: str, range_: str
+) -> None:
+    # As avatars 0.7.3: integer starts give integer first values, integer starts and ends
+    # integer ranges; the gaps are floats.
+    out = processor().preprocess(frame().astype(dtypes))
+    assert (out["first"].dtype, out["range"].dtype, out["gap"].dtype) == (
+        first,
+        range_,
+        "float64",
+    )
+    assert out["first"].tolist() == [6, 10, 6, 6, 10, 10]
+    assert out["range"].tolist() == [1, 4, 1, 3, 2, 1]
+
+
+def test_keep_record_order_returns_the_records_in_index_label_order() -> None:
+    source = frame()
+    avatars = processor().preprocess(source).sample(frac=1.0, random_state=3)
+    assert list(avatars.index) != sorted(avatars.index)
+    out = processor(keep_record_order=True).postprocess(source, avatars)
+    assert list(out.index) == [0, 1, 2, 3, 4, 5]
+    assert out[["start", "end"]].values.tolist() == source[["start", "end"]].values.tolist()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY
 from hypothesis import given
 from hypothesis import strategies as st
 
 from avatars.processors import PerturbationProcessor
+from tests.factories import PROPERTY
 
 
 def source() -> pd.DataFrame:

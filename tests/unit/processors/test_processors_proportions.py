@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from avatars.processors import ProportionProcessor
 from avatars.processors.proportions import _sum_preserving_round
+from tests.factories import PROPERTY
 
 PARTS = ["variable_2", "variable_3", "variable_4"]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from avatars.processors import RelativeDifferenceProcessor
+from tests.factories import PROPERTY
 
 
 def frame() -> pd.DataFrame:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _processors_support import PROPERTY
 from hypothesis import given
 from hypothesis import strategies as st
 
 from avatars.processors import ToCategoricalProcessor
 from avatars.processors._base import NotFittedError
+from tests.factories import PROPERTY
 
 
 def frame() -> pd.DataFrame:

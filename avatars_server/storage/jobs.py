@@ -55,6 +55,11 @@ def create_job(
     return row
 
 
+def get_job(session: Session, job_id: uuid.UUID) -> JobRow | None:
+    """The job with this id, whoever owns it (for workers, which act for the owner)."""
+    return session.get(JobRow, job_id)
+
+
 def get_owned_job(session: Session, job_id: uuid.UUID, owner_id: uuid.UUID) -> JobRow:
     row = session.get(JobRow, job_id)
     if row is None or row.owner_id != owner_id:

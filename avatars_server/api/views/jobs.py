@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from avatars_server.api.views.datasets import dataset_schema
 from avatars_server.errors import NotFoundError
 from avatars_server.schemas.datasets import Dataset
 from avatars_server.schemas.jobs import (
@@ -18,8 +19,8 @@ from avatars_server.schemas.jobs import (
     PrivacyMetricsJob,
     SignalMetricsJob,
 )
-from avatars_server.storage.datasets import dataset_schema
-from avatars_server.storage.tables import DatasetRow, JobRow
+from avatars_server.storage import datasets
+from avatars_server.storage.tables import JobRow
 
 # Where each kind is read back, for the 404 of a kind-specific GET on another kind.
 READ_ROUTES = {
@@ -72,7 +73,7 @@ def generic_job(row: JobRow) -> GenericJob:
 
 
 def _dataset(session: Session, dataset_id: str, base_url: str) -> Dataset | None:
-    row = session.get(DatasetRow, uuid.UUID(dataset_id))
+    row = datasets.get_dataset(session, uuid.UUID(dataset_id))
     return None if row is None else dataset_schema(row, base_url)
 
 

@@ -1,0 +1,1 @@
+"""Row-to-wire conversion: database rows (and their files) as the API's response models."""
