@@ -77,11 +77,16 @@ class Settings(BaseSettings):
             private_files.make_private_dir(path)
 
     def resolved_secret_key(self) -> str:
-        """The signing key: configured, or generated once and persisted (mode 0600)."""
+        """The signing key: configured, or generated once and persisted (mode 0600).
+
+        Read on every authenticated request: once the file exists, nothing else is checked
+        (the data directory was checked, and the file made private, on start).
+        """
         if self.secret_key:
             return self.secret_key
-        self.prepare_directories()
         path = self.data_dir / _SECRET_KEY_FILE
-        # O_EXCL: two processes starting at once must agree on one key.
-        private_files.create_private_file(path, secrets.token_urlsafe(48).encode())
+        if not path.exists():
+            self.prepare_directories()
+            # O_EXCL: two processes starting at once must agree on one key.
+            private_files.create_private_file(path, secrets.token_urlsafe(48).encode())
         return path.read_text(encoding="utf-8").strip()

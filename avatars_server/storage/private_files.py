@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -68,9 +69,39 @@ def check_not_shared(path: Path) -> None:
 def create_private_file(path: Path, content: bytes) -> bool:
     """Create `path` with mode 0600 holding `content`, unless it exists (then tighten its mode).
 
-    The file never exists with a wider mode, not even for an instant (O_CREAT | O_EXCL with
-    the mode, then fchmod against the umask). Returns True when this call created it.
+    The file never exists with a wider mode, nor half written, not even for an instant: the
+    content goes to a private temporary file that is then linked to `path` (which fails if
+    `path` exists, so two processes starting at once agree on one content). Returns True when
+    this call created it.
     """
+    if path.exists():
+        make_private_file(path)
+        return False
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.fchmod(descriptor, FILE_MODE)
+        view = memoryview(content)
+        while view:
+            view = view[os.write(descriptor, view) :]
+        os.fsync(descriptor)
+        os.close(descriptor)
+        descriptor = -1
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            make_private_file(path)
+            return False
+        except OSError:  # no hard links on this filesystem: O_EXCL, then the content
+            return _create_exclusive(path, content)
+        return True
+    finally:
+        if descriptor >= 0:
+            os.close(descriptor)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def _create_exclusive(path: Path, content: bytes) -> bool:
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     except FileExistsError:
