@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from avatars.resources.datasets import Datasets
     from avatars.resources.health import Health
     from avatars.resources.jobs import Jobs
+    from avatars.resources.metrics import Metrics
+    from avatars.resources.reports import Reports
+    from avatars.resources.stats import Stats
     from avatars.resources.users import Users
 
 USER_AGENT = f"avatars/{__version__}"
@@ -215,6 +218,24 @@ class ApiClient:
         from avatars.resources.jobs import Jobs
 
         return Jobs(self)
+
+    @cached_property
+    def metrics(self) -> Metrics:
+        from avatars.resources.metrics import Metrics
+
+        return Metrics(self)
+
+    @cached_property
+    def reports(self) -> Reports:
+        from avatars.resources.reports import Reports
+
+        return Reports(self)
+
+    @cached_property
+    def stats(self) -> Stats:
+        from avatars.resources.stats import Stats
+
+        return Stats(self)
 
     @cached_property
     def users(self) -> Users:

@@ -12,7 +12,17 @@ from avatars_server import __version__
 from avatars_server.api.errors import install_error_handlers
 from avatars_server.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from avatars_server.api.openapi import install_openapi
-from avatars_server.api.routes import auth, compatibility, datasets, health, jobs, users
+from avatars_server.api.routes import (
+    auth,
+    compatibility,
+    datasets,
+    health,
+    jobs,
+    metrics,
+    reports,
+    stats,
+    users,
+)
 from avatars_server.config import Settings
 from avatars_server.jobs.runner import create_runner
 from avatars_server.storage import private_files
@@ -28,6 +38,9 @@ ROUTERS = (
     users.router,
     datasets.router,
     jobs.router,
+    metrics.router,
+    reports.router,
+    stats.router,
 )
 
 

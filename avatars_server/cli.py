@@ -1,4 +1,5 @@
-"""The `avatars-server` console script: serve, create-user, set-password, migrate, access-log."""
+"""The `avatars-server` console script: serve, create-user, set-password, migrate, access-log,
+verify-report."""
 
 from __future__ import annotations
 
@@ -205,6 +206,37 @@ def _access_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from avatars_server.reports.content import ReportContent
+    from avatars_server.reports.verify import verify
+
+    try:
+        content = ReportContent.from_json(Path(args.report).read_bytes())
+        checks = verify(
+            content,
+            Path(args.original),
+            Path(args.avatars),
+            Path(args.unshuffled) if args.unshuffled else None,
+        )
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for check in checks:
+        print(check.line())
+    failed = [check.name for check in checks if check.equal is False]
+    skipped = [check.name for check in checks if check.equal is None]
+    if failed:
+        print(
+            f"verify-report: FAILED: {', '.join(failed)} differ from the report.", file=sys.stderr
+        )
+        return 1
+    note = f" ({len(skipped)} not checked: {', '.join(skipped)})" if skipped else ""
+    print(f"verify-report: OK: every checked value matches the report{note}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="avatars-server",
@@ -250,6 +282,22 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--since", help="only from this date or time (ISO 8601, UTC by default)")
     log.add_argument("--csv", metavar="FILE", help="write CSV to FILE ('-': standard output)")
     log.set_defaults(handler=_access_log)
+
+    check = commands.add_parser(
+        "verify-report",
+        help="recompute a report's metrics from the data and check its hashes",
+        description="Recompute every metric of a report's JSON evidence with this engine, check "
+        "the sha256 of each file, print one line per value; exit 0 only when all match.",
+    )
+    check.add_argument("report", help="the report as JSON (download it with format=json)")
+    check.add_argument("--original", required=True, help="the original dataset (CSV or parquet)")
+    check.add_argument("--avatars", required=True, help="the shared (shuffled) avatars")
+    check.add_argument(
+        "--unshuffled",
+        default=None,
+        help="the sensitive unshuffled avatars; without them privacy metrics are not checked",
+    )
+    check.set_defaults(handler=_verify_report)
     return parser
 
 

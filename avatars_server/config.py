@@ -48,9 +48,17 @@ class Settings(BaseSettings):
     login_lock_max_seconds: int = Field(default=3600, ge=1)
     login_lock_memory_seconds: int = Field(default=24 * 3600, ge=1)
     max_encoded_dimensions: int = Field(default=10_000, ge=1)
+    time_series_max_grid: int = Field(
+        default=1024, ge=2, description="G_max: most grid points of a time series"
+    )
     job_workers: int | None = Field(default=None, ge=1, description="Local job processes")
     dask_address: str | None = Field(default=None, description="Dask scheduler address")
     root_path: str = ""
+    report_wait_seconds: float = Field(
+        default=8.0,
+        ge=0,
+        description="How long a report create call waits for the PDF and HTML before answering",
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to `<data_dir>/avatars.db`."""

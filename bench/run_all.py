@@ -6,7 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ("bench_engine.py", "bench_datasets.py", "bench_jobs.py", "bench_soak.py")
+BENCHES = (
+    "bench_engine.py",
+    "bench_datasets.py",
+    "bench_jobs.py",
+    "bench_report_render.py",
+    "bench_reports.py",
+    "bench_time_series.py",
+)
 
 
 def main() -> int:

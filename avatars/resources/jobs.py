@@ -14,23 +14,29 @@ from avatar_api_client.api.jobs import (
     create_signal_metrics_job,
     find_all_jobs_by_user,
     get_avatarization_job,
+    get_avatarization_time_series_job,
     get_privacy_metrics,
+    get_privacy_metrics_time_series_job,
     get_signal_metrics,
+    get_signal_metrics_time_series_job,
 )
 from avatar_api_client.models import (
     AvatarizationJob,
     AvatarizationJobCreate,
+    AvatarizationWithTimeSeriesJob,
     GenericJob,
     PrivacyMetricsJob,
     PrivacyMetricsJobCreate,
+    PrivacyMetricsWithTimeSeriesJob,
     SignalMetricsJob,
     SignalMetricsJobCreate,
+    SignalMetricsWithTimeSeriesJob,
 )
 from avatar_api_client.types import UNSET
 from avatars._constants import DEFAULT_JOB_TIMEOUT
 from avatars._response import parsed
 from avatars.exceptions import NotFoundError
-from avatars.resources._base import Resource
+from avatars.resources._time_series_jobs import TimeSeriesJobs
 from avatars.waiting import (
     RUNNING_STATUSES,
     job_error_message,
@@ -40,6 +46,14 @@ from avatars.waiting import (
     wait_for_job,
 )
 
+FinishedJob = (
+    AvatarizationJob
+    | PrivacyMetricsJob
+    | SignalMetricsJob
+    | AvatarizationWithTimeSeriesJob
+    | PrivacyMetricsWithTimeSeriesJob
+    | SignalMetricsWithTimeSeriesJob
+)
 J = TypeVar("J", AvatarizationJob, PrivacyMetricsJob, SignalMetricsJob, GenericJob)
 
 
@@ -57,10 +71,13 @@ _GETTERS: tuple[Callable[..., Any], ...] = (
     get_avatarization_job.sync_detailed,
     get_privacy_metrics.sync_detailed,
     get_signal_metrics.sync_detailed,
+    get_avatarization_time_series_job.sync_detailed,
+    get_privacy_metrics_time_series_job.sync_detailed,
+    get_signal_metrics_time_series_job.sync_detailed,
 )
 
 
-class Jobs(Resource):
+class Jobs(TimeSeriesJobs):
     # -- creation ------------------------------------------------------------------------------
     def create_full_avatarization_job(
         self, request: AvatarizationJobCreate, *, timeout: float | None = None
@@ -209,7 +226,7 @@ class Jobs(Resource):
         timeout: float | None = None,
         progress: bool = True,
         per_request_timeout: float | None = None,
-    ) -> AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob:
+    ) -> FinishedJob:
         """Wait until the job succeeds, with a progress bar; raise if it does not.
 
         Works for a job of any kind. On Ctrl-C the job keeps running on the server.
@@ -231,14 +248,12 @@ class Jobs(Resource):
         job_id = _uuid(id)
         getter = self._getter_of(job_id, per_request_timeout)
 
-        def fetch() -> AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob:
+        def fetch() -> FinishedJob:
             with self._client.request_options(per_request_timeout):
-                job: AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob = getter(
-                    job_id, client=self._client.generated
-                ).parsed
+                job: FinishedJob = getter(job_id, client=self._client.generated).parsed
             return job
 
-        job: AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob = wait_for_job(
+        job: FinishedJob = wait_for_job(
             job_id,
             fetch,
             status=job_status,

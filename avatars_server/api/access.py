@@ -49,12 +49,24 @@ class AccessRecorder:
         self(Operation.create_job, job_id=job.id, dataset_id=_source_dataset(job.parameters))
 
 
-def _source_dataset(parameters: dict[str, Any]) -> uuid.UUID | None:
-    for name in ("dataset_id", "original_id"):
-        try:
-            return uuid.UUID(str(parameters[name]))
-        except (KeyError, ValueError):
-            continue
+def _source_dataset(parameters: Any) -> uuid.UUID | None:
+    """The first `dataset_id` (else `original_id`) in the parameters, nested ones included
+    (time-series jobs list their tables)."""
+    if isinstance(parameters, dict):
+        for name in ("dataset_id", "original_id"):
+            try:
+                return uuid.UUID(str(parameters[name]))
+            except (KeyError, ValueError):
+                continue
+        values: list[Any] = list(parameters.values())
+    elif isinstance(parameters, list):
+        values = parameters
+    else:
+        return None
+    for value in values:
+        found = _source_dataset(value)
+        if found is not None:
+            return found
     return None
 
 

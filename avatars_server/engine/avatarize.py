@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ from avatars_server.engine.config import (
 )
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.exclusion import is_excluded, put_back, replace_rare
+from avatars_server.engine.explain import ProjectionModel, explain_projection
 from avatars_server.engine.identifiers import declared_type_of, surrogate_column, surrogate_keys
 from avatars_server.engine.imputation import fit_imputer, impute
 from avatars_server.engine.neighbours import neighbours_excluding_self
@@ -59,11 +60,57 @@ class AvatarizationOutput:
         unshuffled: shape (n, p), row i = avatar of original i. Sensitive: with the originals
             it allows linkage; only for the privacy metrics.
         ncp: the number of axes actually used for the neighbour search.
+        order: shape (n,), released row i is unshuffled row ``order[i]`` (for surrogate keys).
+        neighbours: shape (n, k), each row's neighbours, when ``TableOptions.keep_neighbours``.
+        model: with ``explain=True``, the fitted projection with the coordinates of the
+            originals and of their avatars (before rounding) and the contributions.
     """
 
     avatars: pd.DataFrame
     unshuffled: pd.DataFrame
     ncp: int
+    order: IntArray | None = None
+    neighbours: IntArray | None = None
+    model: ProjectionModel | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorGroup:
+    """Continuous columns that share one is-missing indicator (method-extended.md §2.5).
+
+    Attributes:
+        name: the indicator's name (never returned).
+        columns: the continuous columns it blanks in the avatars when it draws true.
+        missing: shape (n,), the indicator's value for each original row.
+        weight: its column weight.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    missing: npt.NDArray[np.bool_]
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class TableOptions:
+    """How extended jobs adjust the core avatarization of a table they built themselves.
+
+    Attributes:
+        seed_sequence: a child seed (method-extended.md §0.1) that spawns the five streams,
+            used instead of ``config.seed``.
+        indicator_groups: shared is-missing indicators; their columns get no indicator of
+            their own.
+        no_indicator: continuous columns imputed without any indicator (missing because an
+            indicator elsewhere, such as a presence column, says so).
+        unrounded: continuous columns returned as float barycentres, without rounding.
+        keep_neighbours: return the neighbour indices (reference checks).
+    """
+
+    seed_sequence: np.random.SeedSequence | None = None
+    indicator_groups: Sequence[IndicatorGroup] = ()
+    no_indicator: Collection[str] = field(default_factory=frozenset)
+    unrounded: Collection[str] = field(default_factory=frozenset)
+    keep_neighbours: bool = False
 
 
 def _ignore_progress(stage: str, fraction: float) -> None:
@@ -269,9 +316,14 @@ def _draw_sorted(weights: FloatArray, codes: IntArray, u: FloatArray) -> IntArra
     return level.reshape(b, k)[np.arange(b), position]
 
 
-def _weights(table: Encoded, column_weights: Mapping[str, float] | None) -> list[float]:
+def _weights(
+    table: Encoded,
+    column_weights: Mapping[str, float] | None,
+    groups: Sequence[IndicatorGroup] = (),
+) -> list[float]:
     """Weight of each variable: continuous ones, then categorical ones (indicators inherit)."""
     given = dict(column_weights or {})
+    given.update({group.name: group.weight for group in groups})
 
     def weight(name: str) -> float:
         if name.endswith(INDICATOR_SUFFIX) and name not in given:
@@ -282,21 +334,31 @@ def _weights(table: Encoded, column_weights: Mapping[str, float] | None) -> list
     return [weight(name) for name in names]
 
 
-def _with_indicators(table: Encoded) -> tuple[Encoded, list[int]]:
-    """Add one is-missing indicator per continuous column with missing values (§3.3).
+def _with_indicators(table: Encoded, options: TableOptions) -> tuple[Encoded, list[list[int]]]:
+    """Add one is-missing indicator per continuous column with missing values (§3.3), or one per
+    group of columns that share one (``options``).
 
     Returns:
-        The extended table and, for each indicator, the index of its continuous column.
+        The extended table and, for each indicator, the indices of the continuous columns it
+        blanks.
     """
     indicators: list[Categorical] = []
-    sources: list[int] = []
+    sources: list[list[int]] = []
+    levels = np.array([False, True], dtype=object)
+    grouped = {name for group in options.indicator_groups for name in group.columns}
+    skipped = grouped | set(options.no_indicator)
     for j, name in enumerate(table.continuous_names):
         missing = np.isnan(table.continuous[:, j])
-        if missing.any():
-            levels = np.array([False, True], dtype=object)
+        if missing.any() and name not in skipped:
             codes = missing.astype(np.int64)
             indicators.append(Categorical(name + INDICATOR_SUFFIX, codes, levels, False))
-            sources.append(j)
+            sources.append([j])
+    index = {name: j for j, name in enumerate(table.continuous_names)}
+    for group in options.indicator_groups:
+        if group.missing.any():
+            codes = group.missing.astype(np.int64)
+            indicators.append(Categorical(group.name, codes, levels, False))
+            sources.append([index[name] for name in group.columns])
     extended = Encoded(table.continuous_names, table.continuous, table.categoricals + indicators)
     return extended, sources
 
@@ -330,6 +392,8 @@ def avatarize(
     identifiers: Sequence[str] = (),
     progress: Progress | None = None,
     max_dimensions: int = DEFAULT_MAX_DIMENSIONS,
+    options: TableOptions | None = None,
+    explain: bool = False,
 ) -> AvatarizationOutput:
     """Build the avatars of ``df`` (method.md §3).
 
@@ -341,6 +405,8 @@ def avatarize(
             carries the same key on the same avatar. Never an original value.
         progress: called as ``progress(stage, fraction)`` with fraction in [0, 1].
         max_dimensions: limit on D_enc (``TOO_MANY_DIMENSIONS`` above it).
+        options: adjustments used by the extended jobs (default: none).
+        explain: also return the projection model (coordinates, variance, contributions).
 
     Returns:
         The shuffled avatars, the sensitive unshuffled avatars, and the ncp used; both frames
@@ -350,6 +416,7 @@ def avatarize(
         AvatarError: for any rejected parameter or data (§2.3).
     """
     report = progress or _ignore_progress
+    options = options or TableOptions()
     check_avatarization_parameters(
         config, columns=list(df.columns), n_rows=len(df), identifiers=identifiers
     )
@@ -370,9 +437,12 @@ def avatarize(
         [v for v in encoded.categoricals if not is_excluded(len(v.modalities), exclude)],
     )
     formats = {name: column_format(data[name], kinds[name]) for name in data.columns}
-    full, sources = _with_indicators(table)
+    full, sources = _with_indicators(table, options)
     n = table.n_rows
-    d_enc = _encoded_dimensions(encoded, exclude)
+    # D_enc by the rule of table.column_dimensions; indicators shared or left out by the
+    # extended jobs (TableOptions) count as built.
+    shared = bool(options.indicator_groups or options.no_indicator)
+    d_enc = full.n_dimensions if shared else _encoded_dimensions(encoded, exclude)
     if d_enc == 0:
         raise AvatarError(
             "NO_VARIABLES",
@@ -388,14 +458,18 @@ def avatarize(
             "of the projection with exclude_categorical",
         )
     ncp = resolve_ncp(config.ncp, d_enc, n)
-    streams = make_streams(config.seed)
+    streams = make_streams(
+        options.seed_sequence if options.seed_sequence is not None else config.seed
+    )
 
     report("imputation", 0.1)
     imputer = fit_imputer(table, config.imputation, streams.imputation)
     filled = impute(imputer, table)
 
     report("projection", 0.2)
-    projection = fit_projection(full, filled, _weights(full, config.column_weights))
+    projection = fit_projection(
+        full, filled, _weights(full, config.column_weights, options.indicator_groups)
+    )
     coords = projection.transform(filled, [v.codes for v in full.categoricals], ncp)
 
     excluded = None
@@ -404,8 +478,9 @@ def avatarize(
 
     report("neighbours", 0.35)
     dist, neighbours = neighbours_excluding_self(coords, config.k)
-    # Only the put-back of excluded columns needs the originals' coordinates afterwards.
-    kept_coords = coords if excluded is not None else None
+    # The put-back of excluded columns and the explained model need the originals'
+    # coordinates afterwards.
+    kept_coords = coords if excluded is not None or explain else None
     del coords
 
     report("weights", 0.7)
@@ -413,15 +488,37 @@ def avatarize(
     del dist
     means = barycentres(weights, neighbours, filled)
     codes = draw_codes(weights, neighbours, full.categoricals, streams.categorical)
+    kept = neighbours if options.keep_neighbours else None
     del weights, neighbours
+    model = None
+    if explain:
+        model = explain_projection(
+            projection,
+            full.continuous_names + [v.name for v in full.categoricals],
+            (filled, [v.codes for v in full.categoricals]),
+            (means, codes),
+            coords=(kept_coords, None),
+            owners={
+                v.name: table.continuous_names[blanked[0]]
+                for v, blanked in zip(
+                    full.categoricals[len(table.categoricals) :], sources, strict=True
+                )
+            },
+        )
 
     report("restoring", 0.9)
     n_cat = len(table.categoricals)
-    blank = {table.continuous_names[j]: codes[n_cat + i] == 1 for i, j in enumerate(sources)}
+    blank: dict[str, npt.NDArray[np.bool_]] = {}
+    for i, blanked in enumerate(sources):
+        for j in blanked:
+            blank[table.continuous_names[j]] = codes[n_cat + i] == 1
     columns: dict[str, object] = {}
     for j, name in enumerate(table.continuous_names):
         missing = blank.get(name, np.zeros(n, dtype=bool))
-        columns[name] = restore_continuous(formats[name], means[:, j], missing)
+        if name in options.unrounded:
+            columns[name] = np.where(missing, np.nan, means[:, j])
+        else:
+            columns[name] = restore_continuous(formats[name], means[:, j], missing)
     for variable, drawn in zip(table.categoricals, codes, strict=False):
         columns[variable.name] = restore_categorical(formats[variable.name], variable, drawn)
     if excluded is not None and exclude is not None and kept_coords is not None:
@@ -439,7 +536,9 @@ def avatarize(
     if identifiers:
         avatars, unshuffled = _with_surrogates(df, identifiers, order, avatars, unshuffled)
     report("done", 1.0)
-    return AvatarizationOutput(avatars=avatars, unshuffled=unshuffled, ncp=ncp)
+    return AvatarizationOutput(
+        avatars=avatars, unshuffled=unshuffled, ncp=ncp, order=order, neighbours=kept, model=model
+    )
 
 
 def _with_surrogates(

@@ -19,6 +19,14 @@ ErrorCode = Literal[
     "TOO_MANY_DIMENSIONS",
     "INVALID_METRIC_PARAMETER",
     "INVALID_EXCLUDE_CATEGORICAL",
+    # Time series (method-extended.md §0.3).
+    "NO_ID_COLUMN",
+    "NO_TIME_COLUMN",
+    "NON_NUMERIC_SERIES_COLUMN",
+    "UNKNOWN_INDIVIDUAL",
+    "INVALID_NF",
+    "DUPLICATE_KEY",
+    "INDIVIDUAL_MISMATCH",
 ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,6 +71,7 @@ def build_metric_space(
     config: PrivacyConfig,
     categorical: Collection[str] | None,
     rng: np.random.Generator,
+    column_weights: Mapping[str, float] | None = None,
 ) -> MetricSpace:
     """Preprocess and project originals and avatars as method.md §4 specifies.
 
@@ -80,6 +81,8 @@ def build_metric_space(
         config: privacy parameters (ncp, imputation).
         categorical: explicit list of categorical columns, or None for the dtype rule.
         rng: the metric stream (imputation training subset).
+        column_weights: weight of each variable (default 1; the time-series metrics weigh the
+            series blocks, method-extended.md §2.9).
     """
     original = original.reset_index(drop=True)
     avatars = align_avatars(original, avatars)
@@ -90,7 +93,9 @@ def build_metric_space(
     imputer = fit_imputer(x, config.imputation, rng)
     x_filled = impute(imputer, x)
     a_filled = impute(imputer, a)
-    weights = [1.0] * (len(x.continuous_names) + len(x.categoricals))
+    given = dict(column_weights or {})
+    names = x.continuous_names + [v.name for v in x.categoricals]
+    weights = [float(given.get(name, 1.0)) for name in names]
     projection = fit_projection(x, x_filled, weights)
     ncp = resolve_ncp(config.ncp, x.n_dimensions, x.n_rows)
     x_coords = projection.transform(x_filled, [v.codes for v in x.categoricals], ncp)

@@ -203,3 +203,31 @@ def nearest_ties(tree: cKDTree, queries: FloatArray) -> tuple[IntArray, IntArray
         q = min(2 * q, n)
         dist, idx = _query(tree, queries[rows], q)
     return np.concatenate(pair_rows), np.concatenate(pair_points), nearest
+
+
+def count_within(
+    points: FloatArray, queries: FloatArray, radius: FloatArray
+) -> tuple[IntArray, FloatArray]:
+    """Radius counts (as ``cKDTree.query_ball_point(..., return_length=True)``).
+
+    Same contract as the kernel of issue #12, which replaces this body on merge.
+
+    Args:
+        points: shape (n, dim), the searched points.
+        queries: shape (m, dim).
+        radius: shape (m,), each query's radius.
+
+    Returns:
+        Per query, the number of points within its radius, and the smallest distance among
+        them (inf when there is none).
+    """
+    counts = np.zeros(len(queries), dtype=np.int64)
+    nearest = np.full(len(queries), np.inf)
+    if not len(points) or not len(queries):
+        return counts, nearest
+    tree = cKDTree(points, leafsize=2 * _LEAF_SIZE)
+    first = np.asarray(tree.query(queries, k=1, workers=-1)[0], dtype=np.float64).reshape(-1)
+    found = tree.query_ball_point(queries, r=radius, return_length=True, workers=-1)
+    counts[:] = np.asarray(found, dtype=np.int64).reshape(-1)
+    nearest = np.where(first <= radius, first, np.inf)
+    return counts, nearest

@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from avatars_server.engine.config import (
@@ -16,6 +17,7 @@ from avatars_server.engine.config import (
 )
 from avatars_server.engine.distances import closest, closest_rate, leaf_order, linkage
 from avatars_server.engine.errors import AvatarError
+from avatars_server.engine.explain import ProjectionModel, explain_projection
 from avatars_server.engine.inference import inference_categorical, inference_continuous
 from avatars_server.engine.matching import (
     categorical_hidden_rate,
@@ -57,6 +59,24 @@ class PrivacyMetricsResult:
     closest_rate: float | None
     targets: Mapping[str, str]
     details: Mapping[str, object]
+    diagnostics: PrivacyDiagnostics | None = None
+
+
+@dataclass(frozen=True)
+class PrivacyDiagnostics:
+    """Per-individual values behind the medians, and the metric projection (``explain=True``).
+
+    Attributes:
+        local_cloaking: shape (n,), LC_i of every original (§5.2).
+        distance_to_closest: shape (n,), DCR_j of every avatar (§5.3).
+        closest_distances_ratio: shape (n,), NNDR_j of every avatar (§5.4).
+        model: the metric FAMD with the coordinates of originals and avatars.
+    """
+
+    local_cloaking: npt.NDArray[np.int64]
+    distance_to_closest: npt.NDArray[np.float64]
+    closest_distances_ratio: npt.NDArray[np.float64]
+    model: ProjectionModel
 
 
 def _ignore(stage: str, fraction: float) -> None:
@@ -70,6 +90,7 @@ def compute_privacy_metrics(
     *,
     categorical: Collection[str] | None = None,
     progress: Progress | None = None,
+    explain: bool = False,
 ) -> PrivacyMetricsResult:
     """Compute every privacy metric of method.md §5.
 
@@ -80,6 +101,8 @@ def compute_privacy_metrics(
         config: metric parameters.
         categorical: explicit list of the categorical columns (default: from the dtypes).
         progress: called as ``progress(stage, fraction)``.
+        explain: also return the per-individual values and the metric projection
+            (``diagnostics``).
 
     Raises:
         AvatarError: invalid parameters, mismatched tables, or an empty column.
@@ -144,6 +167,18 @@ def compute_privacy_metrics(
         "distance_to_closest_mean": float(near.dcr.mean()),
         "categorical_variables": [v.name for v in space.original.categoricals],
     }
+    diagnostics = None
+    if explain:
+        x, a = space.original, space.avatars
+        names = x.continuous_names + [v.name for v in x.categoricals]
+        model = explain_projection(
+            space.projection,
+            names,
+            (space.original_filled, [v.codes for v in x.categoricals]),
+            (space.avatars_filled, [v.codes for v in a.categoricals]),
+            coords=(space.original_coords, space.avatar_coords),
+        )
+        diagnostics = PrivacyDiagnostics(lc, near.dcr, near.nndr, model)
     return PrivacyMetricsResult(
         hidden_rate=link.hidden_rate,
         local_cloaking=float(np.median(lc)),
@@ -158,6 +193,7 @@ def compute_privacy_metrics(
         closest_rate=rate,
         targets=PRIVACY_TARGETS,
         details=details,
+        diagnostics=diagnostics,
     )
 
 

@@ -25,17 +25,26 @@ class Streams:
     exclusion: np.random.Generator
 
 
-def make_streams(seed: int | None) -> Streams:
+def make_streams(seed: int | np.random.SeedSequence | None) -> Streams:
     """Spawn the streams of §3.11 from ``seed``.
 
     Args:
         seed: master seed in [0, 2**63), or None for fresh OS entropy that is neither stored nor
-            returned (production default: avatars can then not be regenerated).
+            returned (production default: avatars can then not be regenerated), or a child
+            seed of an extended job (method-extended.md §0.1), which spawns the five streams.
 
     Returns:
         The six independent generators.
     """
-    children = np.random.SeedSequence(seed).spawn(6)
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    # The children of root.spawn(6), built without advancing root's spawn counter, so that the
+    # same child seed always gives the same streams.
+    children = [
+        np.random.SeedSequence(
+            root.entropy, spawn_key=(*root.spawn_key, i), pool_size=root.pool_size
+        )
+        for i in range(6)
+    ]
     gens = [np.random.default_rng(child) for child in children]
     return Streams(*gens)
 

@@ -51,6 +51,18 @@ def _run(
         from avatars_server.jobs.steps.metrics import run_signal_job
 
         return run_signal_job(context, owner_id, parameters)
+    if kind == "avatarization_with_time_series":
+        from avatars_server.jobs.steps.time_series import run_avatarization_time_series_job
+
+        return run_avatarization_time_series_job(context, owner_id, parameters)
+    if kind == "privacy_metrics_with_time_series":
+        from avatars_server.jobs.steps.time_series import run_privacy_time_series_job
+
+        return run_privacy_time_series_job(context, owner_id, parameters)
+    if kind == "signal_metrics_with_time_series":
+        from avatars_server.jobs.steps.time_series import run_signal_time_series_job
+
+        return run_signal_time_series_job(context, owner_id, parameters)
     raise JobFailure(f"This server cannot run jobs of kind {kind!r}.")
 
 

@@ -49,6 +49,8 @@ class JobRunner:
             cannot, then cancellation relies on the job noticing its status.
         close: releases the executor's resources at shutdown.
         description: what the runner is, for logs and stats.
+        live_stats: reads (tasks running, slots) from the cluster itself (Dask), so that the
+            stats see workers that joined or left and other clients' tasks.
     """
 
     def __init__(
@@ -61,6 +63,7 @@ class JobRunner:
         terminate: Callable[[Future[Any]], None] | None = None,
         close: Callable[[], None] | None = None,
         description: str = "",
+        live_stats: Callable[[], tuple[int, int]] | None = None,
     ) -> None:
         self.runner_id = jobs.new_runner_id()
         self._executor = executor
@@ -71,7 +74,9 @@ class JobRunner:
         self._terminate = terminate
         self._close = close
         self._description = description
+        self._live_stats = live_stats
         self._futures: dict[uuid.UUID, Future[Any]] = {}
+        self._tasks: set[Future[Any]] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -83,6 +88,21 @@ class JobRunner:
         with self._lock:
             self._futures[job_id] = future
         future.add_done_callback(lambda done: self._finished(job_id, done))
+
+    def submit_task(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        """Run a module-level function that is not a job (a report's rendering) on the same
+        workers, called as ``fn(*args, settings_values)``; it counts in the stats while it runs.
+        """
+        future = self._executor.submit(fn, *args, self._settings_values)
+        with self._lock:
+            self._tasks.add(future)
+
+        def done(finished: Future[Any]) -> None:
+            with self._lock:
+                self._tasks.discard(finished)
+
+        future.add_done_callback(done)
+        return future
 
     def cancel(self, job_id: uuid.UUID) -> None:
         """Stop a job this runner queued; its row must already say `killed`."""
@@ -119,8 +139,17 @@ class JobRunner:
             logger.info("Job %s: its worker was stopped", job_id)
 
     def stats(self) -> RunnerStats:
+        """Tasks running and slots of the runner, as it is now."""
         with self._lock:
-            active = sum(not f.done() for f in self._futures.values())
+            futures = [*self._futures.values(), *self._tasks]
+        active = sum(not f.done() for f in futures)
+        if self._live_stats is not None:
+            try:
+                running, slots = self._live_stats()
+            except Exception:
+                logger.exception("Could not read the cluster's state")
+                return RunnerStats(active, self._capacity, f"{self._description} (unreachable now)")
+            return RunnerStats(active=running, capacity=slots, description=self._description)
         return RunnerStats(active=active, capacity=self._capacity, description=self._description)
 
     # -- recovery and heartbeats ---------------------------------------------------------------
@@ -204,6 +233,10 @@ def create_runner(settings: Settings, session_factory: sessionmaker[Session]) ->
             executor.shutdown(wait=False)
             client.close()
 
+        def live_stats() -> tuple[int, int]:
+            running = sum(len(keys) for keys in client.processing().values())
+            return int(running), max(1, sum(client.nthreads().values()))
+
         return JobRunner(
             executor,
             settings,
@@ -211,6 +244,7 @@ def create_runner(settings: Settings, session_factory: sessionmaker[Session]) ->
             capacity=max(1, sum(nthreads.values())),
             close=close,
             description=f"dask cluster at {settings.dask_address}",
+            live_stats=live_stats,
         )
     from avatars_server.jobs.pool import WarmProcessPool
 

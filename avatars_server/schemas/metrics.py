@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+import uuid
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
 
 
 class PrivacyMetricsTargets(BaseModel):
@@ -60,3 +64,79 @@ OPTIONAL_PRIVACY_METRICS = tuple(
     for name in PrivacyMetrics.model_fields
     if name not in {*REQUIRED_PRIVACY_METRICS, "targets"}
 )
+
+
+# -- Per-dataset results of the extended metrics jobs (reference §3.9-§3.10) ---------------------
+
+
+class PrivacyMetricsComputationType(StrEnum):
+    standalone = "standalone"
+    to_bottom_id_propagated = "to_bottom_id_propagated"
+    to_top_enriched = "to_top_enriched"
+    full_enriched = "full_enriched"
+
+
+class PrivacyMetricsPerMultiTableDataset(PrivacyMetrics):
+    original_id: uuid.UUID
+    unshuffled_avatars_id: uuid.UUID
+    metrics_type: Literal["multi_table"] = "multi_table"
+    individual_identifier_variable: str
+    computation_type: PrivacyMetricsComputationType
+    dataset_name: str
+
+
+class PrivacyMetricsPerTimeSeriesDataset(PrivacyMetrics):
+    original_id: uuid.UUID
+    unshuffled_avatars_id: uuid.UUID
+    metrics_type: Literal["time_series"] = "time_series"
+
+
+class SignalMetricsPerDataset(SignalMetrics):
+    original_id: uuid.UUID
+    avatars_id: uuid.UUID
+
+
+class TimeSeriesSignalMetricsPerDataset(BaseModel):
+    pointwise_hellinger_mean: float
+    pointwise_hellinger_std: float
+    density_hellinger_mean: float
+    density_hellinger_std: float
+    original_id: uuid.UUID
+    avatars_id: uuid.UUID
+
+
+class MetaPrivacyMetrics(BaseModel):
+    """One entry per evaluated table, told apart by `metrics_type`."""
+
+    details: list[
+        Annotated[
+            PrivacyMetricsPerMultiTableDataset | PrivacyMetricsPerTimeSeriesDataset,
+            Field(discriminator="metrics_type"),
+        ]
+    ]
+
+
+class MetaSignalMetrics(BaseModel):
+    """One entry per evaluated table; the shapes differ by their required fields."""
+
+    details: list[SignalMetricsPerDataset | TimeSeriesSignalMetricsPerDataset]
+
+
+class Projections(BaseModel):
+    """Coordinates of the originals and of their row-aligned avatars (first three axes)."""
+
+    records: list[list[float]]
+    avatars: list[list[float]]
+
+
+class Contributions(BaseModel):
+    """Component ("Dim. 1", ...) → variable → contribution in percent (each sums to 100)."""
+
+    data: dict[str, dict[str, float]]
+
+
+class ExplainedVariance(BaseModel):
+    """Variance (eigenvalue) and share of the total variance of each component, in order."""
+
+    raw: list[float]
+    ratio: list[float]

@@ -87,6 +87,30 @@ class JobRow(Base):
     with_metrics: Mapped[bool] = mapped_column(default=False)
 
 
+class ReportRow(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    # "avatarization" (POST /reports) or "from_data" (POST /reports/from_data).
+    kind: Mapped[str] = mapped_column(String(32))
+    # Report.job_id: the avatarization job, or the privacy job of a report from data.
+    job_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    avatarization_job_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    privacy_job_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    signal_job_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    dataset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    avatars_dataset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # The request as sent (owner, kind, ids): an identical request returns the same report.
+    request_key: Mapped[str] = mapped_column(String(255), unique=True)
+    # Rendering of the PDF and HTML files: pending -> success | failure.
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    error_message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    rendering_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class LoginThrottleRow(Base):
     """Failed attempts and locks of one account name or client address on one auth route.
 

@@ -83,3 +83,27 @@ def test_cancel_stops_a_job_running_on_the_dask_cluster(client: ApiClient, clust
         start_full_job(client, _iris(client), k=20), timeout=WAIT
     )
     assert after.status == JobStatus.SUCCESS, after.error_message
+
+
+def test_cluster_stats_and_reports_on_the_dask_cluster(client: ApiClient) -> None:
+    from avatars.exceptions import ConflictError
+    from avatars.models import ReportCreate
+
+    stats = client.stats.get_cluster_stats()
+    assert "dask cluster at" in (stats.status_message or "")
+    assert stats.available_concurrency is not None and stats.available_concurrency >= 0
+    job_id = start_full_job(client, _iris(client), k=20)
+    assert client.jobs.get_avatarization_job(job_id, timeout=WAIT).status == JobStatus.SUCCESS
+    report = client.reports.create_report(
+        ReportCreate(avatarization_job_id=job_id, privacy_job_id=job_id, signal_job_id=job_id)
+    )
+    deadline = time.monotonic() + WAIT
+    while True:  # the PDF is drawn by a Dask worker
+        try:
+            pdf = client.reports.download_report(report.id)
+            break
+        except ConflictError:
+            assert time.monotonic() < deadline, "the report was never rendered"
+            time.sleep(0.5)
+    assert pdf is not None and pdf.startswith(b"%PDF-")
+    assert len(client.metrics.get_job_projections(job_id).records) == 150

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".cache" / "published-client-venv"
 REQUIREMENTS = ("octopize-avatar==0.7.3", "numpy<2")
 IRIS = ROOT / "fixtures" / "iris.csv"
+SENSORS = ROOT / "tests" / "data" / "extended"
 
 pytestmark = pytest.mark.slow
 
@@ -69,6 +70,42 @@ signal_job = client.jobs.create_signal_metrics_job(
 )
 signal_job = client.jobs.get_signal_metrics(signal_job.id, timeout=60)
 avatars = client.pandas_integration.download_dataframe(result.avatars_dataset.id)
+
+# metrics, reports and stats namespaces
+import time
+
+from avatars.models import ReportCreate, ReportFromDataCreate
+
+projections = client.metrics.get_job_projections(job_id=str(job.id))
+contributions = client.metrics.get_variable_contributions(
+    job_id=str(job.id), dataset_id=str(dataset.id)
+)
+variance = client.metrics.get_explained_variance(job_id=str(job.id))
+report = client.reports.create_report(
+    ReportCreate(
+        avatarization_job_id=job.id, privacy_job_id=privacy_job.id, signal_job_id=signal_job.id
+    )
+)
+fetched = client.reports.get_report(id=str(report.id))
+pdf = b""
+for _ in range(240):
+    try:
+        pdf = client.reports.download_report(id=str(report.id))
+        break
+    except Exception:
+        time.sleep(0.5)
+full_report = client.reports.create_report(
+    ReportCreate(avatarization_job_id=job.id, privacy_job_id=job.id, signal_job_id=job.id)
+)
+from_data = client.reports.create_report_from_data(
+    ReportFromDataCreate(
+        dataset_id=dataset.id,
+        avatars_dataset_id=result.avatars_dataset.id,
+        privacy_job_id=privacy_job.id,
+        signal_job_id=signal_job.id,
+    )
+)
+stats = client.stats.get_cluster_stats()
 print(json.dumps({
     "status": job.status.value,
     "k": job.parameters.k,
@@ -82,6 +119,123 @@ print(json.dumps({
     "columns": list(avatars.columns),
     "rows": len(avatars),
     "dtypes": [str(t) for t in avatars.dtypes],
+    "projection_rows": [len(projections.records), len(projections.avatars)],
+    "projection_width": len(projections.records[0]),
+    "contribution_sum": sum(contributions.data["Dim. 1"].values()),
+    "variance_ratio_sum": sum(variance.ratio),
+    "report_fetched": str(fetched.id) == str(report.id),
+    "report_job": str(report.job_id) == str(job.id),
+    "pdf_head": pdf[:5].decode("latin-1") if isinstance(pdf, bytes) else repr(type(pdf)),
+    "full_report_job": str(full_report.job_id) == str(job.id),
+    "from_data_job": str(from_data.job_id) == str(privacy_job.id),
+    "stats_available": stats.available_concurrency,
+}))
+"""
+
+
+# The time-series calls of Octopize's 0.x tutorial: datasets uploaded without declared
+# identifiers (resolved as `id` and `t` by name), FPCA for the avatarization, FPCA nf=3 for the
+# privacy metrics.
+SCRIPT_TIME_SERIES = r"""
+import json
+import sys
+
+import pandas as pd
+
+from avatars.client import ApiClient
+from avatars.models import (
+    AvatarizationTimeSeriesParameters,
+    AvatarizationWithTimeSeriesJobCreate,
+    AvatarizationWithTimeSeriesParameters,
+    FlattenParameters,
+    FPCAParameters,
+    PrivacyMetricsTimeSeriesParameters,
+    PrivacyMetricsWithTimeSeriesJobCreate,
+    PrivacyMetricsWithTimeSeriesParameters,
+    SignalMetricsTimeSeriesParameters,
+    SignalMetricsWithTimeSeriesJobCreate,
+    SignalMetricsWithTimeSeriesParameters,
+)
+
+base_url, username, password, folder = sys.argv[1:5]
+client = ApiClient(base_url=base_url)
+client.authenticate(username=username, password=password)
+
+vanilla_df = pd.read_csv(f"{folder}/sensors_vanilla.csv")
+vanilla = client.pandas_integration.upload_dataframe(vanilla_df)
+series = [
+    client.datasets.create_dataset(open(f"{folder}/sensors_timeseries{i}.csv", "r"))
+    for i in (1, 2)
+]
+job = client.jobs.create_avatarization_with_time_series_job(
+    AvatarizationWithTimeSeriesJobCreate(
+        parameters=AvatarizationWithTimeSeriesParameters(
+            k=5,
+            vanilla_dataset_id=vanilla.id,
+            time_series=[
+                AvatarizationTimeSeriesParameters(
+                    dataset_id=series[0].id, projection_parameters=FPCAParameters(nf=10)
+                ),
+                AvatarizationTimeSeriesParameters(
+                    dataset_id=series[1].id, projection_parameters=FlattenParameters()
+                ),
+            ],
+            seed=7,
+        )
+    )
+)
+job = client.jobs.get_avatarization_time_series_job(job.id, timeout=120)
+results = job.result.datasets
+privacy = client.jobs.create_privacy_metrics_time_series_job(
+    PrivacyMetricsWithTimeSeriesJobCreate(
+        parameters=PrivacyMetricsWithTimeSeriesParameters(
+            vanilla_original_id=vanilla.id,
+            vanilla_unshuffled_avatars_id=results[0].sensitive_unshuffled_avatars_datasets.id,
+            time_series=[
+                PrivacyMetricsTimeSeriesParameters(
+                    dataset_id=original.id,
+                    unshuffled_avatar_dataset_id=result.sensitive_unshuffled_avatars_datasets.id,
+                    projection_parameters=FPCAParameters(nf=3),
+                )
+                for original, result in zip(series, results[1:])
+            ],
+        )
+    )
+)
+privacy = client.jobs.get_privacy_metrics_time_series_job(privacy.id, timeout=120)
+signal = client.jobs.create_signal_metrics_time_series_job(
+    SignalMetricsWithTimeSeriesJobCreate(
+        parameters=SignalMetricsWithTimeSeriesParameters(
+            vanilla_original_id=vanilla.id,
+            vanilla_avatars_id=results[0].avatars_dataset.id,
+            time_series=[
+                SignalMetricsTimeSeriesParameters(
+                    dataset_id=original.id, avatar_dataset_id=result.avatars_dataset.id
+                )
+                for original, result in zip(series, results[1:])
+            ],
+        )
+    )
+)
+signal = client.jobs.get_signal_metrics_time_series_job(signal.id, timeout=120)
+frames = [client.pandas_integration.download_dataframe(r.avatars_dataset.id) for r in results]
+print(json.dumps({
+    "status": job.status.value,
+    "originals": [str(r.original_id) for r in results],
+    "inputs": [str(vanilla.id)] + [str(s.id) for s in series],
+    "projection_types": [
+        type(t.projection_parameters).__name__ for t in job.parameters.time_series
+    ],
+    "columns": [list(f.columns) for f in frames],
+    "rows": [len(f) for f in frames],
+    "times": [sorted(set(f["t"])) for f in frames[1:]],
+    "ids": [sorted(set(f["id"])) == list(range(200)) for f in frames],
+    "privacy_status": privacy.status.value,
+    "privacy_types": [type(d).__name__ for d in privacy.result.details],
+    "hidden_rates": [d.hidden_rate for d in privacy.result.details],
+    "signal_status": signal.status.value,
+    "signal_types": [type(d).__name__ for d in signal.result.details],
+    "pointwise": [getattr(d, "pointwise_hellinger_mean", None) for d in signal.result.details],
 }))
 """
 
@@ -154,3 +308,57 @@ def test_published_client_runs_the_tutorial_against_our_server(
     ]
     assert outcome["rows"] == 150
     assert outcome["dtypes"][:4] == ["float64"] * 4
+    # metrics, reports and stats namespaces of 0.7.3, unchanged
+    assert outcome["projection_rows"] == [150, 150]
+    assert outcome["projection_width"] == 3
+    assert abs(outcome["contribution_sum"] - 100.0) < 1e-6
+    assert 0.99 < outcome["variance_ratio_sum"] <= 1.0 + 1e-9
+    assert outcome["report_fetched"] and outcome["report_job"]
+    assert outcome["pdf_head"] == "%PDF-"
+    assert outcome["full_report_job"] and outcome["from_data_job"]
+    assert outcome["stats_available"] is not None
+
+
+def test_published_client_runs_the_time_series_calls_against_our_server(
+    published_python: Path, local_server: LocalServer, tmp_path: Path
+) -> None:
+    script = tmp_path / "time_series_073.py"
+    script.write_text(SCRIPT_TIME_SERIES, encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AVATAR")}
+    completed = subprocess.run(
+        [
+            str(published_python),
+            "-I",
+            str(script),
+            local_server.base_url,
+            local_server.username,
+            local_server.password,
+            str(SENSORS),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    outcome = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert outcome["status"] == "success"
+    assert outcome["originals"] == outcome["inputs"]
+    assert outcome["projection_types"] == ["FPCAParameters", "FlattenParameters"]
+    assert outcome["columns"][1:] == [["id", "t", "sensor1", "sensor2"], ["id", "t", "sensor3"]]
+    assert outcome["rows"] == [200, 6000, 10000]
+    assert outcome["times"] == [list(range(30)), list(range(50))]
+    assert outcome["ids"] == [True, True, True]
+    assert outcome["privacy_status"] == "success"
+    assert outcome["privacy_types"] == ["PrivacyMetricsPerTimeSeriesDataset"] * 3
+    assert all(0 <= rate <= 100 for rate in outcome["hidden_rates"])
+    assert outcome["signal_status"] == "success"
+    assert outcome["signal_types"] == [
+        "SignalMetricsPerDataset",
+        "TimeSeriesSignalMetricsPerDataset",
+        "TimeSeriesSignalMetricsPerDataset",
+    ]
+    assert outcome["pointwise"][0] is None
+    assert all(0 < value < 1 for value in outcome["pointwise"][1:])

@@ -27,6 +27,9 @@ READ_ROUTES = {
     "avatarization": "GET /jobs/avatarization/{id}",
     "privacy_metrics": "GET /jobs/{id}/metrics/privacy",
     "signal_metrics": "GET /jobs/{id}/metrics/signal",
+    "avatarization_with_time_series": "GET /jobs/avatarization_with_time_series/{id}",
+    "privacy_metrics_with_time_series": "GET /jobs/{id}/metrics/privacy_time_series",
+    "signal_metrics_with_time_series": "GET /jobs/{id}/metrics/signal_time_series",
 }
 
 
@@ -45,7 +48,7 @@ def _progress(row: JobRow) -> JobProgress | None:
     )
 
 
-def _envelope(row: JobRow) -> dict[str, Any]:
+def job_envelope(row: JobRow) -> dict[str, Any]:
     return {
         "id": row.id,
         "kind": row.kind,
@@ -69,10 +72,10 @@ def check_kind(row: JobRow, kind: str) -> None:
 
 
 def generic_job(row: JobRow) -> GenericJob:
-    return GenericJob.model_validate({**_envelope(row), "result": None})
+    return GenericJob.model_validate({**job_envelope(row), "result": None})
 
 
-def _dataset(session: Session, dataset_id: str, base_url: str) -> Dataset | None:
+def result_dataset(session: Session, dataset_id: str, base_url: str) -> Dataset | None:
     row = datasets.get_dataset(session, uuid.UUID(dataset_id))
     return None if row is None else dataset_schema(row, base_url)
 
@@ -81,8 +84,10 @@ def avatarization_job(session: Session, row: JobRow, base_url: str) -> Avatariza
     result: AvatarizationResult | None = None
     stored = row.result if row.status == "success" else None
     if stored:
-        avatars = _dataset(session, stored["avatars_dataset_id"], base_url)
-        unshuffled = _dataset(session, stored["sensitive_unshuffled_avatars_datasets_id"], base_url)
+        avatars = result_dataset(session, stored["avatars_dataset_id"], base_url)
+        unshuffled = result_dataset(
+            session, stored["sensitive_unshuffled_avatars_datasets_id"], base_url
+        )
         # Result datasets deleted by their owner leave a job without a result.
         if avatars is not None and unshuffled is not None:
             result = AvatarizationResult(
@@ -91,14 +96,14 @@ def avatarization_job(session: Session, row: JobRow, base_url: str) -> Avatariza
                 avatars_dataset=avatars,
                 sensitive_unshuffled_avatars_datasets=unshuffled,
             )
-    return AvatarizationJob.model_validate({**_envelope(row), "result": result})
+    return AvatarizationJob.model_validate({**job_envelope(row), "result": result})
 
 
 def privacy_job(row: JobRow) -> PrivacyMetricsJob:
     result = row.result if row.status == "success" else None
-    return PrivacyMetricsJob.model_validate({**_envelope(row), "result": result})
+    return PrivacyMetricsJob.model_validate({**job_envelope(row), "result": result})
 
 
 def signal_job(row: JobRow) -> SignalMetricsJob:
     result = row.result if row.status == "success" else None
-    return SignalMetricsJob.model_validate({**_envelope(row), "result": result})
+    return SignalMetricsJob.model_validate({**job_envelope(row), "result": result})

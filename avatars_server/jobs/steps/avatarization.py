@@ -11,6 +11,7 @@ from avatars_server.datasets.columns import ColumnDescriptor, ColumnType
 from avatars_server.jobs.context import JobContext
 from avatars_server.jobs.steps.common import identifiers, load_dataset, variables
 from avatars_server.jobs.steps.metrics import imputation_config, privacy_metrics, signal_metrics
+from avatars_server.jobs.steps.records import record_projection
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -162,6 +163,7 @@ def run_avatarization_job(
         identifiers=identifiers(original_row.columns),
         progress=context.phase(0.02, avatars_end),
         max_dimensions=context.settings.max_encoded_dimensions,
+        explain=True,
     )
     avatars = _restore_types(output.avatars, converted)
     unshuffled = _restore_types(output.unshuffled, converted)
@@ -184,11 +186,16 @@ def run_avatarization_job(
                 privacy,
                 context.phase(avatars_end, _PRIVACY_END_FULL),
                 aligned=True,
+                record=context,
             )
             context.report("signal metrics", _PRIVACY_END_FULL)
-            result["signal_metrics"] = signal_metrics(original, avatars, roles, aligned=True)
+            result["signal_metrics"] = signal_metrics(
+                original, avatars, roles, aligned=True, record=context
+            )
         else:
             context.report("storing", avatars_end)
+        if output.model is not None:
+            record_projection(context, output.model, "avatarization")
         result.update(stored.result())
     # Not on the wire: lets a later privacy job reuse the ncp actually used.
     result["ncp"] = output.ncp

@@ -15,6 +15,7 @@ from avatars_server.jobs.steps.common import (
     load_dataset,
     variables,
 )
+from avatars_server.jobs.steps.records import record_privacy, record_projection, record_signal
 from avatars_server.schemas.metrics import OPTIONAL_PRIVACY_METRICS, REQUIRED_PRIVACY_METRICS
 from avatars_server.storage import jobs
 
@@ -84,18 +85,30 @@ def privacy_metrics(
     progress: Progress,
     *,
     aligned: bool = False,
+    record: JobContext | None = None,
+    with_projection: bool = False,
 ) -> dict[str, Any]:
-    """The wire `PrivacyMetrics` of `unshuffled` avatars against `original`."""
+    """The wire `PrivacyMetrics` of `unshuffled` avatars against `original`.
+
+    With `record`, the job also records what reports show (and, `with_projection`, the metric
+    projection for the projections, variance and contributions routes).
+    """
     from avatars_server.engine import PRIVACY_TARGETS, compute_privacy_metrics
 
     original, unshuffled = _frames(columns, aligned, original, unshuffled)
+    roles = categorical(columns)
     result = compute_privacy_metrics(
         original,
         unshuffled,
         config,
-        categorical=categorical(columns),
+        categorical=roles,
         progress=progress,
+        explain=record is not None,
     )
+    if record is not None and result.diagnostics is not None:
+        record_privacy(record, result, config, list(original.columns), roles)
+        if with_projection:
+            record_projection(record, result.diagnostics.model, "privacy_metrics")
     metrics: dict[str, Any] = {
         name: finite(getattr(result, name), name) for name in REQUIRED_PRIVACY_METRICS
     }
@@ -111,12 +124,18 @@ def signal_metrics(
     columns: Sequence[ColumnDescriptor],
     *,
     aligned: bool = False,
+    record: JobContext | None = None,
 ) -> dict[str, Any]:
-    """The wire `SignalMetrics` of `avatars` against `original`."""
+    """The wire `SignalMetrics` of `avatars` against `original` (with `record`, the job also
+    records the distributions and correlations reports show)."""
     from avatars_server.engine import SIGNAL_TARGETS, compute_signal_metrics
 
     original, avatars = _frames(columns, aligned, original, avatars)
     result = compute_signal_metrics(original, avatars, categorical=categorical(columns))
+    if record is not None:
+        hellinger = result.details.get("hellinger")
+        per_variable = dict(hellinger) if isinstance(hellinger, Mapping) else {}
+        record_signal(record, original, avatars, variables(columns), per_variable)
     return {
         "hellinger_mean": finite(result.hellinger_mean, "hellinger_mean"),
         "hellinger_std": finite(result.hellinger_std, "hellinger_std"),
@@ -165,6 +184,8 @@ def run_privacy_job(
         original_row.columns,
         privacy_config(parameters),
         context.phase(0.1, 1.0),
+        record=context,
+        with_projection=True,
     )
 
 
@@ -176,4 +197,4 @@ def run_signal_job(
     original_row, original = load_dataset(context, uuid.UUID(parameters["original_id"]), owner_id)
     _, avatars = load_dataset(context, uuid.UUID(parameters["avatars_id"]), owner_id)
     progress("metrics", 0.3)
-    return signal_metrics(original, avatars, original_row.columns)
+    return signal_metrics(original, avatars, original_row.columns, record=context)

@@ -8,11 +8,28 @@ from .avatarization_parameters_column_weights_type_0 import (
     AvatarizationParametersColumnWeightsType0,
 )
 from .avatarization_result import AvatarizationResult
+from .avatarization_result_per_dataset import AvatarizationResultPerDataset
+from .avatarization_time_series_parameters import AvatarizationTimeSeriesParameters
+from .avatarization_with_time_series_job import AvatarizationWithTimeSeriesJob
+from .avatarization_with_time_series_job_create import (
+    AvatarizationWithTimeSeriesJobCreate,
+)
+from .avatarization_with_time_series_parameters import (
+    AvatarizationWithTimeSeriesParameters,
+)
+from .avatarization_with_time_series_parameters_column_weights_type_0 import (
+    AvatarizationWithTimeSeriesParametersColumnWeightsType0,
+)
+from .avatarization_with_time_series_result import AvatarizationWithTimeSeriesResult
+from .cluster_stats import ClusterStats
 from .column_detail import ColumnDetail
 from .column_stats import ColumnStats
 from .column_type import ColumnType
 from .compatibility_response import CompatibilityResponse
 from .compatibility_status import CompatibilityStatus
+from .contributions import Contributions
+from .contributions_data import ContributionsData
+from .contributions_data_additional_property import ContributionsDataAdditionalProperty
 from .correlations import Correlations
 from .correlations_additional_property import CorrelationsAdditionalProperty
 from .create_dataset_body import CreateDatasetBody
@@ -23,8 +40,11 @@ from .dataset_summary import DatasetSummary
 from .error_response import ErrorResponse
 from .exclude_categorical_method import ExcludeCategoricalMethod
 from .exclude_categorical_parameters import ExcludeCategoricalParameters
+from .explained_variance import ExplainedVariance
 from .file_type import FileType
+from .flatten_parameters import FlattenParameters
 from .forgotten_password_request import ForgottenPasswordRequest
+from .fpca_parameters import FPCAParameters
 from .generic_job import GenericJob
 from .generic_parameters import GenericParameters
 from .generic_result import GenericResult
@@ -41,19 +61,47 @@ from .job_status import JobStatus
 from .login import Login
 from .login_response import LoginResponse
 from .message_response import MessageResponse
+from .meta_privacy_metrics import MetaPrivacyMetrics
+from .meta_signal_metrics import MetaSignalMetrics
 from .patch_dataset import PatchDataset
 from .privacy_metrics import PrivacyMetrics
+from .privacy_metrics_computation_type import PrivacyMetricsComputationType
 from .privacy_metrics_job import PrivacyMetricsJob
 from .privacy_metrics_job_create import PrivacyMetricsJobCreate
 from .privacy_metrics_parameters import PrivacyMetricsParameters
+from .privacy_metrics_per_multi_table_dataset import PrivacyMetricsPerMultiTableDataset
+from .privacy_metrics_per_time_series_dataset import PrivacyMetricsPerTimeSeriesDataset
 from .privacy_metrics_targets import PrivacyMetricsTargets
+from .privacy_metrics_time_series_parameters import PrivacyMetricsTimeSeriesParameters
+from .privacy_metrics_with_time_series_job import PrivacyMetricsWithTimeSeriesJob
+from .privacy_metrics_with_time_series_job_create import (
+    PrivacyMetricsWithTimeSeriesJobCreate,
+)
+from .privacy_metrics_with_time_series_parameters import (
+    PrivacyMetricsWithTimeSeriesParameters,
+)
+from .projections import Projections
 from .rare_categorical_method import RareCategoricalMethod
+from .report import Report
+from .report_create import ReportCreate
+from .report_format import ReportFormat
+from .report_from_data_create import ReportFromDataCreate
 from .reset_password_request import ResetPasswordRequest
 from .signal_metrics import SignalMetrics
 from .signal_metrics_job import SignalMetricsJob
 from .signal_metrics_job_create import SignalMetricsJobCreate
 from .signal_metrics_parameters import SignalMetricsParameters
+from .signal_metrics_per_dataset import SignalMetricsPerDataset
 from .signal_metrics_targets import SignalMetricsTargets
+from .signal_metrics_time_series_parameters import SignalMetricsTimeSeriesParameters
+from .signal_metrics_with_time_series_job import SignalMetricsWithTimeSeriesJob
+from .signal_metrics_with_time_series_job_create import (
+    SignalMetricsWithTimeSeriesJobCreate,
+)
+from .signal_metrics_with_time_series_parameters import (
+    SignalMetricsWithTimeSeriesParameters,
+)
+from .time_series_signal_metrics_per_dataset import TimeSeriesSignalMetricsPerDataset
 from .user import User
 from .user_role import UserRole
 from .validation_error import ValidationError
@@ -65,11 +113,22 @@ __all__ = (
     "AvatarizationParameters",
     "AvatarizationParametersColumnWeightsType0",
     "AvatarizationResult",
+    "AvatarizationResultPerDataset",
+    "AvatarizationTimeSeriesParameters",
+    "AvatarizationWithTimeSeriesJob",
+    "AvatarizationWithTimeSeriesJobCreate",
+    "AvatarizationWithTimeSeriesParameters",
+    "AvatarizationWithTimeSeriesParametersColumnWeightsType0",
+    "AvatarizationWithTimeSeriesResult",
+    "ClusterStats",
     "ColumnDetail",
     "ColumnStats",
     "ColumnType",
     "CompatibilityResponse",
     "CompatibilityStatus",
+    "Contributions",
+    "ContributionsData",
+    "ContributionsDataAdditionalProperty",
     "Correlations",
     "CorrelationsAdditionalProperty",
     "CreateDatasetBody",
@@ -80,8 +139,11 @@ __all__ = (
     "ErrorResponse",
     "ExcludeCategoricalMethod",
     "ExcludeCategoricalParameters",
+    "ExplainedVariance",
     "FileType",
+    "FlattenParameters",
     "ForgottenPasswordRequest",
+    "FPCAParameters",
     "GenericJob",
     "GenericParameters",
     "GenericResult",
@@ -98,19 +160,39 @@ __all__ = (
     "Login",
     "LoginResponse",
     "MessageResponse",
+    "MetaPrivacyMetrics",
+    "MetaSignalMetrics",
     "PatchDataset",
     "PrivacyMetrics",
+    "PrivacyMetricsComputationType",
     "PrivacyMetricsJob",
     "PrivacyMetricsJobCreate",
     "PrivacyMetricsParameters",
+    "PrivacyMetricsPerMultiTableDataset",
+    "PrivacyMetricsPerTimeSeriesDataset",
     "PrivacyMetricsTargets",
+    "PrivacyMetricsTimeSeriesParameters",
+    "PrivacyMetricsWithTimeSeriesJob",
+    "PrivacyMetricsWithTimeSeriesJobCreate",
+    "PrivacyMetricsWithTimeSeriesParameters",
+    "Projections",
     "RareCategoricalMethod",
+    "Report",
+    "ReportCreate",
+    "ReportFormat",
+    "ReportFromDataCreate",
     "ResetPasswordRequest",
     "SignalMetrics",
     "SignalMetricsJob",
     "SignalMetricsJobCreate",
     "SignalMetricsParameters",
+    "SignalMetricsPerDataset",
     "SignalMetricsTargets",
+    "SignalMetricsTimeSeriesParameters",
+    "SignalMetricsWithTimeSeriesJob",
+    "SignalMetricsWithTimeSeriesJobCreate",
+    "SignalMetricsWithTimeSeriesParameters",
+    "TimeSeriesSignalMetricsPerDataset",
     "User",
     "UserRole",
     "ValidationError",

@@ -41,7 +41,14 @@ def test_dataclass_fields() -> None:
         "seed",
         "exclude_categorical",
     ]
-    assert _fields(engine.AvatarizationOutput) == ["avatars", "unshuffled", "ncp"]
+    assert _fields(engine.AvatarizationOutput) == [
+        "avatars",
+        "unshuffled",
+        "ncp",
+        "order",
+        "neighbours",
+        "model",
+    ]
     assert _fields(engine.PrivacyConfig)[:7] == [
         "ncp",
         "imputation",
@@ -65,6 +72,7 @@ def test_dataclass_fields() -> None:
         "closest_rate",
         "targets",
         "details",
+        "diagnostics",
     ]
     assert _fields(engine.SignalMetricsResult) == [
         "hellinger_mean",
@@ -88,6 +96,7 @@ def test_function_signatures() -> None:
         "config",
         "categorical",
         "progress",
+        "explain",
     ]
     assert list(inspect.signature(engine.compute_signal_metrics).parameters) == [
         "original",

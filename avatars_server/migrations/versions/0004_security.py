@@ -1,15 +1,15 @@
 """Security: token versions, login throttling counters, the access log.
 
-Revision ID: 0003_security
-Revises: 0002_job_runner
+Revision ID: 0004_security
+Revises: 0003_reports
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_security"
-down_revision = "0002_job_runner"
+revision = "0004_security"
+down_revision = "0003_reports"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,370 @@
+"""Privacy metrics on projected individuals and pointwise / density Hellinger (§2.9-§2.10)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from avatars_server.engine.config import PRIVACY_TARGETS, PrivacyConfig, check_privacy_parameters
+from avatars_server.engine.distances import closest, closest_rate, linkage
+from avatars_server.engine.errors import AvatarError
+from avatars_server.engine.matching import column_direct_match_protection, joint_codes
+from avatars_server.engine.metric_space import build_metric_space
+from avatars_server.engine.neighbours import TIE_TOLERANCE, count_within
+from avatars_server.engine.privacy import PrivacyMetricsResult
+from avatars_server.engine.random import make_streams
+from avatars_server.engine.signal import hellinger_continuous
+from avatars_server.engine.table import FloatArray, IntArray
+from avatars_server.engine.timeseries.avatarization import TableInput
+from avatars_server.engine.timeseries.columns import TableColumns, frame_kinds, resolve_columns
+from avatars_server.engine.timeseries.grid import (
+    DEFAULT_G_MAX,
+    Grid,
+    Points,
+    fit_grid,
+    grid_values,
+    support,
+)
+from avatars_server.engine.timeseries.individuals import (
+    fit_model,
+    id_keys,
+    individual_index,
+    series_columns,
+    series_points,
+    unique_individuals,
+)
+from avatars_server.engine.timeseries.projection import FPCA
+
+_DECIMALS = 9
+
+
+@dataclass(frozen=True)
+class SeriesPair:
+    """An original series table and its row-aligned (privacy) or any-order (signal) avatars."""
+
+    original: TableInput
+    avatars: TableInput
+
+
+@dataclass(frozen=True)
+class TimeSeriesSignal:
+    """Signal metrics of one series dataset (wire names of avatar-api.md §3.9)."""
+
+    pointwise_hellinger_mean: float
+    pointwise_hellinger_std: float
+    density_hellinger_mean: float
+    density_hellinger_std: float
+
+
+def _columns(table: TableInput) -> TableColumns:
+    return resolve_columns(
+        [str(c) for c in table.frame.columns],
+        frame_kinds(table.frame),
+        table.identifiers,
+        series=True,
+        dataset=table.name,
+    )
+
+
+def _pair_columns(pair: SeriesPair) -> tuple[TableColumns, TableColumns]:
+    """Both tables' columns, the avatars' value columns in the original's order.
+
+    Raises:
+        AvatarError: ``UNKNOWN_COLUMN`` when the value columns differ.
+    """
+    x_cols, a_cols = _columns(pair.original), _columns(pair.avatars)
+    if set(x_cols.values) != set(a_cols.values):
+        raise AvatarError(
+            "UNKNOWN_COLUMN",
+            f"the avatars {pair.avatars.name!r} must have the value columns of "
+            f"{pair.original.name!r} ({sorted(x_cols.values)}); they have "
+            f"{sorted(a_cols.values)}",
+        )
+    return x_cols, replace(a_cols, values=x_cols.values)
+
+
+def _points(table: TableInput, columns: TableColumns, individual: IntArray, n: int) -> Points:
+    return series_points(table.frame, columns, frame_kinds(table.frame), individual, n, table.name)
+
+
+def _first_appearance(table: TableInput, columns: TableColumns) -> tuple[IntArray, int]:
+    keys = id_keys(table.frame[columns.identifier])
+    if keys.hasnans:
+        raise AvatarError(
+            "UNKNOWN_INDIVIDUAL", f"dataset {table.name!r}: some rows have no identifier value"
+        )
+    codes, uniques = pd.factorize(keys)
+    return np.asarray(codes, dtype=np.int64), len(uniques)
+
+
+def _pairing(
+    pair: SeriesPair, vanilla: SeriesPair | None
+) -> tuple[TableColumns, TableColumns, IntArray, IntArray, int]:
+    """Each original and avatar series row's individual (§2.9 pairing), and n."""
+    x_cols, a_cols = _pair_columns(pair)
+    if vanilla is None:
+        x_ind, n_x = _first_appearance(pair.original, x_cols)
+        a_ind, n_a = _first_appearance(pair.avatars, a_cols)
+        if n_x != n_a:
+            raise AvatarError(
+                "INDIVIDUAL_MISMATCH",
+                f"dataset {pair.original.name!r} has {n_x} individuals but its avatars "
+                f"{pair.avatars.name!r} have {n_a}; without the vanilla pair individuals are "
+                "paired by order of appearance: give vanilla_original_id and "
+                "vanilla_unshuffled_avatars_id",
+            )
+        return x_cols, a_cols, x_ind, a_ind, n_x
+    v_x, v_a = _vanilla_keys(vanilla)
+    x_ind = individual_index(
+        id_keys(pair.original.frame[x_cols.identifier]), v_x, pair.original.name
+    )
+    try:
+        a_ind = individual_index(
+            id_keys(pair.avatars.frame[a_cols.identifier]), v_a, pair.avatars.name
+        )
+    except AvatarError as exc:
+        raise AvatarError("INDIVIDUAL_MISMATCH", exc.message, exc.field) from exc
+    return x_cols, a_cols, x_ind, a_ind, len(v_x)
+
+
+def _vanilla_keys(vanilla: SeriesPair) -> tuple[pd.Index, pd.Index]:
+    keys = []
+    for table in (vanilla.original, vanilla.avatars):
+        cols = resolve_columns(
+            [str(c) for c in table.frame.columns],
+            frame_kinds(table.frame),
+            table.identifiers,
+            series=False,
+            dataset=table.name,
+        )
+        keys.append(unique_individuals(id_keys(table.frame[cols.identifier]), table.name))
+    if len(keys[0]) != len(keys[1]):
+        raise AvatarError(
+            "INDIVIDUAL_MISMATCH",
+            f"the vanilla original has {len(keys[0])} individuals and its unshuffled avatars "
+            f"{len(keys[1])}; give the avatars made from this original",
+        )
+    return keys[0], keys[1]
+
+
+def _linkage(x: FloatArray, a: FloatArray, own: IntArray) -> tuple[FloatArray, IntArray]:
+    """π_i and LC_i when some originals' avatars are absent (own[i] = -1): those get π = 0 and
+    LC = number of avatars."""
+    n = len(x)
+    success = np.zeros(n)
+    cloaking = np.full(n, len(a), dtype=np.int64)
+    paired = np.flatnonzero(own >= 0)
+    if paired.size and len(a):
+        distance = np.sqrt(((x[paired] - a[own[paired]]) ** 2).sum(axis=1))
+        tol = TIE_TOLERANCE * np.maximum(1.0, distance)
+        counts, nearest = count_within(a, x[paired], distance + tol)
+        counts = np.maximum(counts, 1)
+        success[paired] = np.where(nearest >= distance - tol, 1.0 / counts, 0.0)
+        cloaking[paired] = counts - 1
+    return success, cloaking
+
+
+def _series_bytes(points: Points) -> list[bytes]:
+    """Each individual's whole series (times and values rounded to 9 decimals), as bytes."""
+    table = np.round(np.column_stack([points.time, points.values]), _DECIMALS)
+    # -0.0 and 0.0 are one value.
+    table += 0.0
+    start, count = points.start.tolist(), points.count.tolist()
+    return [table[s : s + c].tobytes() for s, c in zip(start, count, strict=True)]
+
+
+def check_privacy_pair(
+    pair: SeriesPair, vanilla: SeriesPair | None, *, g_max: int = DEFAULT_G_MAX
+) -> None:
+    """The checks of :func:`series_privacy_metrics` that need no metric (at job creation).
+
+    Raises:
+        AvatarError: ``INDIVIDUAL_MISMATCH``, ``INVALID_NF`` and the column codes of §2.2.
+    """
+    x_cols, _, x_ind, _, n = _pairing(pair, vanilla)
+    x_points = _points(pair.original, x_cols, x_ind, n)
+    grid = fit_grid(x_points, g_max)
+    if pair.original.projection is not None:
+        curves = grid_values(x_points, grid, support(x_points))
+        fit_model(pair.original.name, x_cols.values, grid, curves, pair.original.projection, {})
+
+
+def series_privacy_metrics(
+    pair: SeriesPair,
+    vanilla: SeriesPair | None,
+    config: PrivacyConfig,
+    *,
+    g_max: int = DEFAULT_G_MAX,
+) -> PrivacyMetricsResult:
+    """The privacy metrics of one series dataset (method-extended.md §2.9).
+
+    Args:
+        pair: the original series and its unshuffled avatar series (``projection`` of the
+            original: the metric projection, None for FPCA with nf = min(5, G, n)).
+        vanilla: the vanilla original and unshuffled avatars, which pair the individuals; None
+            to pair them by order of first appearance.
+        config: the privacy knobs.
+
+    Raises:
+        AvatarError: ``INDIVIDUAL_MISMATCH`` and the codes of §0.3 / method.md §2.3.
+    """
+    check_privacy_parameters(config, columns=[])
+    x_cols, a_cols, x_ind, a_ind, n = _pairing(pair, vanilla)
+    x_points = _points(pair.original, x_cols, x_ind, n)
+    a_points = _points(pair.avatars, a_cols, a_ind, n)
+    x_sup, a_sup = support(x_points), support(a_points)
+    grid = fit_grid(x_points, g_max)
+    x_curves = grid_values(x_points, grid, x_sup)
+    a_curves = grid_values(a_points, grid, a_sup)
+    x_present, a_present = x_points.present, a_points.present
+    spec = pair.original.projection
+    if spec is None:
+        spec = FPCA(min(5, grid.size, int(x_present.sum())))
+    model = fit_model(pair.original.name, x_cols.values, grid, x_curves, spec, {})
+    x_part = series_columns(model, x_curves, x_sup, with_presence=False)
+    a_part = series_columns(model, a_curves, a_sup, with_presence=False)
+    x_rows, a_rows = np.flatnonzero(x_present), np.flatnonzero(a_present)
+    if x_rows.size < 2 or a_rows.size < 1:
+        raise AvatarError(
+            "TOO_FEW_ROWS",
+            f"dataset {pair.original.name!r}: privacy metrics need at least 2 original and 1 "
+            "avatar individuals with a series",
+        )
+    x_table = pd.DataFrame({k: v[x_rows] for k, v in x_part.data.items()})
+    a_table = pd.DataFrame({k: v[a_rows] for k, v in a_part.data.items()})
+    streams = make_streams(config.seed)
+    space = build_metric_space(
+        x_table, a_table, config, None, streams.metrics, column_weights=x_part.weights
+    )
+    position = np.full(n, -1, dtype=np.int64)
+    position[a_rows] = np.arange(a_rows.size)
+    own = position[x_rows]
+    x_coords, a_coords = space.original_coords, space.avatar_coords
+    if (own >= 0).all() and a_rows.size == x_rows.size:
+        link = linkage(x_coords, a_coords[own])
+        success, cloaking = link.success, link.cloaking
+    else:
+        success, cloaking = _linkage(x_coords, a_coords, own)
+    near = closest(x_coords, a_coords)
+    rate = closest_rate(
+        near, config.closest_rate_percentage_threshold, config.closest_rate_ratio_threshold
+    )
+    x_bytes, a_bytes = _series_bytes(x_points), _series_bytes(a_points)
+    originals = {x_bytes[i] for i in x_rows.tolist()}
+    copies = sum(a_bytes[i] in originals for i in a_rows.tolist())
+    row_dmp = 100.0 * (1.0 - copies / a_rows.size)
+    per_column: dict[str, float] = {}
+    for name in x_cols.values:
+        x_codes, a_codes = joint_codes(
+            pair.original.frame[name], pair.avatars.frame[name], "continuous"
+        )
+        per_column[name] = column_direct_match_protection(x_codes, a_codes)
+    worst = min(per_column, key=per_column.__getitem__) if per_column else None
+    cat_success = np.where(own >= 0, 1.0 / a_rows.size, 0.0)
+    details: dict[str, object] = {
+        "ncp": space.ncp,
+        "grid": "common" if grid.common else "normalized",
+        "grid_size": grid.size,
+        "local_cloaking_mean": float(cloaking.mean()),
+        "column_direct_match_protection_per_column": per_column,
+        "column_direct_match_protection_worst_column": worst,
+    }
+    return PrivacyMetricsResult(
+        hidden_rate=float(100.0 * (1.0 - success.mean())),
+        local_cloaking=float(np.median(cloaking)),
+        distance_to_closest=float(np.median(near.dcr)),
+        closest_distances_ratio=float(np.median(near.nndr)),
+        column_direct_match_protection=per_column[worst] if worst is not None else 100.0,
+        categorical_hidden_rate=float(100.0 * (1.0 - cat_success.mean())),
+        row_direct_match_protection=float(row_dmp),
+        correlation_protection_rate=None,
+        inference_continuous=None,
+        inference_categorical=None,
+        closest_rate=rate,
+        targets=PRIVACY_TARGETS,
+        details=details,
+    )
+
+
+def _signal_grid(x: Points, a: Points, g_max: int) -> Grid:
+    x_grid, a_grid = fit_grid(x, g_max), fit_grid(a, g_max)
+    if x_grid.common and a_grid.common and np.array_equal(x_grid.times, a_grid.times):
+        return x_grid
+    size = max(2, min(int(x.count.max(initial=0)), g_max))
+    return Grid(False, np.arange(size, dtype=np.float64) / (size - 1))
+
+
+def _features(points: Points) -> dict[str, FloatArray]:
+    """Per present individual: per value column mean, sd, min, max, first, last; per dataset
+    the number of distinct times and the duration (§2.10)."""
+    present = points.present
+    sup = support(points)
+    out: dict[str, FloatArray] = {
+        "__n_points": sup.count[present].astype(np.float64),
+        "__duration": sup.duration[present],
+    }
+    n = points.n_individuals
+    for v in range(points.values.shape[1]):
+        y = points.values[:, v]
+        observed = ~np.isnan(y)
+        ind, y = points.individual[observed], y[observed]
+        stats = {name: np.full(n, np.nan) for name in ("mean", "sd", "min", "max", "first", "last")}
+        if y.size:
+            # Points are sorted by individual: one segment per individual observing v.
+            starts = np.flatnonzero(np.concatenate([[True], ind[1:] != ind[:-1]]))
+            who = ind[starts]
+            count = np.diff(np.append(starts, y.size))
+            mean = np.add.reduceat(y, starts) / count
+            deviation = y - np.repeat(mean, count)
+            stats["mean"][who] = mean
+            stats["sd"][who] = np.sqrt(np.add.reduceat(deviation * deviation, starts) / count)
+            stats["min"][who] = np.minimum.reduceat(y, starts)
+            stats["max"][who] = np.maximum.reduceat(y, starts)
+            stats["first"][who] = y[starts]
+            stats["last"][who] = y[starts + count - 1]
+        for name, values in stats.items():
+            out[f"{v}.{name}"] = values[present]
+    return out
+
+
+def series_signal_metrics(pair: SeriesPair, *, g_max: int = DEFAULT_G_MAX) -> TimeSeriesSignal:
+    """Pointwise and density Hellinger of one series dataset (method-extended.md §2.10)."""
+    x_cols, a_cols = _pair_columns(pair)
+    x_ind, n_x = _first_appearance(pair.original, x_cols)
+    a_ind, n_a = _first_appearance(pair.avatars, a_cols)
+    x_points = _points(pair.original, x_cols, x_ind, n_x)
+    a_points = _points(pair.avatars, a_cols, a_ind, n_a)
+    grid = _signal_grid(x_points, a_points, g_max)
+    x_curves = grid_values(x_points, grid, support(x_points))
+    a_curves = grid_values(a_points, grid, support(a_points))
+    pointwise = [
+        hellinger_continuous(xc[:, g], ac[:, g])
+        for xc, ac in zip(x_curves, a_curves, strict=False)
+        for g in range(grid.size)
+    ]
+    x_features, a_features = _features(x_points), _features(a_points)
+    density: list[float] = []
+    for name, x_values in x_features.items():
+        a_values = a_features[name]
+        joined = np.concatenate([x_values, a_values])
+        observed = joined[~np.isnan(joined)]
+        if observed.size and (observed == observed[0]).all() and observed.size == joined.size:
+            continue
+        density.append(hellinger_continuous(x_values, a_values))
+    p = np.asarray(pointwise) if pointwise else np.zeros(1)
+    d = np.asarray(density) if density else np.zeros(1)
+    return TimeSeriesSignal(float(p.mean()), float(p.std()), float(d.mean()), float(d.std()))
+
+
+def privacy_metrics_with_time_series(
+    vanilla: SeriesPair | None,
+    series: Sequence[SeriesPair],
+    config: PrivacyConfig,
+    *,
+    g_max: int = DEFAULT_G_MAX,
+) -> list[PrivacyMetricsResult]:
+    """§2.9 for every series dataset, in order (the vanilla pair's own metrics are the core's)."""
+    return [series_privacy_metrics(pair, vanilla, config, g_max=g_max) for pair in series]

@@ -1,0 +1,130 @@
+"""Each avatar's series rebuilt on its own support, and the two output tables (§2.7-§2.8).
+
+Time stamps are never copied from the source individual: an avatar's times are spread evenly over
+its own drawn support (normalised grid) or are the common grid's times.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from avatars_server.engine.identifiers import surrogate_column
+from avatars_server.engine.restore import column_format, restore_continuous
+from avatars_server.engine.table import FloatArray, IntArray
+from avatars_server.engine.timeseries.columns import TableColumns, frame_kinds
+from avatars_server.engine.timeseries.individuals import SeriesModel
+
+_SECONDS_PER_DAY = 86_400.0
+
+
+def declared_type(series: pd.Series) -> str:
+    """The declared type an identifier column would have (for the §0.2 cast rule)."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(series.dtype):
+        return "float"
+    return "category"
+
+
+def _round_times(fmt_kind: str, decimals: int, date_only: bool, seconds: FloatArray) -> FloatArray:
+    if fmt_kind == "datetime" and date_only:
+        return np.asarray(np.round(seconds / _SECONDS_PER_DAY) * _SECONDS_PER_DAY)
+    return np.asarray(np.round(seconds, decimals))
+
+
+def reconstruct(
+    frame: pd.DataFrame,
+    columns: TableColumns,
+    model: SeriesModel,
+    avatars: pd.DataFrame,
+    surrogates: IntArray,
+    first_seen: IntArray,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each avatar's series on its own support (§2.7) and the two output tables (§2.8).
+
+    Args:
+        frame: the original series table.
+        columns: its columns' roles.
+        model: its fitted grid and projections.
+        avatars: shape (n, q), row i = avatar of individual i, block and support unrounded.
+        surrogates: shape (n,), the surrogate key of the avatar of individual i.
+        first_seen: the individuals present in the original series, in order of first
+            appearance.
+
+    Returns:
+        The released rows (avatars by surrogate, each by increasing time) and the unshuffled
+        rows (avatars in their sources' order of first appearance), the original's columns.
+    """
+    n = len(avatars)
+    assert columns.time is not None
+    if model.presence_name in avatars.columns:
+        present = np.asarray(avatars[model.presence_name].to_numpy(), dtype=bool)
+    else:
+        present = np.ones(n, dtype=bool)
+    grid = model.grid
+    who = np.flatnonzero(present)
+    time_fmt = column_format(frame[columns.time], frame_kinds(frame)[columns.time])
+    if grid.common:
+        count = np.full(who.size, grid.size, dtype=np.int64)
+        times = np.tile(grid.times, who.size)
+        u = np.tile(np.arange(grid.size, dtype=np.float64), who.size)
+    else:
+        t0_name, duration_name, count_name = model.support_names()
+        m = np.maximum(1, np.round(avatars[count_name].to_numpy(np.float64)[who])).astype(np.int64)
+        d = np.maximum(0.0, avatars[duration_name].to_numpy(np.float64)[who])
+        t0 = avatars[t0_name].to_numpy(np.float64)[who]
+        count = m
+        owner = np.repeat(np.arange(who.size), m)
+        step = np.arange(len(owner)) - np.repeat(np.cumsum(m) - m, m)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fraction = np.where(m[owner] > 1, step / np.maximum(m[owner] - 1, 1), 0.0)
+        times = t0[owner] + d[owner] * fraction
+        u = fraction * (grid.size - 1)
+    owner = np.repeat(np.arange(who.size), count)
+    rounded = _round_times(time_fmt.kind, time_fmt.decimals, time_fmt.date_only, times)
+    keep = np.ones(len(rounded), dtype=bool)
+    if len(rounded) > 1:
+        keep[1:] = ~((owner[1:] == owner[:-1]) & (rounded[1:] == rounded[:-1]))
+    owner, rounded, u = owner[keep], rounded[keep], u[keep]
+    left = np.clip(np.floor(u).astype(np.int64), 0, max(grid.size - 2, 0))
+    right = np.minimum(left + 1, grid.size - 1)
+    frac = u - left
+    values: dict[str, FloatArray] = {}
+    for v, label in enumerate(model.values):
+        block = avatars[model.block_names(v)].to_numpy(np.float64)[who]
+        curves = model.blocks[v].curves(block)
+        lo, hi = curves[owner, left], curves[owner, right]
+        point = np.where(frac == 0.0, lo, lo + frac * (hi - lo))
+        values[label] = np.where(np.isnan(block).any(axis=1)[owner], np.nan, point)
+    individual = who[owner]
+    # Unshuffled: the sources' order of first appearance in the original table, then avatars
+    # of sources absent from it; released: by surrogate (the released individuals' order).
+    rank = np.full(n, n + np.arange(n), dtype=np.int64)
+    rank[first_seen] = np.arange(first_seen.size)
+    # Rows are grouped by avatar, by increasing time: ordering whole groups (stable sorts of
+    # one key) keeps each avatar's rows in time order.
+    unshuffled_rows = np.argsort(rank[individual], kind="stable")
+    released_rows = np.argsort(surrogates[individual], kind="stable")
+    row_key = np.empty(len(individual), dtype=np.int64)
+    row_key[released_rows] = np.arange(len(individual))
+    out: dict[str, object] = {}
+    for label in frame.columns:
+        name = str(label)
+        kind = declared_type(frame[label])
+        if name == columns.identifier:
+            out[name] = surrogate_column(surrogates[individual], kind).to_numpy()
+        elif name in columns.row_keys:
+            out[name] = surrogate_column(row_key, kind).to_numpy()
+        elif name == columns.time:
+            out[name] = restore_continuous(time_fmt, rounded, np.zeros(len(rounded), dtype=bool))
+        else:
+            fmt = column_format(frame[label], "continuous")
+            out[name] = restore_continuous(fmt, values[name], np.isnan(values[name]))
+    built = pd.DataFrame(out)
+    built.columns = pd.Index(list(frame.columns))
+    released = built.take(released_rows).reset_index(drop=True)
+    unshuffled = built.take(unshuffled_rows).reset_index(drop=True)
+    return released, unshuffled

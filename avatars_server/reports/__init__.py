@@ -1,0 +1,1 @@
+"""Reports: the content of a report (a pure model), its build, renderers and verification."""

@@ -1,0 +1,112 @@
+"""Words and numbers shared by the PDF and HTML renderers, so both say exactly the same thing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from avatars_server.reports.content import MetricResult, ReportContent
+
+METRIC_TITLES = {
+    "hidden_rate": "Hidden rate",
+    "local_cloaking": "Local cloaking",
+    "distance_to_closest": "Distance to closest",
+    "closest_distances_ratio": "Closest distances ratio",
+    "closest_rate": "Closest rate",
+    "row_direct_match_protection": "Row direct match protection",
+    "column_direct_match_protection": "Column direct match protection",
+    "categorical_hidden_rate": "Categorical hidden rate",
+    "correlation_protection_rate": "Correlation protection rate",
+    "inference_continuous": "Inference (continuous target)",
+    "inference_categorical": "Inference (categorical target)",
+    "hellinger_mean": "Hellinger distance, mean",
+    "hellinger_std": "Hellinger distance, sd",
+    "correlation_difference_ratio": "Correlation difference ratio",
+}
+
+_NEEDS_KNOWN = {"correlation_protection_rate", "inference_continuous", "inference_categorical"}
+
+ROLE_TITLES = {
+    "original": "original",
+    "avatars": "avatars (shuffled)",
+    "unshuffled_avatars": "avatars (unshuffled, kept on the server)",
+}
+
+
+def metric_title(name: str) -> str:
+    """The plain title of a metric (its wire name when unknown)."""
+    return METRIC_TITLES.get(name, name)
+
+
+def format_value(value: float | None) -> str:
+    """A metric value as printed in every report: 2 decimals, 3 below 1; "—" when undefined."""
+    if value is None:
+        return "—"
+    return f"{value:.3f}" if abs(value) < 1 else f"{value:.2f}"
+
+
+def verdict(metric: MetricResult) -> str:
+    """``passed``, ``not passed``, ``not computed`` or ``no target``."""
+    if metric.value is None:
+        return "not computed"
+    if metric.passed is None:
+        return "no target"
+    return "passed" if metric.passed else "not passed"
+
+
+def why_missing(metric: MetricResult) -> str:
+    """Why a metric has no value, for the reader ('' when it has one)."""
+    if metric.value is not None:
+        return ""
+    if metric.name in _NEEDS_KNOWN:
+        return "Not computed: it needs the variables an attacker knows (known_variables)"
+    return "Not computed for this data"
+
+
+def score(metrics: list[MetricResult]) -> str:
+    """``"9 of 11 targets met"`` over the metrics that have a value and a target."""
+    judged = [m for m in metrics if m.passed is not None]
+    return f"{sum(bool(m.passed) for m in judged)} of {len(judged)} targets met"
+
+
+def lc_sentences(content: ReportContent) -> Iterator[str]:
+    """Plain sentences on the individuals at risk (local cloaking shares, worst column)."""
+    privacy = content.privacy
+    if privacy.local_cloaking_zero_share is not None:
+        yield (
+            f"{privacy.local_cloaking_zero_share:.1f} % of the individuals have a local cloaking "
+            "of 0: their own avatar is the closest one to their record. They are the ones at risk."
+        )
+    if privacy.local_cloaking_at_most_5_share is not None:
+        yield (
+            f"{privacy.local_cloaking_at_most_5_share:.1f} % have a local cloaking of 5 or less."
+        )
+    if privacy.local_cloaking_mean is not None:
+        yield f"The mean local cloaking is {privacy.local_cloaking_mean:.1f}."
+    if privacy.worst_column:
+        yield f"The column least protected against direct matches is {privacy.worst_column}."
+
+
+def dimensions(rows: int, columns: int) -> str:
+    """``"150 rows × 5 columns"``."""
+    return f"{rows:,} rows × {columns:,} columns"
+
+
+def seed_text(seed: int | None) -> str:
+    """The seed, or why there is none."""
+    if seed is None:
+        return "none (fresh randomness, not stored: the avatars cannot be regenerated)"
+    return str(seed)
+
+
+def when(timestamp: str | None) -> str:
+    """An ISO timestamp as ``2026-01-01 09:30 UTC`` (as given when it does not parse)."""
+    if not timestamp:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return timestamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")

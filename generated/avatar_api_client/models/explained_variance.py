@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="ExplainedVariance")
+
+
+@_attrs_define
+class ExplainedVariance:
+    """Variance (eigenvalue) and share of the total variance of each component, in order.
+
+    Attributes:
+        ratio (list[float]):
+        raw (list[float]):
+    """
+
+    ratio: list[float]
+    raw: list[float]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        ratio = self.ratio
+
+        raw = self.raw
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "ratio": ratio,
+                "raw": raw,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        ratio = cast(list[float], d.pop("ratio"))
+
+        raw = cast(list[float], d.pop("raw"))
+
+        explained_variance = cls(
+            ratio=ratio,
+            raw=raw,
+        )
+
+        explained_variance.additional_properties = d
+        return explained_variance
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.signal_metrics_per_dataset import SignalMetricsPerDataset
+    from ..models.time_series_signal_metrics_per_dataset import (
+        TimeSeriesSignalMetricsPerDataset,
+    )
+
+
+T = TypeVar("T", bound="MetaSignalMetrics")
+
+
+@_attrs_define
+class MetaSignalMetrics:
+    """One entry per evaluated table; the shapes differ by their required fields.
+
+    Attributes:
+        details (list[SignalMetricsPerDataset | TimeSeriesSignalMetricsPerDataset]):
+    """
+
+    details: list[SignalMetricsPerDataset | TimeSeriesSignalMetricsPerDataset]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.signal_metrics_per_dataset import SignalMetricsPerDataset  # noqa: PLC0415
+
+        details = []
+        for details_item_data in self.details:
+            details_item: dict[str, Any]
+            if isinstance(details_item_data, SignalMetricsPerDataset):
+                details_item = details_item_data.to_dict()
+            else:
+                details_item = details_item_data.to_dict()
+
+            details.append(details_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "details": details,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.signal_metrics_per_dataset import SignalMetricsPerDataset  # noqa: PLC0415
+        from ..models.time_series_signal_metrics_per_dataset import (
+            TimeSeriesSignalMetricsPerDataset,  # noqa: PLC0415
+        )
+
+        d = dict(src_dict)
+        details = []
+        _details = d.pop("details")
+        for details_item_data in _details:
+
+            def _parse_details_item(
+                data: object,
+            ) -> SignalMetricsPerDataset | TimeSeriesSignalMetricsPerDataset:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    details_item_type_0 = SignalMetricsPerDataset.from_dict(data)
+
+                    return details_item_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, dict):
+                    raise TypeError()
+                details_item_type_1 = TimeSeriesSignalMetricsPerDataset.from_dict(data)
+
+                return details_item_type_1
+
+            details_item = _parse_details_item(details_item_data)
+
+            details.append(details_item)
+
+        meta_signal_metrics = cls(
+            details=details,
+        )
+
+        meta_signal_metrics.additional_properties = d
+        return meta_signal_metrics
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,164 @@
+"""avatars.plots and avatars.plot_data: bounded summaries, figures, and the missing-extra error."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from avatars import plot_data, plots
+
+
+@pytest.fixture
+def tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(0)
+    n = 300
+    original = pd.DataFrame(
+        {
+            "age": rng.normal(50, 10, n).round(),
+            "weight": np.where(rng.random(n) < 0.1, np.nan, rng.normal(70, 8, n)),
+            "sex": rng.choice(["F", "M"], n),
+            "city": rng.choice([f"c{i}" for i in range(30)], n),
+            "seen": pd.to_datetime("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, n), "D"),
+        }
+    )
+    avatars = original.sample(frac=1, random_state=1).reset_index(drop=True)
+    avatars["age"] = avatars["age"] + rng.normal(0, 2, n).round()
+    return original, avatars
+
+
+def test_continuous_distribution_uses_the_hellinger_bins_and_counts_missing_apart(
+    tables: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    original, avatars = tables
+    summary = plot_data.variable_distribution("weight", original["weight"], avatars["weight"])
+    observed = int(original["weight"].notna().sum())
+    assert summary.bin_edges is not None
+    assert len(summary.bin_edges) == min(int(np.ceil(np.log2(observed))) + 1, observed) + 1
+    assert summary.original_missing == pytest.approx(original["weight"].isna().mean())
+    assert sum(summary.original) + summary.original_missing == pytest.approx(1.0)
+
+
+def test_wide_categorical_is_grouped_into_other(tables: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    original, avatars = tables
+    summary = plot_data.variable_distribution("city", original["city"], avatars["city"])
+    assert len(summary.labels) == plot_data.MAX_MODALITIES + 1
+    assert summary.labels[-1] == "other (15)"
+    assert sum(summary.original) == pytest.approx(1.0)
+
+
+def test_local_cloaking_histogram_keeps_every_individual() -> None:
+    values = np.array([0, 0, 1, 3, 7, 12, 250])
+    data = plot_data.distribution_data("local_cloaking", values, 5.0)
+    assert sum(data.counts) == len(values) == data.n
+    assert data.counts[0] == 2  # LC = 0 has its own bin
+    assert data.median == 3.0
+    assert data.bin_edges[-1] >= 15  # at least 3 × the target is shown
+    wide = plot_data.distribution_data("local_cloaking", np.arange(5000), 5.0)
+    assert len(wide.counts) <= 62 and wide.bin_edges[:2] == [0.0, 1.0]
+    assert sum(wide.counts) == 5000 and wide.counts[0] == 1
+
+
+def test_association_matrix_uses_r_eta_and_cramers_v() -> None:
+    x = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 4, 6, 8], "g": ["u", "u", "v", "v"]})
+    data = plot_data.correlation_data(x, x)
+    matrix = np.array(data.original, dtype=float)
+    assert matrix[0, 1] == pytest.approx(1.0)  # r of a linear pair
+    assert 0 < matrix[0, 2] < 1  # η of a against g
+    assert data.difference[0][1] == pytest.approx(0.0)
+
+
+def test_every_variable_gets_a_panel_over_pages(tables: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    original, avatars = tables
+    wide = pd.concat([original.add_suffix(f"_{i}") for i in range(6)], axis=1)
+    wide_avatars = pd.concat([avatars.add_suffix(f"_{i}") for i in range(6)], axis=1)
+    pages = plots.plot_distributions(wide, wide_avatars)
+    assert len(pages) == 3  # 30 variables, 12 per page
+    drawn = [ax for page in pages for ax in page.axes if ax.axison]
+    assert len(drawn) == 30
+
+
+def test_figures_from_dataframes_become_standalone_svg(
+    tables: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    original, avatars = tables
+    rng = np.random.default_rng(0)
+    figures = [
+        plots.plot_correlations(original, avatars),
+        plots.plot_projections(rng.normal(size=(5000, 3)), rng.normal(size=(5000, 3))),
+        plots.plot_explained_variance([0.5, 0.3, 0.2], ncp=2),
+        plots.plot_contributions({"Dim. 1": {"age": 70.0, "sex": 30.0}}),
+        plots.plot_privacy_distributions(
+            [plot_data.distribution_data("distance_to_closest", rng.random(100), 0.2)]
+        ),
+    ]
+    for figure in figures:
+        svg = plots.figure_svg(figure)
+        assert svg.lstrip().startswith("<?xml") and svg.rstrip().endswith("</svg>")
+    # A projection of 5,000 rows draws a bounded sample of each table.
+    scatter = figures[1].axes[0].collections
+    assert [len(c.get_offsets()) for c in scatter] == [2000, 2000]
+
+
+def test_plots_without_matplotlib_say_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
+    monkeypatch.delitem(sys.modules, "avatars.plots")
+    monkeypatch.delitem(sys.modules, "avatars._plot_style")
+    fresh = importlib.import_module("avatars.plots")  # importing the module needs no matplotlib
+    with pytest.raises(ImportError, match=r'pip install "avatars\[plots\]"'):
+        fresh.plot_explained_variance([0.6, 0.4])
+    with pytest.raises(ImportError, match=r'pip install "avatars\[plots\]"'):
+        fresh.plot_correlations(pd.DataFrame({"a": [1.0, 2.0]}), pd.DataFrame({"a": [2.0, 1.0]}))
+
+
+def test_the_server_app_does_not_import_matplotlib() -> None:
+    code = (
+        "import sys, avatars_server.app, avatars_server.reports.render_pdf, "
+        "avatars_server.reports.render_html; print('matplotlib' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_wide_association_matrices_show_the_variables_that_changed_most() -> None:
+    rng = np.random.default_rng(0)
+    original = pd.DataFrame(rng.normal(size=(200, 40)), columns=[f"v{i}" for i in range(40)])
+    avatars = original.copy()
+    avatars["v7"] = rng.normal(size=200) + 3 * avatars["v3"]  # v7's associations change
+    figure = plots.plot_correlations(original, avatars, max_variables=10)
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert len(labels) == 10 and "v7" in labels and "v3" in labels
+    assert "10 of 40 variables" in figure.get_suptitle()
+    assert figure.axes[0].title.get_fontsize() == 8.5  # drawn in the report style
+
+
+def test_pearson_block_matches_pandas_pairwise_complete_correlations() -> None:
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=(400, 5))
+    values[:, 1] += values[:, 0]
+    values[rng.random((400, 5)) < 0.2] = np.nan
+    values[:, 4] = 2.0  # constant: undefined
+    frame = pd.DataFrame(values, columns=list("abcde"))
+    matrix = np.array(
+        plot_data.association_matrix(frame, dict.fromkeys("abcde", "continuous")), dtype=float
+    )
+    expected = frame.corr().to_numpy().copy()
+    np.fill_diagonal(expected, 1.0)
+    np.testing.assert_allclose(matrix, expected, atol=1e-12)
+
+
+def test_labels_that_look_like_tex_are_drawn_as_text() -> None:
+    original = pd.DataFrame({"$x^$ (USD)": [1.0, 2.0, 3.0, 4.0], "a_{b}": ["u", "v", "u", "v"]})
+    figure = plots.plot_correlations(original, original)
+    plots.figure_svg(figure)  # mathtext would fail to parse "$x^$"
+    for page in plots.plot_distributions(original, original):
+        plots.figure_svg(page)
+    assert figure.axes[0].get_yticklabels()[0].get_text() == "$x^$ (USD)"
