@@ -14,8 +14,9 @@ thread with its own user and keep-alive connection, and picks its next request a
   clients, since one worker runs them) or read one (``GET /jobs/avatarization/{id}``);
 - log in with a wrong password, from one of 16 addresses (``X-Forwarded-For``, trusted from
   127.0.0.1) for one of 8 names: the throttle answers 401, then 429;
-- report downloads: NOTE, not yet: ``REPORT_DOWNLOADS`` below is the hook to fill in once
-  ``GET /reports/{id}/download`` exists (issue 15).
+- download a report (``GET /reports/{id}/download``, PDF or JSON evidence): before the load,
+  the first client runs a full job and makes a report of it; every client downloads that one
+  with the first client's token (``--no-reports`` leaves them out).
 
 Printed and written to ``bench/results.json`` under ``"soak"``: requests per route and status,
 5xx count (target 0), transport errors, p50 / p99 latency per route, server RSS at the start
@@ -60,9 +61,9 @@ TARGET_RSS_GROWTH_MB = 100
 ADDRESSES = [f"198.51.100.{n}" for n in range(1, 17)]
 GUESSED_NAMES = [f"guessed-{n}" for n in range(8)]
 
-# Route -> weight of the mix. Report downloads join once the reports routes exist:
-# add ("download_report", weight) here and a branch in Client.step (see REPORT_DOWNLOADS).
+# Route -> weight of the mix.
 MIX: list[tuple[str, int]] = [
+    ("download_report", 6),
     ("upload", 10),
     ("download", 30),
     ("get_dataset", 10),
@@ -71,7 +72,42 @@ MIX: list[tuple[str, int]] = [
     ("get_job", 12),
     ("wrong_login", 24),
 ]
-REPORT_DOWNLOADS = False  # NOTE: set True and implement Client.download_report with issue 15
+
+
+@dataclass(frozen=True)
+class SharedReport:
+    """The report every client downloads, and the token of its owner."""
+
+    report_id: str
+    token: str
+
+
+def make_report(base_url: str, token: str) -> SharedReport:
+    """Upload a table, run a full job (avatars + metrics), make its report, wait for the PDF."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=120) as http:
+        upload = http.post(
+            "/datasets/stream", files={"file": ("table.csv", make_csv(999_999), "text/csv")}
+        )
+        upload.raise_for_status()
+        body = {"parameters": {"k": 5, "dataset_id": upload.json()["id"], "seed": 1}}
+        job = http.post("/jobs", json=body)
+        job.raise_for_status()
+        job_id = job.json()["id"]
+        deadline = time.monotonic() + 600
+        while http.get(f"/jobs/avatarization/{job_id}").json()["status"] in ("pending", "started"):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the report's job did not finish in 10 minutes")
+            time.sleep(0.5)
+        ids = {"avatarization_job_id": job_id, "privacy_job_id": job_id, "signal_job_id": job_id}
+        report = http.post("/reports", json=ids)
+        report.raise_for_status()
+        report_id = report.json()["id"]
+        while http.get(f"/reports/{report_id}/download").status_code == 409:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the report's PDF was not rendered in 10 minutes")
+            time.sleep(0.5)
+    return SharedReport(report_id, token)
 
 
 def uptime() -> str:
@@ -141,7 +177,15 @@ class JobGate:
 
 
 class Client:
-    def __init__(self, number: int, base_url: str, token: str, stats: Stats, gate: JobGate) -> None:
+    def __init__(
+        self,
+        number: int,
+        base_url: str,
+        token: str,
+        stats: Stats,
+        gate: JobGate,
+        report: SharedReport | None = None,
+    ) -> None:
         self.number = number
         # A new connection per request, as the published 0.7.3 client does (and no keep-alive
         # race with the server closing an idle connection).
@@ -153,6 +197,17 @@ class Client:
             limits=fresh,
         )
         self.anonymous = httpx.Client(base_url=base_url, timeout=60, limits=fresh)
+        self.report = report
+        self.report_http = (
+            httpx.Client(
+                base_url=base_url,
+                headers={"Authorization": f"Bearer {report.token}"},
+                timeout=60,
+                limits=fresh,
+            )
+            if report is not None
+            else None
+        )
         self.stats = stats
         self.gate = gate
         self.random = random.Random(number)
@@ -188,6 +243,17 @@ class Client:
                 self.stats.uploaded[dataset_id] = hashlib.sha256(body).hexdigest()
 
     def step(self, operation: str) -> None:
+        if operation == "download_report":
+            if self.report is None or self.report_http is None:
+                operation = "download"
+            else:
+                report_id, http = self.report.report_id, self.report_http
+                fmt = self.random.choice(["pdf", "json"])
+                self.timed(
+                    "GET /reports/{id}/download",
+                    lambda: http.get(f"/reports/{report_id}/download", params={"format": fmt}),
+                )
+                return
         if operation == "upload" or not self.datasets:
             self.upload()
             return
@@ -307,6 +373,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--job-interval", type=float, default=2.0)
     parser.add_argument("--warmup", type=float, default=15.0, help="seconds, not counted")
+    parser.add_argument("--no-reports", action="store_true", help="no report downloads")
     parser.add_argument(
         "--server-env",
         action="append",
@@ -334,10 +401,11 @@ def main() -> None:
             )
             login.raise_for_status()
             tokens.append(login.json()["access_token"])
+        report = None if args.no_reports else make_report(server.base_url, tokens[0])
         stats = Stats()
         gate = JobGate(args.job_interval)
         clients = [
-            Client(number, server.base_url, tokens[number], stats, gate)
+            Client(number, server.base_url, tokens[number], stats, gate, report)
             for number in range(args.clients)
         ]
         rss_fresh = rss_mb(pid)
@@ -345,7 +413,7 @@ def main() -> None:
         # pandas and the thread pools; the growth that matters is the steady state's.
         warmup_stats = Stats()
         warm = [
-            Client(1000 + number, server.base_url, tokens[number], warmup_stats, gate)
+            Client(1000 + number, server.base_url, tokens[number], warmup_stats, gate, report)
             for number in range(args.clients)
         ]
         run_all(warm, args.warmup)
@@ -406,7 +474,8 @@ def main() -> None:
         f"{storage['hash_mismatches']} mismatches, {storage['uploads_missing']} uploads missing; "
         f"{stats.content_mismatches} downloads differing from their upload"
     )
-    print("report downloads: not in the mix yet (NOTE: hook REPORT_DOWNLOADS, issue 15)")
+    if report is None:
+        print("report downloads: left out (--no-reports)")
     print(f"load after: {load_after}; server log: {LOG_COPY}")
     ok = (
         server_errors == 0
@@ -436,7 +505,7 @@ def main() -> None:
         "jobs": dict(job_statuses),
         "storage": storage,
         "download_mismatches": stats.content_mismatches,
-        "report_downloads": "not yet (issue 15)",
+        "report_downloads": report is not None,
         "load": load_after,
         "targets_met": ok,
     }
