@@ -13,6 +13,7 @@ BENCHES = (
     "bench_report_render.py",
     "bench_reports.py",
     "bench_time_series.py",
+    "bench_batch.py",
 )
 
 

@@ -8,26 +8,38 @@ from uuid import UUID
 
 from avatar_api_client.api.jobs import (
     cancel_job,
+    create_avatarization_batch_job,
     create_avatarization_job,
     create_full_avatarization_job,
+    create_privacy_metrics_batch_job,
     create_privacy_metrics_job,
+    create_signal_metrics_batch_job,
     create_signal_metrics_job,
     find_all_jobs_by_user,
+    get_avatarization_batch_job,
     get_avatarization_job,
     get_avatarization_time_series_job,
     get_privacy_metrics,
+    get_privacy_metrics_batch_job,
     get_privacy_metrics_time_series_job,
     get_signal_metrics,
+    get_signal_metrics_batch_job,
     get_signal_metrics_time_series_job,
 )
 from avatar_api_client.models import (
+    AvatarizationBatchJob,
+    AvatarizationBatchJobCreate,
     AvatarizationJob,
     AvatarizationJobCreate,
     AvatarizationWithTimeSeriesJob,
     GenericJob,
+    PrivacyMetricsBatchJob,
+    PrivacyMetricsBatchJobCreate,
     PrivacyMetricsJob,
     PrivacyMetricsJobCreate,
     PrivacyMetricsWithTimeSeriesJob,
+    SignalMetricsBatchJob,
+    SignalMetricsBatchJobCreate,
     SignalMetricsJob,
     SignalMetricsJobCreate,
     SignalMetricsWithTimeSeriesJob,
@@ -53,8 +65,21 @@ FinishedJob = (
     | AvatarizationWithTimeSeriesJob
     | PrivacyMetricsWithTimeSeriesJob
     | SignalMetricsWithTimeSeriesJob
+    | AvatarizationBatchJob
+    | PrivacyMetricsBatchJob
+    | SignalMetricsBatchJob
 )
-J = TypeVar("J", AvatarizationJob, PrivacyMetricsJob, SignalMetricsJob, GenericJob)
+"""A job of any kind this client reads (what `wait` returns)."""
+J = TypeVar(
+    "J",
+    AvatarizationJob,
+    PrivacyMetricsJob,
+    SignalMetricsJob,
+    GenericJob,
+    AvatarizationBatchJob,
+    PrivacyMetricsBatchJob,
+    SignalMetricsBatchJob,
+)
 
 
 def _uuid(id: str | UUID) -> UUID:
@@ -74,6 +99,9 @@ _GETTERS: tuple[Callable[..., Any], ...] = (
     get_avatarization_time_series_job.sync_detailed,
     get_privacy_metrics_time_series_job.sync_detailed,
     get_signal_metrics_time_series_job.sync_detailed,
+    get_avatarization_batch_job.sync_detailed,
+    get_privacy_metrics_batch_job.sync_detailed,
+    get_signal_metrics_batch_job.sync_detailed,
 )
 
 
@@ -281,3 +309,92 @@ class Jobs(TimeSeriesJobs):
             return getter
         assert not_found is not None
         raise not_found
+
+    # -- batch jobs (extended tier) -------------------------------------------------------------
+    def create_avatarization_batch_job(
+        self, request: AvatarizationBatchJobCreate, *, timeout: float | None = None
+    ) -> AvatarizationBatchJob:
+        """Avatarize a table split in batches (training batch first; one task per batch).
+
+        `avatars.batch.avatarize_in_batches` does the split, uploads, job and reassembly in one
+        call.
+        """
+        with self._client.request_options(timeout):
+            response = create_avatarization_batch_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, AvatarizationBatchJob)
+
+    def get_avatarization_batch_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> AvatarizationBatchJob:
+        """The batch job once finished, or as it is after `timeout` seconds."""
+
+        def fetch() -> AvatarizationBatchJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_avatarization_batch_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, AvatarizationBatchJob)
+
+        return self._poll(fetch, timeout)
+
+    def create_privacy_metrics_batch_job(
+        self, request: PrivacyMetricsBatchJobCreate, *, timeout: float | None = None
+    ) -> PrivacyMetricsBatchJob:
+        """Privacy metrics of every batch; the worst and the mean over batches."""
+        with self._client.request_options(timeout):
+            response = create_privacy_metrics_batch_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, PrivacyMetricsBatchJob)
+
+    def get_privacy_metrics_batch_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> PrivacyMetricsBatchJob:
+        """The privacy metrics batch job once finished, or as it is after `timeout` seconds."""
+
+        def fetch() -> PrivacyMetricsBatchJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_privacy_metrics_batch_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, PrivacyMetricsBatchJob)
+
+        return self._poll(fetch, timeout)
+
+    def create_signal_metrics_batch_job(
+        self, request: SignalMetricsBatchJobCreate, *, timeout: float | None = None
+    ) -> SignalMetricsBatchJob:
+        """Signal metrics of every batch and their mean."""
+        with self._client.request_options(timeout):
+            response = create_signal_metrics_batch_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, SignalMetricsBatchJob)
+
+    def get_signal_metrics_batch_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> SignalMetricsBatchJob:
+        """The signal metrics batch job once finished, or as it is after `timeout` seconds."""
+
+        def fetch() -> SignalMetricsBatchJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_signal_metrics_batch_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, SignalMetricsBatchJob)
+
+        return self._poll(fetch, timeout)

@@ -27,8 +27,13 @@ from avatars_server.engine.identifiers import declared_type_of, surrogate_column
 from avatars_server.engine.imputation import fit_imputer, impute
 from avatars_server.engine.neighbours import neighbours_excluding_self
 from avatars_server.engine.projection import fit_projection
-from avatars_server.engine.random import cumulative_draw, make_streams
-from avatars_server.engine.restore import column_format, restore_categorical, restore_continuous
+from avatars_server.engine.random import Streams, cumulative_draw, make_streams
+from avatars_server.engine.restore import (
+    ColumnFormat,
+    column_format,
+    restore_categorical,
+    restore_continuous,
+)
 from avatars_server.engine.table import (
     Categorical,
     Encoded,
@@ -316,7 +321,7 @@ def _draw_sorted(weights: FloatArray, codes: IntArray, u: FloatArray) -> IntArra
     return level.reshape(b, k)[np.arange(b), position]
 
 
-def _weights(
+def variable_weights(
     table: Encoded,
     column_weights: Mapping[str, float] | None,
     groups: Sequence[IndicatorGroup] = (),
@@ -468,7 +473,7 @@ def avatarize(
 
     report("projection", 0.2)
     projection = fit_projection(
-        full, filled, _weights(full, config.column_weights, options.indicator_groups)
+        full, filled, variable_weights(full, config.column_weights, options.indicator_groups)
     )
     coords = projection.transform(filled, [v.codes for v in full.categoricals], ncp)
 
@@ -477,19 +482,21 @@ def avatarize(
         excluded = replace_rare(excluded_variables, exclude, coords, streams.exclusion)
 
     report("neighbours", 0.35)
-    dist, neighbours = neighbours_excluding_self(coords, config.k)
-    # The put-back of excluded columns and the explained model need the originals'
-    # coordinates afterwards.
-    kept_coords = coords if excluded is not None or explain else None
-    del coords
-
-    report("weights", 0.7)
-    weights = random_weights(dist, streams.weights)
-    del dist
-    means = barycentres(weights, neighbours, filled)
-    codes = draw_codes(weights, neighbours, full.categoricals, streams.categorical)
-    kept = neighbours if options.keep_neighbours else None
-    del weights, neighbours
+    core = avatars_from_coordinates(
+        coords,
+        filled,
+        table,
+        full,
+        sources,
+        formats,
+        labels,
+        config.k,
+        streams,
+        report,
+        unrounded=options.unrounded,
+        keep_neighbours=options.keep_neighbours,
+    )
+    unshuffled, order, means, codes = core.unshuffled, core.order, core.means, core.codes
     model = None
     if explain:
         model = explain_projection(
@@ -497,7 +504,7 @@ def avatarize(
             full.continuous_names + [v.name for v in full.categoricals],
             (filled, [v.codes for v in full.categoricals]),
             (means, codes),
-            coords=(kept_coords, None),
+            coords=(coords, None),
             owners={
                 v.name: table.continuous_names[blanked[0]]
                 for v, blanked in zip(
@@ -505,6 +512,98 @@ def avatarize(
                 )
             },
         )
+    if excluded is not None and exclude is not None:
+        avatar_coords = coords
+        if exclude.exclude_replacement_strategy == "coordinate_similarity":
+            # The avatars' own records (before rounding) in the fitted projection.
+            avatar_coords = projection.transform(means, codes, ncp)
+        put = put_back(excluded, exclude, coords, avatar_coords, streams.exclusion)
+        label_of = {str(label): label for label in labels}
+        for variable, drawn in zip(excluded.variables, put, strict=True):
+            restored = restore_categorical(formats[variable.name], variable, drawn)
+            unshuffled[label_of[variable.name]] = restored
+    del coords
+    avatars = unshuffled.take(order).reset_index(drop=True)
+    if identifiers:
+        avatars, unshuffled = with_surrogates(df, identifiers, order, avatars, unshuffled)
+    report("done", 1.0)
+    return AvatarizationOutput(
+        avatars=avatars,
+        unshuffled=unshuffled,
+        ncp=ncp,
+        order=order,
+        neighbours=core.neighbours,
+        model=model,
+    )
+
+
+@dataclass(frozen=True)
+class CoreAvatars:
+    """Result of :func:`avatars_from_coordinates`.
+
+    Attributes:
+        unshuffled: shape (n, p), row i = avatar of row i, columns ``labels``.
+        order: shape (n,), released row i is unshuffled row ``order[i]``.
+        means: shape (n, n_continuous), the barycentres (before rounding).
+        codes: per categorical variable of ``full`` (indicators included), the drawn codes.
+        neighbours: shape (n, k), each row's neighbours, when asked for.
+    """
+
+    unshuffled: pd.DataFrame
+    order: IntArray
+    means: FloatArray
+    codes: list[IntArray]
+    neighbours: IntArray | None = None
+
+
+def avatars_from_coordinates(
+    coords: FloatArray,
+    filled: FloatArray,
+    table: Encoded,
+    full: Encoded,
+    sources: Sequence[Sequence[int]],
+    formats: Mapping[str, ColumnFormat],
+    labels: Sequence[object],
+    k: int,
+    streams: Streams,
+    report: Progress,
+    *,
+    unrounded: Collection[str] = frozenset(),
+    keep_neighbours: bool = False,
+) -> CoreAvatars:
+    """Neighbours, weights, barycentres, draws and restoring, from projected rows (§3.5-3.10).
+
+    Shared by :func:`avatarize` and the batch job (each batch projected into one fitted model).
+    Columns excluded by ``exclude_categorical`` (in ``labels``, not in ``table``) come back as
+    placeholders (None) that the caller overwrites when it puts them back.
+
+    Args:
+        coords: shape (n, ncp), the rows' coordinates.
+        filled: shape (n, n_continuous), imputed continuous values.
+        table: the encoded rows (no indicators); ``full``: the same with the indicators.
+        sources: for each indicator, the indices of the continuous columns it blanks.
+        formats: the format of every column, by its string name.
+        labels: the output column labels, in output order (their string forms name columns).
+        k: neighbours per row.
+        streams: the weights, categorical and shuffle streams are used.
+        report: progress callback.
+        unrounded: continuous columns returned as float barycentres, without rounding.
+        keep_neighbours: also return the neighbour indices.
+
+    Returns:
+        The unshuffled avatars (row i = avatar of row i), the shuffle order, and the avatars'
+        records before restoring.
+    """
+    n = table.n_rows
+    dist, neighbours = neighbours_excluding_self(coords, k)
+
+    report("weights", 0.7)
+    weights = random_weights(dist, streams.weights)
+    del dist
+    means = barycentres(weights, neighbours, filled)
+    codes = draw_codes(weights, neighbours, full.categoricals, streams.categorical)
+    kept = neighbours if keep_neighbours else None
+    del weights, neighbours
 
     report("restoring", 0.9)
     n_cat = len(table.categoricals)
@@ -515,43 +614,37 @@ def avatarize(
     columns: dict[str, object] = {}
     for j, name in enumerate(table.continuous_names):
         missing = blank.get(name, np.zeros(n, dtype=bool))
-        if name in options.unrounded:
+        if name in unrounded:
             columns[name] = np.where(missing, np.nan, means[:, j])
         else:
             columns[name] = restore_continuous(formats[name], means[:, j], missing)
     for variable, drawn in zip(table.categoricals, codes, strict=False):
         columns[variable.name] = restore_categorical(formats[variable.name], variable, drawn)
-    if excluded is not None and exclude is not None and kept_coords is not None:
-        avatar_coords = kept_coords
-        if exclude.exclude_replacement_strategy == "coordinate_similarity":
-            # The avatars' own records (before rounding) in the fitted projection.
-            avatar_coords = projection.transform(means, codes, ncp)
-        put = put_back(excluded, exclude, kept_coords, avatar_coords, streams.exclusion)
-        for variable, drawn in zip(excluded.variables, put, strict=True):
-            columns[variable.name] = restore_categorical(formats[variable.name], variable, drawn)
-    unshuffled = pd.DataFrame({name: columns[name] for name in data.columns})
-    unshuffled.columns = pd.Index(labels)
-    order = streams.shuffle.permutation(n)
-    avatars = unshuffled.take(order).reset_index(drop=True)
-    if identifiers:
-        avatars, unshuffled = _with_surrogates(df, identifiers, order, avatars, unshuffled)
-    report("done", 1.0)
-    return AvatarizationOutput(
-        avatars=avatars, unshuffled=unshuffled, ncp=ncp, order=order, neighbours=kept, model=model
+    # Excluded columns (not in table) start as placeholders the caller overwrites.
+    placeholder = np.full(n, None, dtype=object)
+    unshuffled = pd.DataFrame(
+        {str(label): columns.get(str(label), placeholder) for label in labels}
     )
+    unshuffled.columns = pd.Index(list(labels))
+    order = np.asarray(streams.shuffle.permutation(n), dtype=np.int64)
+    return CoreAvatars(unshuffled, order, means, codes, kept)
 
 
-def _with_surrogates(
+def with_surrogates(
     df: pd.DataFrame,
     identifiers: Sequence[str],
     order: IntArray,
     avatars: pd.DataFrame,
     unshuffled: pd.DataFrame,
+    *,
+    offset: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Both copies with the identifier columns back in place, holding surrogate keys.
+    """Both copies with the identifier columns back in place (``df``'s column order), holding
+    surrogate keys.
 
-    Released row i gets key i; unshuffled row ``order[i]`` the same key (method-extended.md
-    §0.2). No original key value is copied.
+    Released row i gets key ``offset + i``; unshuffled row ``order[i]`` the same key
+    (method-extended.md §0.2; a batch's keys start after the earlier batches' rows, ext. §1).
+    No original key value is copied.
     """
     keys = surrogate_keys(np.asarray(order, dtype=np.int64))
     released: dict[object, object] = {}
@@ -559,8 +652,8 @@ def _with_surrogates(
     for label in df.columns:
         if label in identifiers:
             declared = declared_type_of(df[label])
-            released[label] = surrogate_column(keys.released, declared).to_numpy()
-            sensitive[label] = surrogate_column(keys.unshuffled, declared).to_numpy()
+            released[label] = surrogate_column(keys.released + offset, declared).to_numpy()
+            sensitive[label] = surrogate_column(keys.unshuffled + offset, declared).to_numpy()
         else:
             released[label] = avatars[label]
             sensitive[label] = unshuffled[label]

@@ -27,6 +27,8 @@ ErrorCode = Literal[
     "INVALID_NF",
     "DUPLICATE_KEY",
     "INDIVIDUAL_MISMATCH",
+    "DATASET_SCHEMA_MISMATCH",
+    "UNSEEN_MODALITY",
 ]
 
 

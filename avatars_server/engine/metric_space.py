@@ -11,7 +11,7 @@ import pandas as pd
 from avatars_server.engine.avatarize import resolve_ncp
 from avatars_server.engine.config import PrivacyConfig
 from avatars_server.engine.errors import AvatarError
-from avatars_server.engine.imputation import fit_imputer, impute
+from avatars_server.engine.imputation import Imputer, fit_imputer, impute
 from avatars_server.engine.projection import Projection, fit_projection
 from avatars_server.engine.table import (
     Encoded,
@@ -65,6 +65,83 @@ def align_avatars(original: pd.DataFrame, avatars: pd.DataFrame) -> pd.DataFrame
     return avatars[list(original.columns)].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class MetricModel:
+    """The metric preprocessing of method.md §4, fitted on one table of originals.
+
+    Attributes:
+        kinds: role of every column.
+        original: the encoded originals it was fitted on (their levels encode other tables).
+        original_filled: shape (n, n_continuous), their imputed continuous values.
+        imputer: fitted on the originals (training subset drawn from the metric stream).
+        projection: the FAMD fitted on the preprocessed originals (no is-missing indicators).
+        ncp: the metric ncp.
+    """
+
+    kinds: dict[str, Kind]
+    original: Encoded
+    original_filled: FloatArray
+    imputer: Imputer
+    projection: Projection
+    ncp: int
+
+
+def fit_metric_model(
+    original: pd.DataFrame,
+    config: PrivacyConfig,
+    categorical: Collection[str] | None,
+    rng: np.random.Generator,
+    column_weights: Mapping[str, float] | None = None,
+) -> MetricModel:
+    """Fit the metric preprocessing and projection on ``original`` (method.md §4).
+
+    Args:
+        original: shape (n, p), identifiers removed, index 0..n-1.
+        config: privacy parameters (ncp, imputation).
+        categorical: explicit list of categorical columns, or None for the dtype rule.
+        rng: the metric stream (imputation training subset).
+        column_weights: weight of each variable (default 1).
+    """
+    check_not_empty(original)
+    kinds = column_kinds(original, categorical)
+    x = encode(original, kinds)
+    imputer = fit_imputer(x, config.imputation, rng)
+    x_filled = impute(imputer, x)
+    given = dict(column_weights or {})
+    names = x.continuous_names + [v.name for v in x.categoricals]
+    weights = [float(given.get(name, 1.0)) for name in names]
+    projection = fit_projection(x, x_filled, weights)
+    ncp = resolve_ncp(config.ncp, x.n_dimensions, x.n_rows)
+    return MetricModel(kinds, x, x_filled, imputer, projection, ncp)
+
+
+def project_pair(
+    model: MetricModel, original: pd.DataFrame, avatars: pd.DataFrame, *, fitted: bool = False
+) -> MetricSpace:
+    """Originals and avatars preprocessed and projected with ``model``.
+
+    Args:
+        model: the fitted metric model.
+        original: shape (n, p); ``fitted`` when it is the table the model was fitted on.
+        avatars: shape (m, p), same columns.
+    """
+    original = original.reset_index(drop=True)
+    avatars = align_avatars(original, avatars)
+    if fitted:
+        x, x_filled = model.original, model.original_filled
+    else:
+        x = encode(original, model.kinds, reference=model.original)
+        x_filled = impute(model.imputer, x)
+    a = encode(avatars, model.kinds, reference=model.original)
+    a_filled = impute(model.imputer, a)
+    ncp = model.ncp
+    x_coords = model.projection.transform(x_filled, [v.codes for v in x.categoricals], ncp)
+    a_coords = model.projection.transform(a_filled, [v.codes for v in a.categoricals], ncp)
+    return MetricSpace(
+        model.kinds, x, a, x_filled, a_filled, model.projection, ncp, x_coords, a_coords
+    )
+
+
 def build_metric_space(
     original: pd.DataFrame,
     avatars: pd.DataFrame,
@@ -85,22 +162,8 @@ def build_metric_space(
             series blocks, method-extended.md §2.9).
     """
     original = original.reset_index(drop=True)
-    avatars = align_avatars(original, avatars)
-    check_not_empty(original)
-    kinds = column_kinds(original, categorical)
-    x = encode(original, kinds)
-    a = encode(avatars, kinds, reference=x)
-    imputer = fit_imputer(x, config.imputation, rng)
-    x_filled = impute(imputer, x)
-    a_filled = impute(imputer, a)
-    given = dict(column_weights or {})
-    names = x.continuous_names + [v.name for v in x.categoricals]
-    weights = [float(given.get(name, 1.0)) for name in names]
-    projection = fit_projection(x, x_filled, weights)
-    ncp = resolve_ncp(config.ncp, x.n_dimensions, x.n_rows)
-    x_coords = projection.transform(x_filled, [v.codes for v in x.categoricals], ncp)
-    a_coords = projection.transform(a_filled, [v.codes for v in a.categoricals], ncp)
-    return MetricSpace(kinds, x, a, x_filled, a_filled, projection, ncp, x_coords, a_coords)
+    model = fit_metric_model(original, config, categorical, rng, column_weights=column_weights)
+    return project_pair(model, original, avatars, fitted=True)
 
 
 def known_variable_space(space: MetricSpace, known: Sequence[str]) -> tuple[FloatArray, FloatArray]:

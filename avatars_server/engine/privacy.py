@@ -128,6 +128,29 @@ def compute_privacy_metrics(
     streams = make_streams(config.seed)
     report("projection", 0.0)
     space = build_metric_space(original, avatars, config, categorical, streams.metrics)
+    return privacy_metrics_in_space(original, avatars, space, config, report, explain=explain)
+
+
+def privacy_metrics_in_space(
+    original: pd.DataFrame,
+    avatars: pd.DataFrame,
+    space: MetricSpace,
+    config: PrivacyConfig,
+    report: Progress = _ignore,
+    *,
+    explain: bool = False,
+) -> PrivacyMetricsResult:
+    """Every metric of method.md §5 for originals and avatars already projected in ``space``.
+
+    Args:
+        original: shape (n, p), columns as strings, index 0..n-1.
+        avatars: shape (n, p), row i = avatar of original i, the originals' column order.
+        space: both tables preprocessed and projected (fitted on them or on another table).
+        config: metric parameters.
+        report: progress callback.
+        explain: also return the per-individual values and the metric projection.
+    """
+    columns = [str(c) for c in original.columns]
     order = leaf_order(space.original_coords)
 
     report("hidden_rate", 0.2)

@@ -111,16 +111,21 @@ def run_job(job_id: str, settings_values: dict[str, Any]) -> str:
     except JobCancelled:
         logger.info("Job %s stopped: it is no longer running (cancelled or recovered)", job_id)
         return "cancelled"
-    except JobFailure as exc:
-        _fail(context, str(exc))
     except Exception as exc:
-        from avatars_server.engine import AvatarError
-
-        if isinstance(exc, AvatarError):
-            _fail(context, exc.message)
-        elif isinstance(exc, MemoryError):
-            _fail(context, "The job ran out of memory. Try a smaller dataset or fewer columns.")
-        else:
-            logger.exception("Job %s failed with an unexpected error", job_id)
-            _fail(context, INTERNAL_ERROR_MESSAGE.format(job_id=job_id))
+        record_failure(context, exc)
     return "failure"
+
+
+def record_failure(context: JobContext, exc: Exception) -> None:
+    """Fail the job with a message for the user (the traceback only goes to the log)."""
+    from avatars_server.engine import AvatarError
+
+    if isinstance(exc, JobFailure):
+        _fail(context, str(exc))
+    elif isinstance(exc, AvatarError):
+        _fail(context, exc.message)
+    elif isinstance(exc, MemoryError):
+        _fail(context, "The job ran out of memory. Try a smaller dataset or fewer columns.")
+    else:
+        logger.exception("Job %s failed with an unexpected error", context.job_id, exc_info=exc)
+        _fail(context, INTERNAL_ERROR_MESSAGE.format(job_id=context.job_id))

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from avatars_server.config import Settings
 from avatars_server.jobs.execute import run_job, warmup
+from avatars_server.jobs.fan_out import KINDS as FAN_OUT_KINDS
+from avatars_server.jobs.fan_out import FanOutTracker
 from avatars_server.storage import jobs
 from avatars_server.storage.db import session_scope
 
@@ -80,10 +82,17 @@ class JobRunner:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # Batch jobs: one task per batch, coordinated here.
+        self._fan_out = FanOutTracker(
+            executor, settings, self._settings_values, session_factory, terminate
+        )
 
     # -- jobs ----------------------------------------------------------------------------------
-    def submit(self, job_id: uuid.UUID) -> None:
-        """Queue a job whose row is already committed as pending."""
+    def submit(self, job_id: uuid.UUID, kind: str | None = None) -> None:
+        """Queue a job whose row is already committed as pending (`kind`: the row's kind)."""
+        if kind in FAN_OUT_KINDS:
+            self._fan_out.submit(job_id, kind)
+            return
         future = self._executor.submit(run_job, str(job_id), self._settings_values)
         with self._lock:
             self._futures[job_id] = future
@@ -106,6 +115,9 @@ class JobRunner:
 
     def cancel(self, job_id: uuid.UUID) -> None:
         """Stop a job this runner queued; its row must already say `killed`."""
+        if self._fan_out.owns(job_id):
+            self._fan_out.cancel(job_id)
+            return
         with self._lock:
             future = self._futures.get(job_id)
         if future is None or future.cancel():
@@ -142,7 +154,7 @@ class JobRunner:
         """Tasks running and slots of the runner, as it is now."""
         with self._lock:
             futures = [*self._futures.values(), *self._tasks]
-        active = sum(not f.done() for f in futures)
+        active = sum(not f.done() for f in futures) + self._fan_out.active()
         if self._live_stats is not None:
             try:
                 running, slots = self._live_stats()
@@ -159,11 +171,13 @@ class JobRunner:
             recovered = jobs.recover_interrupted(session, self.runner_id)
         if recovered:
             logger.warning("Marked %d interrupted job(s) as failed", len(recovered))
+            self._fan_out.sweep()
         return recovered
 
     def start(self) -> None:
         """Recover orphaned jobs now, then heartbeat and re-check in the background."""
         self.recover()
+        self._fan_out.sweep()
         self._thread = threading.Thread(target=self._background, name="job-heartbeat", daemon=True)
         self._thread.start()
 
@@ -182,6 +196,7 @@ class JobRunner:
         a sibling uvicorn worker): the job's own watchdog cannot interrupt a long C call."""
         with self._lock:
             running = [job_id for job_id, future in self._futures.items() if not future.done()]
+        running += self._fan_out.running()
         if not running:
             return
         with session_scope(self._sessions) as session:
@@ -208,6 +223,7 @@ class JobRunner:
             futures = list(self._futures.values())
         for future in futures:
             future.cancel()
+        self._fan_out.shutdown()
         if self._close is not None:
             self._close()
         else:

@@ -43,7 +43,7 @@ def submit_job(
     )
     session.commit()
     try:
-        runner.submit(row.id)
+        runner.submit(row.id, kind.value)
     except Exception as exc:
         logger.exception("Could not queue job %s", row.id)
         jobs.finish(

@@ -362,3 +362,135 @@ def test_published_client_runs_the_time_series_calls_against_our_server(
     ]
     assert outcome["pointwise"][0] is None
     assert all(0 < value < 1 for value in outcome["pointwise"][1:])
+
+
+BATCH_SCRIPT = r"""
+import json
+import sys
+
+import numpy as np
+import pandas as pd
+
+from avatars.api import (
+    download_avatar_dataframe_from_batch,
+    download_sensitive_unshuffled_avatar_dataframe_from_batch,
+    upload_batch_and_get_order,
+)
+from avatars.client import ApiClient
+from avatars.lib.split import get_split_for_batch
+from avatars.models import (
+    AvatarizationBatchJobCreate,
+    AvatarizationBatchParameters,
+    PrivacyMetricsBatchJobCreate,
+    PrivacyMetricsBatchParameters,
+    SignalMetricsBatchJobCreate,
+    SignalMetricsBatchParameters,
+)
+
+base_url, username, password = sys.argv[1:4]
+client = ApiClient(base_url=base_url)
+client.authenticate(username=username, password=password)
+
+rng = np.random.default_rng(0)
+n = 1000
+df = pd.DataFrame(
+    {
+        "x": np.round(rng.normal(0, 1, n), 3),
+        "y": np.round(rng.normal(50, 10, n), 1),
+        "colour": rng.choice(["red", "green", "blue"], n),
+        "size": rng.choice(["S", "M", "L"], n),
+    }
+)
+training, splits = get_split_for_batch(df, row_limit=200, seed=1)
+training_id, split_ids, order = upload_batch_and_get_order(client, training, splits)
+job = client.jobs.create_avatarization_batch_job(
+    AvatarizationBatchJobCreate(
+        parameters=AvatarizationBatchParameters(
+            k=10, training_dataset_id=training_id, dataset_ids=split_ids, seed=7
+        )
+    )
+)
+job = client.jobs.get_avatarization_batch_job(job.id, timeout=120)
+result = job.result
+privacy = client.jobs.create_privacy_metrics_batch_job(
+    PrivacyMetricsBatchJobCreate(
+        parameters=PrivacyMetricsBatchParameters(avatarization_batch_job_id=job.id, seed=7)
+    )
+)
+privacy = client.jobs.get_privacy_metrics_batch_job(privacy.id, timeout=120)
+signal = client.jobs.create_signal_metrics_batch_job(
+    SignalMetricsBatchJobCreate(
+        parameters=SignalMetricsBatchParameters(avatarization_batch_job_id=job.id)
+    )
+)
+signal = client.jobs.get_signal_metrics_batch_job(signal.id, timeout=120)
+unshuffled = download_sensitive_unshuffled_avatar_dataframe_from_batch(client, result, order)
+shuffled = download_avatar_dataframe_from_batch(client, result)
+in_own_batch = all(
+    bool(unshuffled.loc[c.index, column].between(c[column].min(), c[column].max()).all())
+    for c in [training, *splits]
+    for column in ("x", "y")
+)
+per_batch = [privacy.result.training_metrics, *privacy.result.batch_metrics]
+key = ["x", "y", "colour", "size"]
+print(json.dumps({
+    "status": job.status.value,
+    "batches": len(result.batch_results),
+    "original_ids": [str(r.original_id) for r in [result.training_result, *result.batch_results]],
+    "uploaded_ids": [str(training_id), *map(str, split_ids)],
+    "index": unshuffled.index.tolist(),
+    "columns": list(unshuffled.columns),
+    "in_own_batch": in_own_batch,
+    "same_rows": shuffled.sort_values(key).reset_index(drop=True).equals(
+        unshuffled.sort_values(key).reset_index(drop=True)
+    ),
+    "privacy_status": privacy.status.value,
+    "hidden_rates": [m.hidden_rate for m in per_batch],
+    "worst_hidden_rate": privacy.result.worst_metrics.hidden_rate,
+    "mean_hidden_rate": privacy.result.mean_metrics.hidden_rate,
+    "signal_status": signal.status.value,
+    "hellinger_means": [
+        m.hellinger_mean for m in [signal.result.training_metrics, *signal.result.batch_metrics]
+    ],
+    "mean_hellinger": signal.result.mean_metrics.hellinger_mean,
+}))
+"""
+
+
+def test_published_client_runs_a_batch_job_against_our_server(
+    published_python: Path, local_server: LocalServer, tmp_path: Path
+) -> None:
+    script = tmp_path / "batch_073.py"
+    script.write_text(BATCH_SCRIPT, encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AVATAR")}
+    completed = subprocess.run(
+        [
+            str(published_python),
+            "-I",
+            str(script),
+            local_server.base_url,
+            local_server.username,
+            local_server.password,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    outcome = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert (outcome["status"], outcome["batches"]) == ("success", 4)
+    assert outcome["original_ids"] == outcome["uploaded_ids"]
+    # The client's reassembly puts every avatar back on its original's row.
+    assert outcome["index"] == list(range(1000))
+    assert outcome["columns"] == ["x", "y", "colour", "size"]  # no __index_level_0__
+    assert outcome["in_own_batch"] and outcome["same_rows"]
+    assert outcome["privacy_status"] == outcome["signal_status"] == "success"
+    rates = outcome["hidden_rates"]
+    assert len(rates) == 5 and all(0 <= rate <= 100 for rate in rates)
+    assert outcome["worst_hidden_rate"] == min(rates)
+    assert outcome["mean_hidden_rate"] == pytest.approx(sum(rates) / 5)
+    means = outcome["hellinger_means"]
+    assert outcome["mean_hellinger"] == pytest.approx(sum(means) / 5)

@@ -32,7 +32,7 @@ class _Runner:
         self.refuse = refuse
         self.statuses: list[str | None] = []
 
-    def submit(self, job_id: uuid.UUID) -> None:
+    def submit(self, job_id: uuid.UUID, kind: str | None = None) -> None:
         self.statuses.append(jobs.current_status(self.session, job_id))
         if self.refuse:
             raise RuntimeError("the pool is gone")

@@ -30,6 +30,9 @@ READ_ROUTES = {
     "avatarization_with_time_series": "GET /jobs/avatarization_with_time_series/{id}",
     "privacy_metrics_with_time_series": "GET /jobs/{id}/metrics/privacy_time_series",
     "signal_metrics_with_time_series": "GET /jobs/{id}/metrics/signal_time_series",
+    "avatarization_batch": "GET /jobs/avatarization_batch/{id}",
+    "privacy_metrics_batch": "GET /jobs/{id}/metrics/privacy_batch",
+    "signal_metrics_batch": "GET /jobs/{id}/metrics/signal_batch",
 }
 
 

@@ -1,12 +1,20 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .analysis_status import AnalysisStatus
+from .avatarization_batch_job import AvatarizationBatchJob
+from .avatarization_batch_job_create import AvatarizationBatchJobCreate
+from .avatarization_batch_parameters import AvatarizationBatchParameters
+from .avatarization_batch_parameters_column_weights_type_0 import (
+    AvatarizationBatchParametersColumnWeightsType0,
+)
+from .avatarization_batch_result import AvatarizationBatchResult
 from .avatarization_job import AvatarizationJob
 from .avatarization_job_create import AvatarizationJobCreate
 from .avatarization_parameters import AvatarizationParameters
 from .avatarization_parameters_column_weights_type_0 import (
     AvatarizationParametersColumnWeightsType0,
 )
+from .avatarization_per_batch_result import AvatarizationPerBatchResult
 from .avatarization_result import AvatarizationResult
 from .avatarization_result_per_dataset import AvatarizationResultPerDataset
 from .avatarization_time_series_parameters import AvatarizationTimeSeriesParameters
@@ -25,6 +33,8 @@ from .cluster_stats import ClusterStats
 from .column_detail import ColumnDetail
 from .column_stats import ColumnStats
 from .column_type import ColumnType
+from .common_privacy_metrics_parameters import CommonPrivacyMetricsParameters
+from .common_signal_metrics_parameters import CommonSignalMetricsParameters
 from .compatibility_response import CompatibilityResponse
 from .compatibility_status import CompatibilityStatus
 from .contributions import Contributions
@@ -64,11 +74,17 @@ from .message_response import MessageResponse
 from .meta_privacy_metrics import MetaPrivacyMetrics
 from .meta_signal_metrics import MetaSignalMetrics
 from .patch_dataset import PatchDataset
+from .privacy_batch_dataset_mapping import PrivacyBatchDatasetMapping
 from .privacy_metrics import PrivacyMetrics
+from .privacy_metrics_batch_job import PrivacyMetricsBatchJob
+from .privacy_metrics_batch_job_create import PrivacyMetricsBatchJobCreate
+from .privacy_metrics_batch_parameters import PrivacyMetricsBatchParameters
+from .privacy_metrics_batch_result import PrivacyMetricsBatchResult
 from .privacy_metrics_computation_type import PrivacyMetricsComputationType
 from .privacy_metrics_job import PrivacyMetricsJob
 from .privacy_metrics_job_create import PrivacyMetricsJobCreate
 from .privacy_metrics_parameters import PrivacyMetricsParameters
+from .privacy_metrics_per_batch_result import PrivacyMetricsPerBatchResult
 from .privacy_metrics_per_multi_table_dataset import PrivacyMetricsPerMultiTableDataset
 from .privacy_metrics_per_time_series_dataset import PrivacyMetricsPerTimeSeriesDataset
 from .privacy_metrics_targets import PrivacyMetricsTargets
@@ -87,10 +103,16 @@ from .report_create import ReportCreate
 from .report_format import ReportFormat
 from .report_from_data_create import ReportFromDataCreate
 from .reset_password_request import ResetPasswordRequest
+from .signal_batch_dataset_mapping import SignalBatchDatasetMapping
 from .signal_metrics import SignalMetrics
+from .signal_metrics_batch_job import SignalMetricsBatchJob
+from .signal_metrics_batch_job_create import SignalMetricsBatchJobCreate
+from .signal_metrics_batch_parameters import SignalMetricsBatchParameters
+from .signal_metrics_batch_result import SignalMetricsBatchResult
 from .signal_metrics_job import SignalMetricsJob
 from .signal_metrics_job_create import SignalMetricsJobCreate
 from .signal_metrics_parameters import SignalMetricsParameters
+from .signal_metrics_per_batch_result import SignalMetricsPerBatchResult
 from .signal_metrics_per_dataset import SignalMetricsPerDataset
 from .signal_metrics_targets import SignalMetricsTargets
 from .signal_metrics_time_series_parameters import SignalMetricsTimeSeriesParameters
@@ -108,10 +130,16 @@ from .validation_error import ValidationError
 
 __all__ = (
     "AnalysisStatus",
+    "AvatarizationBatchJob",
+    "AvatarizationBatchJobCreate",
+    "AvatarizationBatchParameters",
+    "AvatarizationBatchParametersColumnWeightsType0",
+    "AvatarizationBatchResult",
     "AvatarizationJob",
     "AvatarizationJobCreate",
     "AvatarizationParameters",
     "AvatarizationParametersColumnWeightsType0",
+    "AvatarizationPerBatchResult",
     "AvatarizationResult",
     "AvatarizationResultPerDataset",
     "AvatarizationTimeSeriesParameters",
@@ -124,6 +152,8 @@ __all__ = (
     "ColumnDetail",
     "ColumnStats",
     "ColumnType",
+    "CommonPrivacyMetricsParameters",
+    "CommonSignalMetricsParameters",
     "CompatibilityResponse",
     "CompatibilityStatus",
     "Contributions",
@@ -163,11 +193,17 @@ __all__ = (
     "MetaPrivacyMetrics",
     "MetaSignalMetrics",
     "PatchDataset",
+    "PrivacyBatchDatasetMapping",
     "PrivacyMetrics",
+    "PrivacyMetricsBatchJob",
+    "PrivacyMetricsBatchJobCreate",
+    "PrivacyMetricsBatchParameters",
+    "PrivacyMetricsBatchResult",
     "PrivacyMetricsComputationType",
     "PrivacyMetricsJob",
     "PrivacyMetricsJobCreate",
     "PrivacyMetricsParameters",
+    "PrivacyMetricsPerBatchResult",
     "PrivacyMetricsPerMultiTableDataset",
     "PrivacyMetricsPerTimeSeriesDataset",
     "PrivacyMetricsTargets",
@@ -182,10 +218,16 @@ __all__ = (
     "ReportFormat",
     "ReportFromDataCreate",
     "ResetPasswordRequest",
+    "SignalBatchDatasetMapping",
     "SignalMetrics",
+    "SignalMetricsBatchJob",
+    "SignalMetricsBatchJobCreate",
+    "SignalMetricsBatchParameters",
+    "SignalMetricsBatchResult",
     "SignalMetricsJob",
     "SignalMetricsJobCreate",
     "SignalMetricsParameters",
+    "SignalMetricsPerBatchResult",
     "SignalMetricsPerDataset",
     "SignalMetricsTargets",
     "SignalMetricsTimeSeriesParameters",
