@@ -16,7 +16,13 @@ from avatars._constants import (
     RETRY_BACKOFF_CAP,
 )
 
-__all__ = ["CallerClientTransport", "RetryTransport", "retry_delay", "should_retry"]
+__all__ = [
+    "CallerClientTransport",
+    "RetryTransport",
+    "parse_retry_after",
+    "retry_delay",
+    "should_retry",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +95,7 @@ def retry_delay(
     Returns:
         The delay in seconds, never negative.
     """
-    retry_after = _parse_retry_after(retry_after_header, now)
+    retry_after = parse_retry_after(retry_after_header, now)
     if retry_after is not None:
         return min(retry_after, RETRY_AFTER_CAP)
     backoff = min(RETRY_BACKOFF_CAP, RETRY_BACKOFF_BASE * 2.0 ** max(attempt, 0))
@@ -200,7 +206,7 @@ def _is_replayable(request: httpx.Request) -> bool:
     return isinstance(request.stream, httpx.ByteStream)
 
 
-def _parse_retry_after(value: str | None, now: Callable[[], float]) -> float | None:
+def parse_retry_after(value: str | None, now: Callable[[], float]) -> float | None:
     """Return the delay a `Retry-After` header asks for, or None if it is missing or invalid."""
     if value is None:
         return None

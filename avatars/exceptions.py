@@ -22,9 +22,12 @@ Hierarchy::
 
 import http
 import json
+import time
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 from uuid import UUID
+
+from avatars._transport import parse_retry_after
 
 __all__ = [
     "APIConnectionError",
@@ -128,7 +131,27 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """Raised on a 429 answer that is still 429 after the client's retries."""
+    """Raised on a 429 answer that is still 429 after the client's retries (a login, being a
+    POST, is never retried: it would only run into the lock).
+
+    Attributes:
+        retry_after: Seconds to wait before trying again, from the `Retry-After` header (a
+            number of seconds or an HTTP date), or None when the server gave none.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        detail: object = None,
+        request_id: str | None = None,
+        method: str = "",
+        url: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(status_code, message, detail, request_id, method, url)
+        self.args = (*self.args, retry_after)
+        self.retry_after = retry_after
 
 
 class InternalServerError(APIStatusError):
@@ -286,14 +309,13 @@ def status_error_from_response(
         cls: type[APIStatusError] = InternalServerError
     else:
         cls = _STATUS_CLASSES.get(status_code, APIStatusError)
-    return cls(
-        status_code,
-        message,
-        detail,
-        _get_header(headers, _REQUEST_ID_HEADER),
-        method.upper(),
-        url,
-    )
+    request_id = _get_header(headers, _REQUEST_ID_HEADER)
+    if cls is RateLimitError:
+        retry_after = parse_retry_after(_get_header(headers, "Retry-After"), time.time)
+        return RateLimitError(
+            status_code, message, detail, request_id, method.upper(), url, retry_after
+        )
+    return cls(status_code, message, detail, request_id, method.upper(), url)
 
 
 def _message_from_body(body: object) -> str | None:

@@ -95,10 +95,16 @@ class LocalServer:
 
     def start(self) -> LocalServer:
         """Start the server and wait until /health answers."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.data_dir.exists():
+            # Private, whatever the umask: the server refuses a directory others can write.
+            self.data_dir.mkdir(parents=True, mode=0o700)
+            self.data_dir.chmod(0o700)
         self._create_user()
         self.port = free_port()
-        log = self._log_path.open("ab")
+        # The log may hold password reset tokens: readable by this account only.
+        log = os.fdopen(
+            os.open(self._log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab"
+        )
         self._process = subprocess.Popen(
             self._command("serve", "--host", "127.0.0.1", "--port", str(self.port)),
             env=self._env(),

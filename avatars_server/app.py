@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from avatars_server import __version__
 from avatars_server.api.errors import install_error_handlers
-from avatars_server.api.middleware import RequestIdMiddleware
+from avatars_server.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from avatars_server.api.openapi import install_openapi
 from avatars_server.api.routes import (
     auth,
@@ -25,6 +25,7 @@ from avatars_server.api.routes import (
 )
 from avatars_server.config import Settings
 from avatars_server.jobs.runner import create_runner
+from avatars_server.storage import private_files
 from avatars_server.storage.db import make_engine, make_session_factory
 from avatars_server.storage.migrate import upgrade_to_head
 
@@ -43,13 +44,22 @@ ROUTERS = (
 )
 
 
-def create_app(settings: Settings | None = None, *, start_services: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    start_services: bool = True,
+    clock: Callable[[], float] | None = None,
+) -> FastAPI:
     """Build the application.
 
     Args:
         settings: configuration; read from the environment when omitted.
         start_services: open the database and the job runner on startup (False only to
             export the OpenAPI document).
+        clock: seconds since the epoch, for the login throttle (tests move it).
+
+    Raises (on startup):
+        UnsafeDataDirError: the data directory is writable by other accounts.
     """
     settings = settings or Settings()
 
@@ -61,6 +71,8 @@ def create_app(settings: Settings | None = None, *, start_services: bool = True)
         settings.prepare_directories()
         settings.resolved_secret_key()
         engine = make_engine(settings)
+        # Files written by older versions (or copied in) become private too.
+        private_files.tighten_tree(settings.data_dir)
         upgrade_to_head(engine)
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
@@ -83,8 +95,14 @@ def create_app(settings: Settings | None = None, *, start_services: bool = True)
         root_path=settings.root_path,
     )
     app.state.settings = settings
+    if clock is not None:
+        app.state.clock = clock
     install_error_handlers(app)
     install_openapi(app)
+    app.add_middleware(
+        BodyLimitMiddleware, limit=settings.max_json_body_bytes, root_path=settings.root_path
+    )
+    # Added last, so outermost: even a refused body gets its X-Request-ID.
     app.add_middleware(RequestIdMiddleware)
     for router in ROUTERS:
         app.include_router(router)

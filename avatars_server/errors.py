@@ -7,6 +7,7 @@ DomainError
 ├── NotAuthenticatedError  401  missing, invalid or expired credentials
 ├── PermissionDeniedError  403  authenticated but not allowed
 ├── PayloadTooLargeError   413  upload above the configured limit
+├── TooManyAttemptsError   429  too many failed logins / resets (carries retry_after)
 └── UnavailableError       503  a dependency (the database) is unreachable
 """
 
@@ -46,6 +47,14 @@ class PermissionDeniedError(DomainError):
 
 class PayloadTooLargeError(DomainError):
     """The upload exceeds the server's limit."""
+
+
+class TooManyAttemptsError(DomainError):
+    """Too many failed attempts: the caller must wait `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int, detail: Any = None) -> None:
+        super().__init__(message, detail)
+        self.retry_after = retry_after
 
 
 class UnavailableError(DomainError):

@@ -17,8 +17,12 @@ FIXTURES = ROOT / "fixtures"
 
 @pytest.fixture(scope="session")
 def local_server() -> Iterator[LocalServer]:
-    """A real reference server on 127.0.0.1 with a temporary data directory."""
-    with LocalServer() as server:
+    """A real reference server on 127.0.0.1 with a temporary data directory.
+
+    Every test connects from 127.0.0.1 and some fail logins on purpose (schemathesis sends
+    many), so the per-address login limit is raised here; the per-account one stays.
+    """
+    with LocalServer(env={"AVATARS_LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000"}) as server:
         yield server
 
 

@@ -18,6 +18,7 @@ from avatar_api_client.api.datasets import (
     patch_dataset,
 )
 from avatar_api_client.models import Dataset, FileType, PatchDataset
+from avatar_api_client.types import UNSET
 from avatars import _streaming
 from avatars._response import json_object, parsed
 from avatars.exceptions import InvalidFileType
@@ -121,10 +122,24 @@ class Datasets(Resource):
             response = get_dataset.sync_detailed(_id(id), client=self._client.generated)
         return parsed(response, Dataset)
 
-    def find_all_datasets_by_user(self, *, timeout: float | None = None) -> list[Dataset]:
-        """Your datasets (uploads and job results), newest first."""
+    def find_all_datasets_by_user(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        timeout: float | None = None,
+    ) -> list[Dataset]:
+        """Your datasets (uploads and job results), newest first.
+
+        The server returns at most its page size cap (`limit`, default: the cap); ask for the
+        next page with `offset`.
+        """
         with self._client.request_options(timeout):
-            response = find_all_datasets_by_user.sync_detailed(client=self._client.generated)
+            response = find_all_datasets_by_user.sync_detailed(
+                client=self._client.generated,
+                limit=UNSET if limit is None else limit,
+                offset=offset,
+            )
         return parsed(response, list)
 
     def patch_dataset(

@@ -222,12 +222,21 @@ class Jobs(TimeSeriesJobs):
         return self._poll(fetch, timeout)
 
     def find_all_jobs_by_user(
-        self, nb_days: int | None = None, *, timeout: float | None = None
+        self,
+        nb_days: int | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        timeout: float | None = None,
     ) -> list[GenericJob]:
-        """Your jobs of every kind created in the last `nb_days` days (server default 5)."""
+        """Your jobs of every kind created in the last `nb_days` days (server default 5), at
+        most `limit` (default: the server's page size cap) from `offset`."""
         with self._client.request_options(timeout):
             response = find_all_jobs_by_user.sync_detailed(
-                client=self._client.generated, nb_days=UNSET if nb_days is None else nb_days
+                client=self._client.generated,
+                nb_days=UNSET if nb_days is None else nb_days,
+                limit=UNSET if limit is None else limit,
+                offset=offset,
             )
         return parsed(response, list)
 

@@ -22,14 +22,19 @@ class Users(Resource):
         email: str | None = None,
         username: str | None = None,
         *,
+        limit: int | None = None,
+        offset: int = 0,
         timeout: float | None = None,
     ) -> list[User]:
-        """Users of the caller's organisation, optionally filtered (admins only)."""
+        """Users of the caller's organisation, optionally filtered (admins only), at most
+        `limit` (default: the server's page size cap) from `offset`."""
         with self._client.request_options(timeout):
             response = find_users.sync_detailed(
                 client=self._client.generated,
                 email=email if email is not None else UNSET,
                 username=username if username is not None else UNSET,
+                limit=UNSET if limit is None else limit,
+                offset=offset,
             )
         return parsed(response, list)
 

@@ -41,6 +41,12 @@ def get_runner(request: Request) -> JobRunner:
     return runner
 
 
+def client_address(request: Request) -> str:
+    """The client's address (behind a proxy, uvicorn takes it from X-Forwarded-For when the
+    proxy is listed in FORWARDED_ALLOW_IPS)."""
+    return request.client.host if request.client else "unknown"
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 # scope="function": commit before the response leaves, so a client that acts on a 2xx at once
 # (log in right after a password reset, GET right after a create) sees the change.
@@ -79,17 +85,22 @@ def get_current_user(
             detail="Not authenticated",
         )
     try:
-        user_id = decode_access_token(token, secret_key=settings.resolved_secret_key())
+        claims = decode_access_token(token, secret_key=settings.resolved_secret_key())
     except InvalidTokenError as exc:
         raise NotAuthenticatedError(
             "Your access token is invalid or has expired. Log in again with POST /login.",
             detail="Not authenticated",
         ) from exc
-    user = users.get_user(session, user_id)
+    user = users.get_user(session, claims.user_id)
     if user is None:
         raise NotAuthenticatedError(
             "The user of this access token no longer exists. Log in again.",
             detail="Not authenticated",
+        )
+    if claims.version != user.token_version:
+        raise NotAuthenticatedError(
+            "Your access token was revoked by a password change. Log in again with POST /login.",
+            detail="Not authenticated: token revoked",
         )
     return user
 

@@ -26,6 +26,7 @@ _STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.NotAuthenticatedError: 401,
     errors.PermissionDeniedError: 403,
     errors.PayloadTooLargeError: 413,
+    errors.TooManyAttemptsError: 429,
     errors.UnavailableError: 503,
 }
 
@@ -55,6 +56,8 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, errors.DomainError)
     status = _status_for(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if isinstance(exc, errors.TooManyAttemptsError):
+        headers["Retry-After"] = str(exc.retry_after)
     return _json(status, exc.message, exc.detail, **headers)
 
 

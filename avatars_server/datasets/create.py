@@ -34,11 +34,14 @@ async def create_from_upload(
 
     Raises:
         InvalidInputError: not a multipart body, or a table that cannot be read or typed.
-        PayloadTooLargeError: the upload is over `settings.max_upload_bytes`.
+        PayloadTooLargeError: the upload is over `settings.max_upload_bytes`, or has more
+            than `settings.max_upload_parts` parts.
         UnavailableError: the disk is full.
         Nothing is kept when it raises.
     """
-    received = await upload.receive(body, content_type, settings.tmp_dir, settings.max_upload_bytes)
+    received = await upload.receive(
+        body, content_type, settings.tmp_dir, settings.max_upload_bytes, settings.max_upload_parts
+    )
     try:
         if name is None:
             name = received.fields.get("name") or None

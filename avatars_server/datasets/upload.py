@@ -77,13 +77,22 @@ def boundary_of(content_type: str | None) -> bytes:
     return boundary
 
 
+class _StopParsing(Exception):
+    """Raised by a parser callback to drop the rest of the body."""
+
+
 class UploadReceiver:
     """Feed it the request body chunk by chunk with `write`, then call `finish`."""
 
-    def __init__(self, boundary: bytes, tmp_dir: Path, max_bytes: int) -> None:
+    def __init__(
+        self, boundary: bytes, tmp_dir: Path, max_bytes: int, max_parts: int | None = None
+    ) -> None:
         tmp_dir.mkdir(parents=True, exist_ok=True)
         self._tmp_dir = tmp_dir
         self._max_bytes = max_bytes
+        self._max_parts = max_parts
+        self._part_count = 0
+        self._too_many_parts = False
         self._digest = hashlib.sha256()
         # SHA-256 runs on its own thread while this one writes the same bytes: hashlib
         # releases the GIL on large updates, so hashing adds no time on a spare core.
@@ -117,11 +126,13 @@ class UploadReceiver:
         """Parse one chunk; after the size limit is hit or the disk fills up, the parts are
         removed and the rest of the body is read and dropped (the client gets the answer
         rather than a broken connection)."""
-        if self._too_large or self._malformed or self._disk_full:
+        if self._too_large or self._too_many_parts or self._malformed or self._disk_full:
             return
         try:
             with disk_full_as_unavailable():
                 self._parser.write(data)
+        except _StopParsing:
+            pass
         except MultipartParseError as exc:
             self._malformed = str(exc)
             self._close_current()
@@ -133,13 +144,14 @@ class UploadReceiver:
         """The received parts.
 
         Raises:
-            PayloadTooLargeError: the file parts exceed the limit (nothing is kept).
+            PayloadTooLargeError: the file parts exceed the size limit, or the body has more
+                parts than allowed (nothing is kept).
             InvalidInputError: a malformed multipart body (nothing is kept).
             UnavailableError: the disk filled up while receiving (nothing is kept).
         """
         if self._disk_full is not None:
             raise self._disk_full
-        if not (self._too_large or self._malformed):
+        if not (self._too_large or self._too_many_parts or self._malformed):
             try:
                 self._parser.finalize()
             except MultipartParseError as exc:
@@ -153,6 +165,14 @@ class UploadReceiver:
                 f"({_human(self._max_bytes)}). Upload a smaller table, or ask the "
                 "administrator to raise AVATARS_MAX_UPLOAD_BYTES.",
                 detail={"max_upload_bytes": self._max_bytes},
+            )
+        if self._too_many_parts:
+            self.abort()
+            raise PayloadTooLargeError(
+                f"The upload has more than {self._max_parts} multipart parts, this server's "
+                "limit. Send the table in fewer 'file' parts (one is enough), or ask the "
+                "administrator to raise AVATARS_MAX_UPLOAD_PARTS.",
+                detail={"max_upload_parts": self._max_parts},
             )
         if self._malformed or (self._current.name is not None):
             self.abort()
@@ -175,6 +195,12 @@ class UploadReceiver:
 
     # -- parser callbacks -------------------------------------------------------------------
     def _on_part_begin(self) -> None:
+        self._part_count += 1
+        if self._max_parts is not None and self._part_count > self._max_parts:
+            # Stop here: no more temporary files; the rest of the body is read and dropped.
+            self._too_many_parts = True
+            self.abort()
+            raise _StopParsing
         self._current = _Part()
         self._headers = {}
 
@@ -246,16 +272,21 @@ class UploadReceiver:
 
 
 async def receive(
-    body: AsyncIterable[bytes], content_type: str | None, tmp_dir: Path, max_bytes: int
+    body: AsyncIterable[bytes],
+    content_type: str | None,
+    tmp_dir: Path,
+    max_bytes: int,
+    max_parts: int | None = None,
 ) -> ReceivedUpload:
     """Receive a multipart request body into temporary part files.
 
     Raises:
         InvalidInputError: not multipart/form-data, or a malformed body (nothing is kept).
-        PayloadTooLargeError: the file parts exceed `max_bytes` (nothing is kept).
+        PayloadTooLargeError: the file parts exceed `max_bytes`, or the body has more than
+            `max_parts` parts (nothing is kept).
         UnavailableError: the disk filled up while receiving (nothing is kept).
     """
-    receiver = UploadReceiver(boundary_of(content_type), tmp_dir, max_bytes)
+    receiver = UploadReceiver(boundary_of(content_type), tmp_dir, max_bytes, max_parts)
     # One feed is parsed and written on a worker thread while this loop reads the next one
     # from the socket, so receiving and writing overlap (one feed in flight: order kept).
     feeder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-feed")

@@ -20,6 +20,7 @@ from avatars_server.config import Settings
 from avatars_server.datasets import analysis, frames
 from avatars_server.datasets.columns import ColumnDescriptor, column_detail
 from avatars_server.datasets.ingest import IngestedTable
+from avatars_server.storage import private_files
 from avatars_server.storage.files import durable_replace
 from avatars_server.storage.tables import DatasetRow
 
@@ -47,12 +48,16 @@ def get_owned_dataset(session: Session, dataset_id: uuid.UUID, owner_id: uuid.UU
     return row
 
 
-def list_datasets(session: Session, owner_id: uuid.UUID) -> Sequence[DatasetRow]:
-    """The owner's datasets, newest first."""
+def list_datasets(
+    session: Session, owner_id: uuid.UUID, *, limit: int | None = None, offset: int = 0
+) -> Sequence[DatasetRow]:
+    """The owner's datasets, newest first (`limit` of them from `offset`)."""
     query = (
         select(DatasetRow)
         .where(DatasetRow.owner_id == owner_id)
         .order_by(DatasetRow.created_at.desc(), DatasetRow.id)
+        .offset(offset)
+        .limit(limit)
     )
     return session.scalars(query).all()
 
@@ -124,8 +129,10 @@ def add_dataset(
     """Move a validated table file into place (named by `digest`) and flush its row."""
     relative = Path(digest[:2]) / f"{digest}.{table.filetype}"
     target = settings.datasets_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_files.make_private_dir(target.parent)
     size = table.path.stat().st_size
+    # Patient data: readable by the server's account only.
+    os.chmod(table.path, private_files.FILE_MODE)
     durable_replace(table.path, target)
     row = DatasetRow(
         owner_id=owner_id,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from avatars_server.config import Settings
+from avatars_server.storage import private_files
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -17,6 +19,7 @@ def make_engine(settings: Settings) -> Engine:
     url = settings.resolved_database_url()
     if url.startswith("sqlite"):
         settings.prepare_directories()
+        _private_sqlite_files(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -28,6 +31,18 @@ def make_engine(settings: Settings) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _private_sqlite_files(url: str) -> None:
+    """Create the SQLite file with mode 0600 before SQLite does (it would apply the umask);
+    SQLite gives its -wal and -shm files the database file's mode."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    private_files.touch_private_file(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        private_files.make_private_file(path.with_name(path.name + suffix))
 
 
 def check_connection(session: Session) -> None:

@@ -69,11 +69,20 @@ def get_owned_job(session: Session, job_id: uuid.UUID, owner_id: uuid.UUID) -> J
     return row
 
 
-def list_jobs(session: Session, owner_id: uuid.UUID, since: datetime) -> Sequence[JobRow]:
+def list_jobs(
+    session: Session,
+    owner_id: uuid.UUID,
+    since: datetime,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Sequence[JobRow]:
     query = (
         select(JobRow)
         .where(JobRow.owner_id == owner_id, JobRow.created_at >= since)
         .order_by(JobRow.created_at.desc(), JobRow.id)
+        .offset(offset)
+        .limit(limit)
     )
     return session.scalars(query).all()
 

@@ -30,6 +30,9 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16), default="user")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Raised by every password reset or change: tokens carry the version they were issued
+    # under, so every token issued before the change stops working.
+    token_version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class PasswordResetTokenRow(Base):
@@ -106,3 +109,39 @@ class ReportRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     rendering_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginThrottleRow(Base):
+    """Failed attempts and locks of one account name or client address on one auth route.
+
+    Times are seconds since the epoch (UTC). One row per (action, scope, key); rows of keys
+    with no failure for a day are purged.
+    """
+
+    __tablename__ = "login_throttle"
+
+    action: Mapped[str] = mapped_column(String(32), primary_key=True)  # login, reset_password...
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)  # account | address
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started: Mapped[float | None] = mapped_column(Float)
+    locked_until: Mapped[float | None] = mapped_column(Float)
+    lock_level: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure: Mapped[float | None] = mapped_column(Float, index=True)
+
+
+class AccessLogRow(Base):
+    """Who read or used which data, when: never any row value of the data itself."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # No foreign key: the record outlives whatever it names.
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    operation: Mapped[str] = mapped_column(String(32))
+    dataset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    report_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    job_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    request_id: Mapped[str | None] = mapped_column(String(128))
+    client_address: Mapped[str | None] = mapped_column(String(64))

@@ -57,16 +57,29 @@ def create_user(
     return user
 
 
+def set_password(session: Session, user: UserRow, password: str) -> None:
+    """Set a new password and revoke every token issued before (their version is now old)."""
+    user.password_hash = hash_password(password)
+    user.token_version = (user.token_version or 0) + 1
+    session.flush()
+
+
 def find_users(
-    session: Session, *, organization_id: uuid.UUID, username: str | None, email: str | None
+    session: Session,
+    *,
+    organization_id: uuid.UUID,
+    username: str | None,
+    email: str | None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[UserRow]:
     statement = select(UserRow).where(UserRow.organization_id == organization_id)
     if username is not None:
         statement = statement.where(UserRow.username == username)
     if email is not None:
         statement = statement.where(UserRow.email == email)
-    statement = statement.order_by(UserRow.username, UserRow.email)
-    return list(session.scalars(statement))
+    statement = statement.order_by(UserRow.username, UserRow.email, UserRow.id)
+    return list(session.scalars(statement.offset(offset).limit(limit)))
 
 
 def create_reset_token(session: Session, user: UserRow, *, lifetime_seconds: int) -> uuid.UUID:

@@ -14,6 +14,7 @@ import pytest
 
 from avatars.client import ApiClient
 from avatars.exceptions import ConflictError, NotFoundError, UnprocessableEntityError
+from avatars.local import LocalServer
 from avatars.models import (
     AvatarizationJob,
     AvatarizationJobCreate,
@@ -399,3 +400,31 @@ def test_identical_requests_sent_at_once_make_one_report(owner: ApiClient) -> No
     for thread in threads:
         thread.join()
     assert len(ids) == 3 and len(set(ids)) == 1
+
+
+def test_report_downloads_are_in_the_access_log(
+    local_server: LocalServer, owner: ApiClient, report_id: uuid.UUID
+) -> None:
+    import csv
+    import io
+    import os
+
+    _download_when_ready(owner, report_id, "json")
+    name = owner.users.get_me().username
+    assert name is not None
+    result = subprocess.run(
+        [sys.executable, "-m", "avatars_server.cli", "access-log", "--user", name, "--csv", "-"],
+        env={**os.environ, "AVATARS_DATA_DIR": str(local_server.data_dir)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [
+        row
+        for row in csv.DictReader(io.StringIO(result.stdout))
+        if row["operation"] == "download_report" and row["report_id"] == str(report_id)
+    ]
+    assert rows  # (the module's other reports are downloaded too)
+    assert all(row["request_id"] and row["client_address"] for row in rows)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 
 from avatars_server.api.deps import SessionDep, SettingsDep
+from avatars_server.api.throttle import FORGOTTEN_PASSWORD, LOGIN, RESET_PASSWORD, ThrottleDep
 from avatars_server.errors import InvalidInputError, NotAuthenticatedError
 from avatars_server.schemas.auth import (
     ForgottenPasswordRequest,
@@ -16,7 +17,7 @@ from avatars_server.schemas.auth import (
     ResetPasswordRequest,
 )
 from avatars_server.schemas.common import MessageResponse, error_responses
-from avatars_server.security import create_access_token, hash_password, verify_password
+from avatars_server.security import create_access_token, verify_password
 from avatars_server.storage import users
 
 logger = logging.getLogger(__name__)
@@ -25,27 +26,37 @@ router = APIRouter(tags=["auth"])
 
 
 @router.post(
-    "/login", operation_id="login", response_model=LoginResponse, responses=error_responses(401)
+    "/login",
+    operation_id="login",
+    response_model=LoginResponse,
+    responses=error_responses(401, 429),
 )
 def login(
-    form: Annotated[Login, Form()], session: SessionDep, settings: SettingsDep
+    form: Annotated[Login, Form()],
+    session: SessionDep,
+    settings: SettingsDep,
+    throttle: ThrottleDep,
 ) -> LoginResponse:
-    """Exchange a username (or email) and password for a bearer token."""
+    """Exchange a username (or email) and password for a bearer token.
+
+    After too many failures for the name or from the address, 429 with Retry-After.
+    """
+    throttle.check(LOGIN, form.username)
     user = users.get_user_by_login(session, form.username)
-    if (
-        user is None
-        or not user.password_hash
-        or not verify_password(user.password_hash, form.password)
-    ):
+    # Unknown accounts verify against a dummy hash: same time, same answer.
+    if not verify_password(user.password_hash if user else None, form.password) or user is None:
+        throttle.failed(LOGIN, form.username)
         raise NotAuthenticatedError(
             "Incorrect username or password. Check your credentials, or reset your password "
             "with POST /login/forgotten_password.",
             detail="Not authenticated: incorrect username or password",
         )
+    throttle.succeeded(LOGIN, form.username)
     token = create_access_token(
         user.id,
         secret_key=settings.resolved_secret_key(),
         lifetime_seconds=settings.token_lifetime_seconds,
+        version=user.token_version,
     )
     return LoginResponse(access_token=token, token_type="bearer")
 
@@ -54,12 +65,20 @@ def login(
     "/login/forgotten_password",
     operation_id="forgotten_password",
     response_model=MessageResponse,
-    responses=error_responses(),
+    responses=error_responses(429),
 )
 def forgotten_password(
-    request: ForgottenPasswordRequest, session: SessionDep, settings: SettingsDep
+    request: ForgottenPasswordRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    throttle: ThrottleDep,
 ) -> MessageResponse:
-    """Issue a single-use reset token, delivered out of band (logged by this server)."""
+    """Issue a single-use reset token, delivered out of band (logged by this server).
+
+    Every request counts towards the throttle, whether or not the email is known.
+    """
+    throttle.check(FORGOTTEN_PASSWORD, request.email)
+    throttle.failed(FORGOTTEN_PASSWORD, request.email)
     user = users.get_user_by_login(session, request.email)
     if user is not None and user.email == request.email:
         token = users.create_reset_token(
@@ -76,20 +95,29 @@ def forgotten_password(
     "/login/reset_password",
     operation_id="reset_password",
     response_model=MessageResponse,
-    responses=error_responses(401),
+    responses=error_responses(401, 429),
 )
-def reset_password(request: ResetPasswordRequest, session: SessionDep) -> MessageResponse:
-    """Set a new password with a reset token."""
+def reset_password(
+    request: ResetPasswordRequest, session: SessionDep, throttle: ThrottleDep
+) -> MessageResponse:
+    """Set a new password with a reset token; every token issued before stops working."""
+    throttle.check(RESET_PASSWORD, request.email)
     if request.new_password != request.new_password_repeated:
         raise InvalidInputError(
             "new_password and new_password_repeated differ. Type the same password twice."
         )
     user = users.consume_reset_token(session, token=request.token, email=request.email)
     if user is None:
+        throttle.failed(RESET_PASSWORD, request.email)
         raise NotAuthenticatedError(
             "The reset token is unknown, expired, already used or not issued for this email. "
             "Ask for a new one with POST /login/forgotten_password.",
             detail="Not authenticated: invalid reset token",
         )
-    user.password_hash = hash_password(request.new_password)
+    users.set_password(session, user, request.new_password)
+    # The owner proved control of the mailbox: the account's login lock ends too.
+    for name in (user.username, user.email):
+        if name:
+            throttle.succeeded(LOGIN, name)
+    throttle.succeeded(RESET_PASSWORD, request.email)
     return MessageResponse(message="Your password has been reset. Log in with the new one.")

@@ -10,7 +10,9 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.convertors import StringConvertor, register_url_convertor
 
+from avatars_server.api.access import AccessDep, Operation
 from avatars_server.api.deps import CurrentUser, PublicBaseUrl, SessionDep, SettingsDep
+from avatars_server.api.paging import PageDep, paginate
 from avatars_server.api.views.datasets import column_descriptor, dataset_schema
 from avatars_server.config import Settings
 from avatars_server.datasets import export
@@ -134,10 +136,16 @@ async def create_dataset(
     responses=error_responses(401),
 )
 def find_all_datasets_by_user(
-    session: SessionDep, user: CurrentUser, base_url: PublicBaseUrl
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    user: CurrentUser,
+    base_url: PublicBaseUrl,
+    page: PageDep,
 ) -> list[Dataset]:
-    """The caller's datasets (uploads and job results), newest first."""
-    return [dataset_schema(row, base_url) for row in datasets.list_datasets(session, user.id)]
+    """The caller's datasets (uploads and job results), newest first, a page at a time."""
+    rows = datasets.list_datasets(session, user.id, limit=page.fetch, offset=page.offset)
+    return [dataset_schema(row, base_url) for row in paginate(rows, page, request, response)]
 
 
 @router.get(
@@ -231,10 +239,12 @@ def download_dataset_as_stream(
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
+    access: AccessDep,
     filetype: FiletypeQuery = None,
 ) -> Response:
     """The dataset's file, streamed in chunks (converted when another format is asked)."""
     row = datasets.get_owned_dataset(session, id, user.id)
+    access(Operation.download_dataset, dataset_id=row.id)
     return _download(row, settings, filetype, streamed=True)
 
 
@@ -249,10 +259,12 @@ def download_dataset(
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
+    access: AccessDep,
     filetype: FiletypeQuery = None,
 ) -> Response:
     """The dataset's file (converted when another format is asked)."""
     row = datasets.get_owned_dataset(session, id, user.id)
+    access(Operation.download_dataset, dataset_id=row.id)
     return _download(row, settings, filetype, streamed=False)
 
 

@@ -6,8 +6,9 @@ import uuid
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 
+from avatars_server.api.access import AccessDep
 from avatars_server.api.deps import (
     CurrentUser,
     PublicBaseUrl,
@@ -15,6 +16,7 @@ from avatars_server.api.deps import (
     SessionDep,
     SettingsDep,
 )
+from avatars_server.api.paging import PageDep, paginate
 from avatars_server.api.views import batch as batch_views
 from avatars_server.api.views import jobs as views
 from avatars_server.api.views import time_series as time_series_views
@@ -65,12 +67,16 @@ _GET_ERRORS = error_responses(404)
 def find_all_jobs_by_user(
     user: CurrentUser,
     session: SessionDep,
+    http: Request,
+    response: Response,
+    page: PageDep,
     nb_days: Annotated[int, Query(ge=1, description="Jobs created in the last nb_days days")] = 5,
 ) -> list[GenericJob]:
     """The caller's jobs of every kind created in the last `nb_days` days, newest first."""
     # Any larger window reaches back before the first job; it also keeps timedelta in range.
     since = utcnow() - timedelta(days=min(nb_days, _MAX_DAYS))
-    return [views.generic_job(row) for row in jobs.list_jobs(session, user.id, since)]
+    rows = jobs.list_jobs(session, user.id, since, limit=page.fetch, offset=page.offset)
+    return [views.generic_job(row) for row in paginate(rows, page, http, response)]
 
 
 @router.post(
@@ -87,6 +93,7 @@ def create_full_avatarization_job(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    access: AccessDep,
 ) -> AvatarizationJob:
     """Avatarize a dataset, then compute its privacy and signal metrics, in one job."""
     validation.check_kind(request.kind, JobKind.avatarization, "POST /jobs")
@@ -94,6 +101,7 @@ def create_full_avatarization_job(
     row = submit_job(
         session, runner, user.id, JobKind.avatarization, request.parameters, with_metrics=True
     )
+    access.job_created(row)
     return views.avatarization_job(session, row, base_url)
 
 
@@ -130,11 +138,13 @@ def create_avatarization_job(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    access: AccessDep,
 ) -> AvatarizationJob:
     """Avatarize a dataset (no metrics)."""
     validation.check_kind(request.kind, JobKind.avatarization, "POST /jobs/avatarization")
     validation.check_avatarization(session, settings, user.id, request.parameters)
     row = submit_job(session, runner, user.id, JobKind.avatarization, request.parameters)
+    access.job_created(row)
     return views.avatarization_job(session, row, base_url)
 
 
@@ -160,12 +170,17 @@ def get_avatarization_job(
     responses=_CREATE_ERRORS,
 )
 def create_privacy_metrics_job(
-    request: PrivacyMetricsJobCreate, user: CurrentUser, session: SessionDep, runner: RunnerDep
+    request: PrivacyMetricsJobCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    runner: RunnerDep,
+    access: AccessDep,
 ) -> PrivacyMetricsJob:
     """Privacy metrics of row-aligned (unshuffled) avatars against their original."""
     validation.check_kind(request.kind, JobKind.privacy_metrics, "POST /jobs/metrics/privacy")
     validation.check_privacy(session, user.id, request.parameters)
     row = submit_job(session, runner, user.id, JobKind.privacy_metrics, request.parameters)
+    access.job_created(row)
     return views.privacy_job(row)
 
 
@@ -189,12 +204,17 @@ def get_privacy_metrics(id: uuid.UUID, user: CurrentUser, session: SessionDep) -
     responses=_CREATE_ERRORS,
 )
 def create_signal_metrics_job(
-    request: SignalMetricsJobCreate, user: CurrentUser, session: SessionDep, runner: RunnerDep
+    request: SignalMetricsJobCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    runner: RunnerDep,
+    access: AccessDep,
 ) -> SignalMetricsJob:
     """Signal (utility) metrics of avatars, in any row order, against their original."""
     validation.check_kind(request.kind, JobKind.signal_metrics, "POST /jobs/metrics/signal")
     validation.check_signal(session, user.id, request.parameters)
     row = submit_job(session, runner, user.id, JobKind.signal_metrics, request.parameters)
+    access.job_created(row)
     return views.signal_job(row)
 
 
@@ -227,6 +247,7 @@ def create_avatarization_with_time_series_job(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    access: AccessDep,
 ) -> AvatarizationWithTimeSeriesJob:
     """Avatarize individuals (an optional vanilla table) together with their time series."""
     validation.check_kind(
@@ -238,6 +259,7 @@ def create_avatarization_with_time_series_job(
     row = submit_job(
         session, runner, user.id, JobKind.avatarization_with_time_series, request.parameters
     )
+    access.job_created(row)
     return time_series_views.avatarization_time_series_job(session, row, base_url)
 
 
@@ -268,6 +290,7 @@ def create_privacy_metrics_time_series_job(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    access: AccessDep,
 ) -> PrivacyMetricsWithTimeSeriesJob:
     """Privacy metrics of a vanilla pair and of each series pair (row-aligned avatars)."""
     validation.check_kind(
@@ -279,6 +302,7 @@ def create_privacy_metrics_time_series_job(
     row = submit_job(
         session, runner, user.id, JobKind.privacy_metrics_with_time_series, request.parameters
     )
+    access.job_created(row)
     return time_series_views.privacy_time_series_job(row)
 
 
@@ -308,6 +332,7 @@ def create_signal_metrics_time_series_job(
     user: CurrentUser,
     session: SessionDep,
     runner: RunnerDep,
+    access: AccessDep,
 ) -> SignalMetricsWithTimeSeriesJob:
     """Pointwise and density Hellinger of each series pair, signal metrics of the vanilla."""
     validation.check_kind(
@@ -319,6 +344,7 @@ def create_signal_metrics_time_series_job(
     row = submit_job(
         session, runner, user.id, JobKind.signal_metrics_with_time_series, request.parameters
     )
+    access.job_created(row)
     return time_series_views.signal_time_series_job(row)
 
 
@@ -353,6 +379,7 @@ def create_avatarization_batch_job(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    access: AccessDep,
 ) -> AvatarizationBatchJob:
     """Avatarize a table split in batches: fitted on the training batch, one task per batch."""
     validation.check_kind(
@@ -360,6 +387,7 @@ def create_avatarization_batch_job(
     )
     validation.check_avatarization_batch(session, settings, user.id, request.parameters)
     row = submit_job(session, runner, user.id, JobKind.avatarization_batch, request.parameters)
+    access.job_created(row)
     return batch_views.avatarization_batch_job(session, row, base_url)
 
 
@@ -385,7 +413,11 @@ def get_avatarization_batch_job(
     responses=_CREATE_ERRORS,
 )
 def create_privacy_metrics_batch_job(
-    request: PrivacyMetricsBatchJobCreate, user: CurrentUser, session: SessionDep, runner: RunnerDep
+    request: PrivacyMetricsBatchJobCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    runner: RunnerDep,
+    access: AccessDep,
 ) -> PrivacyMetricsBatchJob:
     """Privacy metrics of each batch's pair; the worst and the mean over batches."""
     validation.check_kind(
@@ -393,6 +425,7 @@ def create_privacy_metrics_batch_job(
     )
     validation.check_privacy_batch(session, user.id, request.parameters)
     row = submit_job(session, runner, user.id, JobKind.privacy_metrics_batch, request.parameters)
+    access.job_created(row)
     return batch_views.privacy_batch_job(row)
 
 
@@ -418,7 +451,11 @@ def get_privacy_metrics_batch_job(
     responses=_CREATE_ERRORS,
 )
 def create_signal_metrics_batch_job(
-    request: SignalMetricsBatchJobCreate, user: CurrentUser, session: SessionDep, runner: RunnerDep
+    request: SignalMetricsBatchJobCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    runner: RunnerDep,
+    access: AccessDep,
 ) -> SignalMetricsBatchJob:
     """Signal metrics of each batch's pair and their mean over batches."""
     validation.check_kind(
@@ -426,6 +463,7 @@ def create_signal_metrics_batch_job(
     )
     validation.check_signal_batch(session, user.id, request.parameters)
     row = submit_job(session, runner, user.id, JobKind.signal_metrics_batch, request.parameters)
+    access.job_created(row)
     return batch_views.signal_batch_job(row)
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import FileResponse
 
+from avatars_server.api.access import AccessDep, Operation
 from avatars_server.api.deps import (
     CurrentUser,
     RunnerDep,
@@ -148,6 +149,7 @@ def download_report(
     user: CurrentUser,
     session: SessionDep,
     settings: SettingsDep,
+    access: AccessDep,
     format: Annotated[
         ReportFormat, Query(description="pdf (default), html (self-contained) or json (evidence)")
     ] = ReportFormat.pdf,
@@ -166,7 +168,7 @@ def download_report(
             "seconds; its JSON is available at once (format=json).",
             detail={"status": row.status},
         )
-    # TODO(#16): record_access(...) here: who downloaded which report, in which format.
+    access(Operation.download_report, report_id=row.id, dataset_id=row.dataset_id)
     return FileResponse(
         path,
         media_type=_MEDIA_TYPES[format],

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
 from avatars_server.api.deps import AdminUser, CurrentUser, SessionDep
+from avatars_server.api.paging import PageDep, paginate
 from avatars_server.api.views.users import user_schema
 from avatars_server.errors import NotFoundError, PermissionDeniedError
 from avatars_server.schemas.common import error_responses
@@ -25,12 +26,23 @@ def get_me(user: CurrentUser) -> User:
     "/users", operation_id="find_users", response_model=list[User], responses=error_responses(403)
 )
 def find_users(
-    admin: AdminUser, session: SessionDep, email: str | None = None, username: str | None = None
+    admin: AdminUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    page: PageDep,
+    email: str | None = None,
+    username: str | None = None,
 ) -> list[User]:
     rows = users.find_users(
-        session, organization_id=admin.organization_id, username=username, email=email
+        session,
+        organization_id=admin.organization_id,
+        username=username,
+        email=email,
+        limit=page.fetch,
+        offset=page.offset,
     )
-    return [user_schema(row) for row in rows]
+    return [user_schema(row) for row in paginate(rows, page, request, response)]
 
 
 @router.post(

@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
 from ...models.forgotten_password_request import ForgottenPasswordRequest
 from ...models.http_validation_error import HTTPValidationError
 from ...models.message_response import MessageResponse
@@ -32,7 +33,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | MessageResponse | None:
+) -> ErrorResponse | HTTPValidationError | MessageResponse | None:
     if response.status_code == 200:
         response_200 = MessageResponse.from_dict(response.json())
 
@@ -43,6 +44,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -51,7 +57,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | MessageResponse]:
+) -> Response[ErrorResponse | HTTPValidationError | MessageResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,10 +70,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ForgottenPasswordRequest,
-) -> Response[HTTPValidationError | MessageResponse]:
+) -> Response[ErrorResponse | HTTPValidationError | MessageResponse]:
     """Forgotten Password
 
      Issue a single-use reset token, delivered out of band (logged by this server).
+
+    Every request counts towards the throttle, whether or not the email is known.
 
     Args:
         body (ForgottenPasswordRequest):
@@ -77,7 +85,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MessageResponse]
+        Response[ErrorResponse | HTTPValidationError | MessageResponse]
     """
 
     kwargs = _get_kwargs(
@@ -95,10 +103,12 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ForgottenPasswordRequest,
-) -> HTTPValidationError | MessageResponse | None:
+) -> ErrorResponse | HTTPValidationError | MessageResponse | None:
     """Forgotten Password
 
      Issue a single-use reset token, delivered out of band (logged by this server).
+
+    Every request counts towards the throttle, whether or not the email is known.
 
     Args:
         body (ForgottenPasswordRequest):
@@ -108,7 +118,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MessageResponse
+        ErrorResponse | HTTPValidationError | MessageResponse
     """
 
     return sync_detailed(
@@ -121,10 +131,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ForgottenPasswordRequest,
-) -> Response[HTTPValidationError | MessageResponse]:
+) -> Response[ErrorResponse | HTTPValidationError | MessageResponse]:
     """Forgotten Password
 
      Issue a single-use reset token, delivered out of band (logged by this server).
+
+    Every request counts towards the throttle, whether or not the email is known.
 
     Args:
         body (ForgottenPasswordRequest):
@@ -134,7 +146,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MessageResponse]
+        Response[ErrorResponse | HTTPValidationError | MessageResponse]
     """
 
     kwargs = _get_kwargs(
@@ -150,10 +162,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ForgottenPasswordRequest,
-) -> HTTPValidationError | MessageResponse | None:
+) -> ErrorResponse | HTTPValidationError | MessageResponse | None:
     """Forgotten Password
 
      Issue a single-use reset token, delivered out of band (logged by this server).
+
+    Every request counts towards the throttle, whether or not the email is known.
 
     Args:
         body (ForgottenPasswordRequest):
@@ -163,7 +177,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MessageResponse
+        ErrorResponse | HTTPValidationError | MessageResponse
     """
 
     return (

@@ -48,6 +48,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -73,6 +78,8 @@ def sync_detailed(
     """Login
 
      Exchange a username (or email) and password for a bearer token.
+
+    After too many failures for the name or from the address, 429 with Retry-After.
 
     Args:
         body (Login): Form body of POST /login (OAuth2 password flow; grant_type optional).
@@ -105,6 +112,8 @@ def sync(
 
      Exchange a username (or email) and password for a bearer token.
 
+    After too many failures for the name or from the address, 429 with Retry-After.
+
     Args:
         body (Login): Form body of POST /login (OAuth2 password flow; grant_type optional).
 
@@ -130,6 +139,8 @@ async def asyncio_detailed(
     """Login
 
      Exchange a username (or email) and password for a bearer token.
+
+    After too many failures for the name or from the address, 429 with Retry-After.
 
     Args:
         body (Login): Form body of POST /login (OAuth2 password flow; grant_type optional).
@@ -159,6 +170,8 @@ async def asyncio(
     """Login
 
      Exchange a username (or email) and password for a bearer token.
+
+    After too many failures for the name or from the address, 429 with Retry-After.
 
     Args:
         body (Login): Form body of POST /login (OAuth2 password flow; grant_type optional).

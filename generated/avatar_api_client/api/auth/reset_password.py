@@ -49,6 +49,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -73,7 +78,7 @@ def sync_detailed(
 ) -> Response[ErrorResponse | HTTPValidationError | MessageResponse]:
     """Reset Password
 
-     Set a new password with a reset token.
+     Set a new password with a reset token; every token issued before stops working.
 
     Args:
         body (ResetPasswordRequest):
@@ -104,7 +109,7 @@ def sync(
 ) -> ErrorResponse | HTTPValidationError | MessageResponse | None:
     """Reset Password
 
-     Set a new password with a reset token.
+     Set a new password with a reset token; every token issued before stops working.
 
     Args:
         body (ResetPasswordRequest):
@@ -130,7 +135,7 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | HTTPValidationError | MessageResponse]:
     """Reset Password
 
-     Set a new password with a reset token.
+     Set a new password with a reset token; every token issued before stops working.
 
     Args:
         body (ResetPasswordRequest):
@@ -159,7 +164,7 @@ async def asyncio(
 ) -> ErrorResponse | HTTPValidationError | MessageResponse | None:
     """Reset Password
 
-     Set a new password with a reset token.
+     Set a new password with a reset token; every token issued before stops working.
 
     Args:
         body (ResetPasswordRequest):

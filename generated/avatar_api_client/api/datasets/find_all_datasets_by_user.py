@@ -8,14 +8,32 @@ from ...client import AuthenticatedClient, Client
 from ...models.dataset import Dataset
 from ...models.error_response import ErrorResponse
 from ...models.http_validation_error import HTTPValidationError
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_limit: int | None | Unset
+    if isinstance(limit, Unset):
+        json_limit = UNSET
+    else:
+        json_limit = limit
+    params["limit"] = json_limit
+
+    params["offset"] = offset
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/datasets",
+        "params": params,
     }
 
     return _kwargs
@@ -64,10 +82,16 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> Response[ErrorResponse | HTTPValidationError | list[Dataset]]:
     """Find All Datasets By User
 
-     The caller's datasets (uploads and job results), newest first.
+     The caller's datasets (uploads and job results), newest first, a page at a time.
+
+    Args:
+        limit (int | None | Unset): Most items to return; default and maximum: the server's cap
+        offset (int | Unset): Items to skip (for the next page) Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -77,7 +101,10 @@ def sync_detailed(
         Response[ErrorResponse | HTTPValidationError | list[Dataset]]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -89,10 +116,16 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> ErrorResponse | HTTPValidationError | list[Dataset] | None:
     """Find All Datasets By User
 
-     The caller's datasets (uploads and job results), newest first.
+     The caller's datasets (uploads and job results), newest first, a page at a time.
+
+    Args:
+        limit (int | None | Unset): Most items to return; default and maximum: the server's cap
+        offset (int | Unset): Items to skip (for the next page) Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -104,16 +137,24 @@ def sync(
 
     return sync_detailed(
         client=client,
+        limit=limit,
+        offset=offset,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> Response[ErrorResponse | HTTPValidationError | list[Dataset]]:
     """Find All Datasets By User
 
-     The caller's datasets (uploads and job results), newest first.
+     The caller's datasets (uploads and job results), newest first, a page at a time.
+
+    Args:
+        limit (int | None | Unset): Most items to return; default and maximum: the server's cap
+        offset (int | Unset): Items to skip (for the next page) Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -123,7 +164,10 @@ async def asyncio_detailed(
         Response[ErrorResponse | HTTPValidationError | list[Dataset]]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -133,10 +177,16 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> ErrorResponse | HTTPValidationError | list[Dataset] | None:
     """Find All Datasets By User
 
-     The caller's datasets (uploads and job results), newest first.
+     The caller's datasets (uploads and job results), newest first, a page at a time.
+
+    Args:
+        limit (int | None | Unset): Most items to return; default and maximum: the server's cap
+        offset (int | Unset): Items to skip (for the next page) Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,5 +199,7 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            limit=limit,
+            offset=offset,
         )
     ).parsed

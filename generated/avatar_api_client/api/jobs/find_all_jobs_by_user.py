@@ -14,11 +14,22 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     nb_days: int | Unset = 5,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["nb_days"] = nb_days
+
+    json_limit: int | None | Unset
+    if isinstance(limit, Unset):
+        json_limit = UNSET
+    else:
+        json_limit = limit
+    params["limit"] = json_limit
+
+    params["offset"] = offset
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -75,6 +86,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     nb_days: int | Unset = 5,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> Response[ErrorResponse | HTTPValidationError | list[GenericJob]]:
     """Find All Jobs By User
 
@@ -82,6 +95,8 @@ def sync_detailed(
 
     Args:
         nb_days (int | Unset): Jobs created in the last nb_days days Default: 5.
+        limit (int | None | Unset): Most items to return; default and maximum: the server's cap
+        offset (int | Unset): Items to skip (for the next page) Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -93,6 +108,8 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         nb_days=nb_days,
+        limit=limit,
+        offset=offset,
     )
 
     response = client.get_httpx_client().request(
@@ -106,6 +123,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     nb_days: int | Unset = 5,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> ErrorResponse | HTTPValidationError | list[GenericJob] | None:
     """Find All Jobs By User
 
@@ -113,6 +132,8 @@ def sync(
 
     Args:
         nb_days (int | Unset): Jobs created in the last nb_days days Default: 5.
+        limit (int | None | Unset): Most items to return; default and maximum: the server's cap
+        offset (int | Unset): Items to skip (for the next page) Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,6 +146,8 @@ def sync(
     return sync_detailed(
         client=client,
         nb_days=nb_days,
+        limit=limit,
+        offset=offset,
     ).parsed
 
 
@@ -132,6 +155,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     nb_days: int | Unset = 5,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> Response[ErrorResponse | HTTPValidationError | list[GenericJob]]:
     """Find All Jobs By User
 
@@ -139,6 +164,8 @@ async def asyncio_detailed(
 
     Args:
         nb_days (int | Unset): Jobs created in the last nb_days days Default: 5.
+        limit (int | None | Unset): Most items to return; default and maximum: the server's cap
+        offset (int | Unset): Items to skip (for the next page) Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -150,6 +177,8 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         nb_days=nb_days,
+        limit=limit,
+        offset=offset,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -161,6 +190,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     nb_days: int | Unset = 5,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> ErrorResponse | HTTPValidationError | list[GenericJob] | None:
     """Find All Jobs By User
 
@@ -168,6 +199,8 @@ async def asyncio(
 
     Args:
         nb_days (int | Unset): Jobs created in the last nb_days days Default: 5.
+        limit (int | None | Unset): Most items to return; default and maximum: the server's cap
+        offset (int | Unset): Items to skip (for the next page) Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,5 +214,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             nb_days=nb_days,
+            limit=limit,
+            offset=offset,
         )
     ).parsed

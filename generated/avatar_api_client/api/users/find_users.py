@@ -15,6 +15,8 @@ def _get_kwargs(
     *,
     email: None | str | Unset = UNSET,
     username: None | str | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -32,6 +34,15 @@ def _get_kwargs(
     else:
         json_username = username
     params["username"] = json_username
+
+    json_limit: int | None | Unset
+    if isinstance(limit, Unset):
+        json_limit = UNSET
+    else:
+        json_limit = limit
+    params["limit"] = json_limit
+
+    params["offset"] = offset
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -94,12 +105,16 @@ def sync_detailed(
     client: AuthenticatedClient,
     email: None | str | Unset = UNSET,
     username: None | str | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> Response[ErrorResponse | HTTPValidationError | list[User]]:
     """Find Users
 
     Args:
         email (None | str | Unset):
         username (None | str | Unset):
+        limit (int | None | Unset): Most items to return; default and maximum: the server's cap
+        offset (int | Unset): Items to skip (for the next page) Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,6 +127,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         email=email,
         username=username,
+        limit=limit,
+        offset=offset,
     )
 
     response = client.get_httpx_client().request(
@@ -126,12 +143,16 @@ def sync(
     client: AuthenticatedClient,
     email: None | str | Unset = UNSET,
     username: None | str | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> ErrorResponse | HTTPValidationError | list[User] | None:
     """Find Users
 
     Args:
         email (None | str | Unset):
         username (None | str | Unset):
+        limit (int | None | Unset): Most items to return; default and maximum: the server's cap
+        offset (int | Unset): Items to skip (for the next page) Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,6 +166,8 @@ def sync(
         client=client,
         email=email,
         username=username,
+        limit=limit,
+        offset=offset,
     ).parsed
 
 
@@ -153,12 +176,16 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     email: None | str | Unset = UNSET,
     username: None | str | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> Response[ErrorResponse | HTTPValidationError | list[User]]:
     """Find Users
 
     Args:
         email (None | str | Unset):
         username (None | str | Unset):
+        limit (int | None | Unset): Most items to return; default and maximum: the server's cap
+        offset (int | Unset): Items to skip (for the next page) Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,6 +198,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         email=email,
         username=username,
+        limit=limit,
+        offset=offset,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -183,12 +212,16 @@ async def asyncio(
     client: AuthenticatedClient,
     email: None | str | Unset = UNSET,
     username: None | str | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    offset: int | Unset = 0,
 ) -> ErrorResponse | HTTPValidationError | list[User] | None:
     """Find Users
 
     Args:
         email (None | str | Unset):
         username (None | str | Unset):
+        limit (int | None | Unset): Most items to return; default and maximum: the server's cap
+        offset (int | Unset): Items to skip (for the next page) Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,5 +236,7 @@ async def asyncio(
             client=client,
             email=email,
             username=username,
+            limit=limit,
+            offset=offset,
         )
     ).parsed
