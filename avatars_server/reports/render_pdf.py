@@ -261,11 +261,20 @@ def _batches(content: ReportContent) -> list[str]:
         header, rows = wording.batch_table(content)
         out.append("\n== Every batch\n")
         table = _table(
-            f"(auto, 1fr{', auto' * (len(header) - 2)})",
+            f"(auto, auto{', auto' * (len(header) - 2)})",
             [f"*{_text(h)}*" for h in header],
-            [[_text(cell) for cell in row] for row in rows],
+            [
+                [
+                    _text(row[0]),
+                    # The name unbroken, then the id: each can be found in the text.
+                    f"#box[{_text(batch.name or 'unnamed')}] \\ "
+                    f"#text(size: 6pt)[#raw({typst_string(batch.original_id)})]",
+                    *(_text(cell) for cell in row[2:]),
+                ]
+                for batch, row in zip(content.batches, rows, strict=True)
+            ],
         )
-        out.append("#text(size: 8pt)[" + table.rstrip("\n") + "]\n")
+        out.append("#text(size: 8pt, hyphenate: false)[" + table.rstrip("\n") + "]\n")
     out += ["\n" + _text(note) + "\n" for note in content.notes]
     return out
 
