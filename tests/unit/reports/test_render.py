@@ -179,3 +179,14 @@ def test_a_report_stored_without_batches_still_loads() -> None:
     del data["batches"], data["notes"]
     loaded = ReportContent.from_dict(data)
     assert loaded.batches == [] and loaded.notes == []
+
+
+def test_verify_report_refuses_a_batch_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from avatars_server.reports.verify import verify
+
+    content = _batch_content("b")
+    content = dataclasses.replace(
+        content, provenance=dataclasses.replace(content.provenance, kind="from_batch")
+    )
+    with pytest.raises(ValueError, match="batch report"):
+        verify(content, tmp_path / "a.csv", tmp_path / "b.csv")
