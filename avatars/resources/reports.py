@@ -8,8 +8,19 @@ from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
 
-from avatar_api_client.api.reports import create_report, create_report_from_data, get_report
-from avatar_api_client.models import Report, ReportCreate, ReportFormat, ReportFromDataCreate
+from avatar_api_client.api.reports import (
+    create_report,
+    create_report_from_batch,
+    create_report_from_data,
+    get_report,
+)
+from avatar_api_client.models import (
+    Report,
+    ReportCreate,
+    ReportFormat,
+    ReportFromBatchCreate,
+    ReportFromDataCreate,
+)
 from avatars import _streaming
 from avatars._response import parsed
 from avatars.resources._base import Resource
@@ -35,6 +46,26 @@ class Reports(Resource):
         """A report on an original and an avatars dataset and their privacy and signal jobs."""
         with self._client.request_options(timeout):
             response = create_report_from_data.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, Report)
+
+    def create_report_from_batch(
+        self, request: ReportFromBatchCreate, *, timeout: float | None = None
+    ) -> Report:
+        """A report on an avatarization batch job and the privacy and signal batch jobs run on
+        it: the worst privacy metrics over the batches, the mean signal metrics and a table of
+        every batch. `Report.job_id` is the avatarization batch job. Sending the same request
+        again returns the same report.
+
+        Raises:
+            NotFoundError: a job is unknown or someone else's.
+            ConflictError: a job has not succeeded.
+            UnprocessableEntityError: a job of the wrong kind, or metrics batch jobs that were
+                not run on that avatarization batch job.
+        """
+        with self._client.request_options(timeout):
+            response = create_report_from_batch.sync_detailed(
                 client=self._client.generated, body=request
             )
         return parsed(response, Report)

@@ -19,14 +19,14 @@ import math
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 SCHEMA_VERSION = 1
 """Version of this JSON format (``ReportContent.schema_version``)."""
 
 Direction = Literal["higher", "lower"]
-ReportKind = Literal["avatarization", "from_data"]
+ReportKind = Literal["avatarization", "from_data", "from_batch"]
 DatasetRole = Literal["original", "avatars", "unshuffled_avatars"]
 VariableKind = Literal["continuous", "categorical", "datetime"]
 
@@ -50,6 +50,17 @@ SIGNAL_METRIC_NAMES: tuple[str, ...] = (
     "hellinger_std",
     "correlation_difference_ratio",
 )
+
+BATCH_TABLE_PRIVACY: tuple[str, ...] = (
+    "hidden_rate",
+    "local_cloaking",
+    "distance_to_closest",
+    "closest_distances_ratio",
+    "closest_rate",
+)
+"""The privacy metrics shown in a batch report's per-batch table (every one is in the JSON)."""
+BATCH_TABLE_SIGNAL: tuple[str, ...] = ("hellinger_mean", "correlation_difference_ratio")
+"""The signal metrics shown in a batch report's per-batch table."""
 
 METRIC_MEANINGS: Mapping[str, str] = types.MappingProxyType(
     {
@@ -389,6 +400,25 @@ class Conclusion:
 
 
 @dataclass(frozen=True)
+class BatchRow:
+    """One batch of a batch report: its original dataset and that batch's own metrics.
+
+    ``privacy`` and ``signal`` hold every metric the batch metrics jobs recorded for the batch
+    (name → value, None where undefined); the training batch has ``index`` 0.
+    """
+
+    index: int
+    training: bool
+    original_id: str
+    name: str | None
+    rows: int | None
+    avatars_id: str | None
+    unshuffled_avatars_id: str | None
+    privacy: dict[str, float | None]
+    signal: dict[str, float | None]
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """The whole report: identity, parameters, privacy, signal, figures, conclusion."""
 
@@ -401,6 +431,10 @@ class ReportContent:
     figures: Figures
     conclusion: Conclusion
     schema_version: int = SCHEMA_VERSION
+    batches: list[BatchRow] = field(default_factory=list)
+    """Batch reports only: one row per batch, training batch first (empty otherwise)."""
+    notes: list[str] = field(default_factory=list)
+    """Sentences the renderers print before the figures (what this kind of report leaves out)."""
 
     def dataset(self, role: DatasetRole) -> DatasetInfo | None:
         """The dataset playing ``role``, or None."""
@@ -700,12 +734,15 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
 
 
 __all__ = [
+    "BATCH_TABLE_PRIVACY",
+    "BATCH_TABLE_SIGNAL",
     "METRIC_FIXES",
     "METRIC_MEANINGS",
     "PRIVACY_METRIC_NAMES",
     "SCHEMA_VERSION",
     "SIGNAL_METRIC_NAMES",
     "AvatarizationSettings",
+    "BatchRow",
     "ColumnInfo",
     "Conclusion",
     "ContributionsData",

@@ -215,6 +215,25 @@ def _privacy_and_signal(content: ReportContent) -> list[str]:
         out.append("<h3>Hellinger distance of each variable, largest first</h3>")
         rows = [(_e(h.name), f"{h.value:.3f}") for h in per_variable]
         out.append(_table(["Variable", "Hellinger distance"], rows, {1}))
+    out += _batches(content)
+    return out
+
+
+def _batches(content: ReportContent) -> list[str]:
+    """A batch report's table: one row per batch with its own key metrics, and its notes."""
+    out = [f"<p>{_e(note)}</p>" for note in content.notes]
+    if not content.batches:
+        return out
+    header, rows = wording.batch_table(content)
+    out.insert(0, '<h3 id="batches">Every batch</h3>')
+    out.insert(
+        1,
+        _table(
+            [_e(h) for h in header],
+            [[_e(cell) for cell in row] for row in rows],
+            set(range(2, len(header))),
+        ),
+    )
     return out
 
 

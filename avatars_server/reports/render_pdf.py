@@ -250,6 +250,32 @@ def _privacy_and_signal(content: ReportContent) -> list[str]:
             rows.append(row + [""] * (6 - len(row)))
         table = _table("(1fr, auto) * 3", ["Variable", "H"] * 3, rows)
         out.append(table.replace("#table(", "#table(align: (left, right) * 3, ", 1))
+    out += _batches(content)
+    return out
+
+
+def _batches(content: ReportContent) -> list[str]:
+    """A batch report's table: one row per batch with its own key metrics, and its notes."""
+    out: list[str] = []
+    if content.batches:
+        header, rows = wording.batch_table(content)
+        out.append("\n== Every batch\n")
+        table = _table(
+            f"(auto, auto{', auto' * (len(header) - 2)})",
+            [f"*{_text(h)}*" for h in header],
+            [
+                [
+                    _text(row[0]),
+                    # The name unbroken, then the id: each can be found in the text.
+                    f"#box[{_text(batch.name or 'unnamed')}] \\ "
+                    f"#text(size: 6pt)[#raw({typst_string(batch.original_id)})]",
+                    *(_text(cell) for cell in row[2:]),
+                ]
+                for batch, row in zip(content.batches, rows, strict=True)
+            ],
+        )
+        out.append("#text(size: 8pt, hyphenate: false)[" + table.rstrip("\n") + "]\n")
+    out += ["\n" + _text(note) + "\n" for note in content.notes]
     return out
 
 

@@ -7,7 +7,10 @@ from it on the job runner (``avatars_server.reports.rendering``).
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +21,13 @@ from avatars_server import __version__
 from avatars_server.config import Settings
 from avatars_server.errors import ConflictError, InvalidInputError, NotFoundError
 from avatars_server.reports.build import ReportInputs, assemble, dataset_info
-from avatars_server.reports.content import DatasetInfo, DatasetRole, ReportContent, ReportKind
+from avatars_server.reports.content import (
+    BatchRow,
+    DatasetInfo,
+    DatasetRole,
+    ReportContent,
+    ReportKind,
+)
 from avatars_server.storage import artifacts, jobs
 from avatars_server.storage import reports as storage
 from avatars_server.storage.datasets import get_dataset, get_owned_dataset
@@ -32,6 +41,9 @@ _GET_ROUTES = {
     "avatarization": "GET /jobs/avatarization/{id}",
     "privacy_metrics": "GET /jobs/{id}/metrics/privacy",
     "signal_metrics": "GET /jobs/{id}/metrics/signal",
+    "avatarization_batch": "GET /jobs/avatarization_batch/{id}",
+    "privacy_metrics_batch": "GET /jobs/{id}/metrics/privacy_batch",
+    "signal_metrics_batch": "GET /jobs/{id}/metrics/signal_batch",
 }
 
 
@@ -230,6 +242,171 @@ def check_report_from_data(
     return ReportSources("from_data", privacy.id, None, privacy, signal, datasets, key)
 
 
+# --------------------------------------------------------------------------- batch report
+
+_BATCH_FIELDS = {
+    "avatarization": "avatarization_batch_job_id",
+    "privacy": "privacy_batch_job_id",
+    "signal": "signal_batch_job_id",
+}
+BATCH_FIGURES_NOTE = (
+    "This report covers a batch job. The batch jobs record each batch's metrics but not the "
+    "per-individual data (projections, distributions, correlations, privacy histograms) that "
+    "the figures of an ordinary report are drawn from, so this report has no figures; the "
+    "per-batch table gives each batch's own metrics."
+)
+
+
+def _batch_pairs(job: JobRow, avatars_key: str) -> list[tuple[str, str | None]]:
+    """(original, avatars) ids named by a batch metrics job's mappings, training first."""
+    parameters = job.parameters
+    mappings = [
+        parameters.get("training_dataset_mapping") or {},
+        *(parameters.get("batch_dataset_mappings") or []),
+    ]
+    return [
+        (str(m.get("original_id")), str(m[avatars_key]) if m.get(avatars_key) else None)
+        for m in mappings
+    ]
+
+
+def _batch_outputs(job: JobRow, avatars_key: str) -> list[tuple[str, str | None]]:
+    """(original, avatars) ids of an avatarization batch job's batches, training first; only
+    the originals (avatars None) before it has succeeded."""
+    result = job.result or {}
+    if result.get("training_result"):
+        results = [result["training_result"], *(result.get("batch_results") or [])]
+        return [(str(r["original_id"]), str(r.get(avatars_key))) for r in results]
+    parameters = job.parameters
+    originals = [parameters.get("training_dataset_id"), *(parameters.get("dataset_ids") or [])]
+    return [(str(o), None) for o in originals]
+
+
+def _check_pairs(
+    field: str, metrics: JobRow, avatarization: JobRow, mapping_key: str, result_key: str
+) -> None:
+    """422 unless `metrics` was run on `avatarization`'s batches (by id or by mappings)."""
+    paired = metrics.parameters.get("avatarization_batch_job_id")
+    if paired is not None:
+        if str(paired) == str(avatarization.id):
+            return
+        raise _invalid(
+            field,
+            f"job {metrics.id} measured the avatarization batch job {paired}, not "
+            f"{avatarization.id}. Name the metrics batch jobs run on that avatarization batch "
+            "job, or run them with parameters.avatarization_batch_job_id = "
+            f"{avatarization.id}.",
+        )
+    named = _batch_pairs(metrics, mapping_key)
+    produced = _batch_outputs(avatarization, result_key)
+    same_originals = [o for o, _ in named] == [o for o, _ in produced]
+    same_avatars = all(
+        made is None or given == made
+        for (_, given), (_, made) in zip(named, produced, strict=False)
+    )
+    if same_originals and same_avatars:
+        return
+    raise _invalid(
+        field,
+        f"job {metrics.id} does not pair the avatarization batch job {avatarization.id}: its "
+        "dataset mappings do not name that job's batches (training batch first, same order) "
+        "and their avatars. Run the metrics batch job with "
+        f"parameters.avatarization_batch_job_id = {avatarization.id}, then create the report "
+        "again.",
+    )
+
+
+def check_report_from_batch(
+    session: Session,
+    owner_id: uuid.UUID,
+    avatarization_batch_job_id: uuid.UUID,
+    privacy_batch_job_id: uuid.UUID,
+    signal_batch_job_id: uuid.UUID,
+) -> ReportSources:
+    """Check a POST /reports/from_batch request: 404 unknown jobs, 422 wrong kinds or metrics
+    jobs that do not pair the avatarization batch job, 409 unfinished jobs."""
+    avatarization = _job(
+        session, avatarization_batch_job_id, owner_id, _BATCH_FIELDS["avatarization"]
+    )
+    privacy = _job(session, privacy_batch_job_id, owner_id, _BATCH_FIELDS["privacy"])
+    signal = _job(session, signal_batch_job_id, owner_id, _BATCH_FIELDS["signal"])
+    checks = (
+        (avatarization, _BATCH_FIELDS["avatarization"], "avatarization_batch"),
+        (privacy, _BATCH_FIELDS["privacy"], "privacy_metrics_batch"),
+        (signal, _BATCH_FIELDS["signal"], "signal_metrics_batch"),
+    )
+    for job, field, kind in checks:
+        _check_kind(job, field, kind, full_allowed=False)
+    _check_pairs(
+        _BATCH_FIELDS["privacy"],
+        privacy,
+        avatarization,
+        "unshuffled_avatars_id",
+        "sensitive_unshuffled_avatars_datasets_id",
+    )
+    _check_pairs(_BATCH_FIELDS["signal"], signal, avatarization, "avatars_id", "avatars_dataset_id")
+    for job, field, _ in checks:
+        _check_success(job, field)
+    training = (avatarization.result or {})["training_result"]
+    datasets: dict[DatasetRole, DatasetRow] = {
+        "original": _result_dataset(session, str(training["original_id"]), owner_id),
+        "avatars": _result_dataset(session, str(training["avatars_dataset_id"]), owner_id),
+        "unshuffled_avatars": _result_dataset(
+            session, str(training["sensitive_unshuffled_avatars_datasets_id"]), owner_id
+        ),
+    }
+    key = f"{owner_id}:from_batch:{avatarization.id}:{privacy.id}:{signal.id}"
+    return ReportSources(
+        "from_batch", avatarization.id, avatarization, privacy, signal, datasets, key
+    )
+
+
+def _metric_values(recorded: Mapping[str, Any]) -> dict[str, float | None]:
+    skip = {"original_id", "avatars_id", "unshuffled_avatars_id", "targets"}
+    out: dict[str, float | None] = {}
+    for name, value in recorded.items():
+        if name in skip or isinstance(value, bool):
+            continue
+        if value is None or isinstance(value, int | float):
+            out[name] = None if value is None or not math.isfinite(value) else float(value)
+    return out
+
+
+def batch_rows(session: Session, sources: ReportSources) -> list[BatchRow]:
+    """One row per batch (training first): its original and its own privacy and signal."""
+    assert sources.avatarization_job is not None
+    made = sources.avatarization_job.result or {}
+    outputs = [made["training_result"], *(made.get("batch_results") or [])]
+    privacy = sources.privacy_job.result or {}
+    signal = sources.signal_job.result or {}
+    by_original_privacy = {
+        str(p.get("original_id")): p
+        for p in [privacy.get("training_metrics") or {}, *(privacy.get("batch_metrics") or [])]
+    }
+    by_original_signal = {
+        str(p.get("original_id")): p
+        for p in [signal.get("training_metrics") or {}, *(signal.get("batch_metrics") or [])]
+    }
+    rows = []
+    for index, output in enumerate(outputs):
+        original = str(output["original_id"])
+        dataset = get_dataset(session, uuid.UUID(original))
+        rows.append(
+            BatchRow(
+                index=index,
+                training=index == 0,
+                original_id=original,
+                name=dataset.name if dataset is not None else None,
+                rows=dataset.nb_lines if dataset is not None else None,
+                avatars_id=output.get("avatars_dataset_id"),
+                unshuffled_avatars_id=output.get("sensitive_unshuffled_avatars_datasets_id"),
+                privacy=_metric_values(by_original_privacy.get(original) or {}),
+                signal=_metric_values(by_original_signal.get(original) or {}),
+            )
+        )
+    return rows
+
+
 def _iso(value: datetime | None) -> str | None:
     if value is None:
         return None
@@ -260,6 +437,45 @@ def _dataset_info(role: DatasetRole, row: DatasetRow) -> DatasetInfo:
             "filetype": row.filetype,
         },
     )
+
+
+def build_batch_content(
+    session: Session, report: ReportRow, sources: ReportSources
+) -> ReportContent:
+    """A batch report: worst privacy over the batches (against the targets), mean signal, and
+    one row per batch; no figures (the batch jobs keep no per-individual data)."""
+    assert sources.avatarization_job is not None
+    original = sources.datasets["original"]
+    privacy = sources.privacy_job.result or {}
+    signal = sources.signal_job.result or {}
+    rows = batch_rows(session, sources)
+    total = sum(r.rows or 0 for r in rows)
+    inputs = ReportInputs(
+        report_id=str(report.id),
+        kind=sources.kind,
+        created_at=_iso(report.created_at) or "",
+        server_version=__version__,
+        engine_version=__version__,
+        title=f"Batch avatarization report: {original.name or original.id} and "
+        f"{len(rows) - 1} other batch(es)",
+        avatarization_job=_job_dict(sources.avatarization_job),
+        privacy_job=_job_dict(sources.privacy_job),
+        signal_job=_job_dict(sources.signal_job),
+        datasets=[_dataset_info(role, row) for role, row in sources.datasets.items()],
+        privacy_metrics=dict(privacy.get("worst_metrics") or {}),
+        signal_metrics=dict(signal.get("mean_metrics") or {}),
+        privacy_artifacts=None,
+        signal_artifacts=None,
+        projection_artifacts=None,
+    )
+    notes = [
+        f"The job avatarized {len(rows)} batches ({total} rows in all); the training batch "
+        f"({original.name or original.id}) fitted the projection. The privacy section gives the "
+        "WORST value of each privacy metric over the batches, the signal section the MEAN of "
+        "each signal metric; the datasets listed are the training batch's.",
+        BATCH_FIGURES_NOTE,
+    ]
+    return dataclasses.replace(assemble(inputs), batches=rows, notes=notes)
 
 
 def build_content(settings: Settings, report: ReportRow, sources: ReportSources) -> ReportContent:
@@ -315,7 +531,11 @@ def find_or_create(
             created_at=utcnow(),
             rendering_since=utcnow(),
         )
-        content = build_content(settings, row, sources)
+        content = (
+            build_batch_content(session, row, sources)
+            if sources.kind == "from_batch"
+            else build_content(settings, row, sources)
+        )
         storage.write_report_file(settings, row.id, "json", content.to_json().encode("utf-8"))
         created = storage.create_report(session, row)
         if created is not row:  # an identical request inserted its report first

@@ -155,8 +155,16 @@ def verify(
     """Every check of a report against the files: hashes, privacy and signal metrics.
 
     Raises:
-        ValueError: a file cannot be read with the report's columns.
+        ValueError: a file cannot be read with the report's columns, or the report is a batch
+            report (its metrics aggregate several pairs; this checks one pair).
     """
+    if content.provenance.kind == "from_batch":
+        raise ValueError(
+            "this is a batch report: its privacy metrics are the worst and its signal metrics "
+            "the mean over every batch, which one original/avatars pair cannot reproduce. Check "
+            "its per-batch table instead (the JSON's `batches`, one ordinary metrics job per "
+            "batch gives the same values)."
+        )
     from avatars_server.engine import (
         ImputationConfig,
         PrivacyConfig,

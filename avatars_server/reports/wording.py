@@ -110,3 +110,25 @@ def when(timestamp: str | None) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def batch_table(content: ReportContent) -> tuple[list[str], list[list[str]]]:
+    """A batch report's per-batch table as text: header and one row per batch."""
+    from avatars_server.reports.content import BATCH_TABLE_PRIVACY, BATCH_TABLE_SIGNAL
+
+    names = [*BATCH_TABLE_PRIVACY, *BATCH_TABLE_SIGNAL]
+    header = ["Batch", "Dataset", "Rows", *(metric_title(n) for n in names)]
+    rows = []
+    for batch in content.batches:
+        label = "training" if batch.training else str(batch.index)
+        dataset = f"{batch.name or 'unnamed'} ({batch.original_id})"
+        rows.append(
+            [
+                label,
+                dataset,
+                "—" if batch.rows is None else str(batch.rows),
+                *(format_value(batch.privacy.get(n)) for n in BATCH_TABLE_PRIVACY),
+                *(format_value(batch.signal.get(n)) for n in BATCH_TABLE_SIGNAL),
+            ]
+        )
+    return header, rows

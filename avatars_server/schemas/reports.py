@@ -39,6 +39,15 @@ class ReportFromDataCreate(RequestModel):
     signal_job_id: uuid.UUID
 
 
+class ReportFromBatchCreate(RequestModel):
+    """A report on an avatarization batch job and the privacy and signal batch jobs run on it:
+    worst privacy and mean signal over the batches, and a table of every batch."""
+
+    avatarization_batch_job_id: uuid.UUID
+    privacy_batch_job_id: uuid.UUID
+    signal_batch_job_id: uuid.UUID
+
+
 class ReportFormat(StrEnum):
     """Format of a report download."""
 

@@ -31,7 +31,13 @@ from avatars_server.jobs.runner import JobRunner
 from avatars_server.reports import service
 from avatars_server.reports.rendering import start_rendering
 from avatars_server.schemas.common import error_responses
-from avatars_server.schemas.reports import Report, ReportCreate, ReportFormat, ReportFromDataCreate
+from avatars_server.schemas.reports import (
+    Report,
+    ReportCreate,
+    ReportFormat,
+    ReportFromBatchCreate,
+    ReportFromDataCreate,
+)
 from avatars_server.storage import reports as storage
 
 logger = logging.getLogger(__name__)
@@ -122,6 +128,35 @@ def create_report_from_data(
         body.avatars_dataset_id,
         body.privacy_job_id,
         body.signal_job_id,
+    )
+    return _answer(request, session, settings, runner, user, sources)
+
+
+@router.post(
+    "/reports/from_batch",
+    operation_id="create_report_from_batch",
+    response_model=Report,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(404, 409),
+)
+def create_report_from_batch(
+    body: ReportFromBatchCreate,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    runner: RunnerDep,
+) -> Report:
+    """A report on an avatarization batch job and the privacy and signal batch jobs run on it:
+    the worst privacy metrics over the batches against their targets, the mean signal metrics,
+    and a table of every batch's own metrics. `job_id` is the avatarization batch job. An
+    identical request returns the same report."""
+    sources = service.check_report_from_batch(
+        session,
+        user.id,
+        body.avatarization_batch_job_id,
+        body.privacy_batch_job_id,
+        body.signal_batch_job_id,
     )
     return _answer(request, session, settings, runner, user, sources)
 

@@ -101,6 +101,7 @@ from .rare_categorical_method import RareCategoricalMethod
 from .report import Report
 from .report_create import ReportCreate
 from .report_format import ReportFormat
+from .report_from_batch_create import ReportFromBatchCreate
 from .report_from_data_create import ReportFromDataCreate
 from .reset_password_request import ResetPasswordRequest
 from .signal_batch_dataset_mapping import SignalBatchDatasetMapping
@@ -216,6 +217,7 @@ __all__ = (
     "Report",
     "ReportCreate",
     "ReportFormat",
+    "ReportFromBatchCreate",
     "ReportFromDataCreate",
     "ResetPasswordRequest",
     "SignalBatchDatasetMapping",

@@ -149,3 +149,44 @@ def test_a_dataset_without_a_name_still_renders(content: ReportContent) -> None:
     unnamed = dataclasses.replace(content, datasets=datasets)
     assert render_pdf(unnamed).startswith(b"%PDF")
     assert "(unnamed)" in render_html(unnamed)
+
+
+def _batch_content(name: str) -> ReportContent:
+    from avatars_server.reports.content import BatchRow
+
+    privacy = {"hidden_rate": 87.654, "local_cloaking": 7.0, "closest_rate": 93.1}
+    rows = [
+        BatchRow(i, i == 0, f"id-{i}", f"{name}-{i}", 10 * (i + 1), None, None, privacy, {})
+        for i in range(3)
+    ]
+    return dataclasses.replace(
+        example_content(), batches=rows, notes=[f"note with {name}", "no figures here"]
+    )
+
+
+def test_a_batch_report_prints_its_table_and_notes_and_round_trips() -> None:
+    content = _batch_content(HOSTILE)
+    assert ReportContent.from_json(content.to_json()) == content
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(render_pdf(content))).pages)
+    assert "Every batch" in text and "87.65" in text and "no figures here" in text
+    html = render_html(content)
+    assert 'id="batches"' in html and "87.65" in html and "no figures here" in html
+    assert HOSTILE not in html  # escaped
+
+
+def test_a_report_stored_without_batches_still_loads() -> None:
+    data = example_content().to_dict()
+    del data["batches"], data["notes"]
+    loaded = ReportContent.from_dict(data)
+    assert loaded.batches == [] and loaded.notes == []
+
+
+def test_verify_report_refuses_a_batch_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from avatars_server.reports.verify import verify
+
+    content = _batch_content("b")
+    content = dataclasses.replace(
+        content, provenance=dataclasses.replace(content.provenance, kind="from_batch")
+    )
+    with pytest.raises(ValueError, match="batch report"):
+        verify(content, tmp_path / "a.csv", tmp_path / "b.csv")
