@@ -411,6 +411,7 @@ def first_axes(coordinates: Sequence[Sequence[float]] | npt.ArrayLike) -> FloatA
 
 SERIES_ID_NAME = "id"
 SERIES_TIME_NAME = "t"
+_DENSE_CELLS = 1 << 23  # (time slot, individual) cells counted in arrays rather than a hash
 MAX_BAND_POINTS = 60  # a band has one point per time stamp up to this many, else this many bins
 
 
@@ -507,20 +508,30 @@ def _series_time(series: pd.Series) -> tuple[FloatArray, bool]:
 
 
 def _band(
-    ids: npt.NDArray[np.object_] | pd.Series,
-    time_slot: IntArray,
-    values: FloatArray,
-    slots: int,
+    individual: IntArray, time_slot: IntArray, values: FloatArray, slots: int
 ) -> tuple[FloatArray, FloatArray, IntArray]:
-    frame = pd.DataFrame({"id": ids, "slot": time_slot, "value": values}).dropna()
-    per_individual = frame.groupby(["slot", "id"], sort=False)["value"].mean()
-    stats = per_individual.groupby(level="slot").agg(["mean", "std", "count"])
-    stats = stats.reindex(range(slots))
-    return (
-        stats["mean"].to_numpy(dtype=np.float64, na_value=np.nan),
-        stats["std"].to_numpy(dtype=np.float64, na_value=np.nan),
-        stats["count"].fillna(0).to_numpy(dtype=np.int64),
-    )
+    """Mean, sd (ddof 1) and count across individuals per slot, each individual's points in a
+    slot averaged first. Hashing one int64 key and bincounts: O(rows) at C speed."""
+    keep = (time_slot >= 0) & (individual >= 0) & ~np.isnan(values)
+    width = int(individual.max(initial=-1)) + 1
+    key = time_slot[keep] * width + individual[keep]
+    if slots * width <= _DENSE_CELLS:  # one cell per (slot, individual): no hashing
+        sums = np.bincount(key, weights=values[keep], minlength=slots * width)
+        points = np.bincount(key, minlength=slots * width)
+        cells = np.flatnonzero(points)
+        own = sums[cells] / points[cells]
+    else:
+        codes, cells = pd.factorize(key)
+        own = np.bincount(codes, weights=values[keep]) / np.bincount(codes)
+    slot = np.asarray(cells, dtype=np.int64) // max(width, 1)  # own: per (slot, individual)
+    count = np.bincount(slot, minlength=slots)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(slot, weights=own, minlength=slots) / count
+        squares = np.bincount(slot, weights=(own - mean[slot]) ** 2, minlength=slots)
+        sd = np.sqrt(squares / (count - 1))
+    mean[count == 0] = np.nan
+    sd[count < 2] = np.nan
+    return mean.astype(np.float64), sd.astype(np.float64), count.astype(np.int64)
 
 
 def series_bands(
@@ -569,14 +580,12 @@ def series_bands(
         a_slot = np.clip(np.searchsorted(edges, a_time, side="right") - 1, 0, max_points - 1)
     x_slot = np.where(np.isnan(x_time), -1, x_slot).astype(np.int64)
     a_slot = np.where(np.isnan(a_time), -1, a_slot).astype(np.int64)
+    x_who = np.asarray(pd.factorize(original[columns.identifier])[0], dtype=np.int64)
+    a_who = np.asarray(pd.factorize(avatars[columns.identifier])[0], dtype=np.int64)
     bands = []
     for name in columns.values:
-        xm, xs, xn = _band(
-            original[columns.identifier], x_slot, _as_float(original[name], "continuous"), len(time)
-        )
-        am, as_, an = _band(
-            avatars[columns.identifier], a_slot, _as_float(avatars[name], "continuous"), len(time)
-        )
+        xm, xs, xn = _band(x_who, x_slot, _as_float(original[name], "continuous"), len(time))
+        am, as_, an = _band(a_who, a_slot, _as_float(avatars[name], "continuous"), len(time))
         bands.append(
             SeriesBand(
                 name=name,

@@ -542,9 +542,15 @@ def plot_time_series(
     top[0].set_title(f"{shown_x} of {n_x:,} originals")
     top[1].set_title(f"{shown_a} of {n_a:,} avatars")
     binned = bool(bands) and bands[0].bin_edges is not None
-    top[2].set_title("pointwise mean ± sd" + (" (binned time)" if binned else ""))
+    top[2].set_title("mean ± sd per time bin" if binned else "pointwise mean ± sd")
     for axes in grid[-1]:
         axes.set_xlabel(columns.time)
+    if bands and bands[0].datetime:
+        dates = matplotlib_module().dates
+        for axes in grid.flat:  # shared x: one locator, short labels
+            locator = dates.AutoDateLocator(minticks=2, maxticks=4)
+            axes.xaxis.set_major_locator(locator)
+            axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
     if bands:
         handles, labels = top[2].get_legend_handles_labels()
         patch = matplotlib_module().patches.Patch(color=ORIGINAL_COLOR, alpha=0.2, lw=0)

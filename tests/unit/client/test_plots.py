@@ -282,3 +282,21 @@ def test_time_series_figure_without_matplotlib_says_how_to_install_it(
     original, avatars = _hand_series()
     with pytest.raises(ImportError, match=r'pip install "avatars\[plots\]"'):
         fresh.plot_time_series(original, avatars)
+
+
+def test_series_bands_hashed_and_dense_counting_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    original, avatars = _hand_series()
+    jittered = avatars.assign(t=avatars["t"] + np.tile([0.2, -0.3, 0.4], 3))
+    dense = plot_data.series_bands(original, jittered)
+    monkeypatch.setattr(plot_data, "_DENSE_CELLS", 0)
+    assert plot_data.series_bands(original, jittered) == dense
+
+
+def test_datetime_time_axis_gives_short_date_ticks() -> None:
+    original, avatars = _hand_series()
+    stamps = pd.Timestamp("2024-01-01") + pd.to_timedelta(original["t"], unit="D")
+    figure = plots.plot_time_series(original.assign(t=stamps), avatars.assign(t=stamps))
+    (band, _) = plot_data.series_bands(original.assign(t=stamps), avatars.assign(t=stamps))
+    assert band.datetime and band.time[1] - band.time[0] == 86_400
+    formatter = figure.axes[2].xaxis.get_major_formatter()
+    assert type(formatter).__name__ == "ConciseDateFormatter"
