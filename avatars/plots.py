@@ -493,9 +493,12 @@ def plot_time_series(
 
     One row per series variable: ``samples`` seeded original individuals (blue), as many seeded
     avatars (orange; an avatar is not the original drawn next to it), and the mean ± sd band of
-    both tables over the time axis (:func:`avatars.plot_data.series_bands`: the exact stamps, or
-    ``max_points`` bins when the stamps are many, as the avatars' series have their own
-    support). The three panels of a row share their y axis.
+    both tables over the time axis (:func:`avatars.plot_data.series_bands`: the originals'
+    stamps, an avatar's point counting at the nearest one since the avatars' series have their
+    own support; ``max_points`` equal bins when the originals have more stamps). Originals: a
+    filled band around a solid mean; avatars: a dashed mean between dotted ± sd lines. The
+    three panels of a row share their y axis. Cost: O(rows) for the band, the drawn samples
+    are bounded by ``samples``.
 
     Args:
         original: the original long table (identifier, time, value columns).
