@@ -107,6 +107,7 @@ def matplotlib_module() -> ModuleType:
         import matplotlib
         import matplotlib.dates
         import matplotlib.figure
+        import matplotlib.patches
         import matplotlib.ticker
     except ImportError as exc:
         raise ImportError(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -34,7 +34,17 @@ from avatars._plot_style import (
     percent_axis,
     styled,
 )
-from avatars.plot_data import correlation_data, first_axes, sample_rows, variable_distributions
+from avatars.plot_data import (
+    MAX_BAND_POINTS,
+    SeriesBand,
+    correlation_data,
+    first_axes,
+    sample_individuals,
+    sample_rows,
+    series_bands,
+    series_columns,
+    variable_distributions,
+)
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -435,6 +445,130 @@ def plot_privacy_distributions(
     return figure
 
 
+# --- time series ------------------------------------------------------------------------------
+
+
+def _band_time(band: SeriesBand) -> npt.NDArray[np.float64] | npt.NDArray[np.datetime64]:
+    time = np.asarray(band.time, dtype=np.float64)
+    if band.datetime:
+        return (time * 1e9).astype("datetime64[ns]")
+    return time
+
+
+def _draw_samples(
+    axes: Axes, rows: pd.DataFrame, id_column: str, time_column: str, name: str, colour: str
+) -> None:
+    for _, one in rows.groupby(id_column, sort=False):
+        one = one.sort_values(time_column, kind="stable")
+        axes.plot(one[time_column], one[name], color=colour, lw=0.9, alpha=0.75)
+
+
+def _draw_band(axes: Axes, band: SeriesBand) -> None:
+    """Originals: a filled band around a solid mean; avatars: dashed mean and dotted ± sd."""
+    time = _band_time(band)
+    xm = np.asarray(band.original_mean, dtype=np.float64)
+    xs = np.asarray(band.original_sd, dtype=np.float64)
+    am = np.asarray(band.avatars_mean, dtype=np.float64)
+    as_ = np.asarray(band.avatars_sd, dtype=np.float64)
+    axes.fill_between(time, xm - xs, xm + xs, color=ORIGINAL_COLOR, alpha=0.2, lw=0)
+    axes.plot(time, xm, color=ORIGINAL_COLOR, lw=1.4, label="originals: mean ± sd")
+    axes.plot(time, am, color=AVATAR_COLOR, lw=1.4, ls="--", label="avatars: mean ± sd")
+    for edge in (am - as_, am + as_):
+        axes.plot(time, edge, color=AVATAR_COLOR, lw=0.9, ls=":")
+
+
+@styled
+def plot_time_series(
+    original: pd.DataFrame,
+    avatars: pd.DataFrame,
+    *,
+    id_column: str | None = None,
+    time_column: str | None = None,
+    variables: Sequence[str] | None = None,
+    samples: int = 5,
+    seed: int = 0,
+    max_points: int = MAX_BAND_POINTS,
+) -> Figure:
+    """Sample series and the pointwise mean ± sd, originals vs avatars, per series variable.
+
+    One row per series variable: ``samples`` seeded original individuals (blue), as many seeded
+    avatars (orange; an avatar is not the original drawn next to it), and the mean ± sd band of
+    both tables over the time axis (:func:`avatars.plot_data.series_bands`: the originals'
+    stamps, an avatar's point counting at the nearest one since the avatars' series have their
+    own support; ``max_points`` equal bins when the originals have more stamps). Originals: a
+    filled band around a solid mean; avatars: a dashed mean between dotted ± sd lines. The
+    three panels of a row share their y axis. Cost: O(rows) for the band, the drawn samples
+    are bounded by ``samples``.
+
+    Args:
+        original: the original long table (identifier, time, value columns).
+        avatars: the avatars' long table, same columns.
+        id_column: the individuals' column; ``id`` when None.
+        time_column: the time column; ``t``, else the only datetime column, when None.
+        variables: series variables to show; every other numeric column when None.
+        samples: individuals drawn from each table.
+        seed: seed of that draw.
+        max_points: time points of the band at most.
+
+    Raises:
+        ValueError: a column cannot be resolved (the message says which argument to pass).
+    """
+    columns = series_columns(
+        original, id_column=id_column, time_column=time_column, variables=variables
+    )
+    bands = series_bands(
+        original,
+        avatars,
+        id_column=columns.identifier,
+        time_column=columns.time,
+        variables=columns.values,
+        max_points=max_points,
+    )
+    x_rows = sample_individuals(original, columns.identifier, samples, seed)
+    a_rows = sample_individuals(avatars, columns.identifier, samples, seed + 1)
+    n_x = original[columns.identifier].nunique()
+    n_a = avatars[columns.identifier].nunique()
+    figure = new_figure(0.45 + 1.75 * max(1, len(bands)))
+    grid = figure.subplots(max(1, len(bands)), 3, squeeze=False, sharex=True)
+    for row, band in zip(grid, bands, strict=False):
+        for axes in row[1:]:
+            axes.sharey(row[0])
+        _draw_samples(row[0], x_rows, columns.identifier, columns.time, band.name, ORIGINAL_COLOR)
+        _draw_samples(row[1], a_rows, columns.identifier, columns.time, band.name, AVATAR_COLOR)
+        _draw_band(row[2], band)
+        row[0].set_ylabel(_short(band.name, 24))
+        for axes in row[1:]:
+            axes.tick_params(labelleft=False)
+    top = grid[0]
+    shown_x = x_rows[columns.identifier].nunique()
+    shown_a = a_rows[columns.identifier].nunique()
+    top[0].set_title(f"{shown_x} of {n_x:,} originals")
+    top[1].set_title(f"{shown_a} of {n_a:,} avatars")
+    binned = bool(bands) and bands[0].bin_edges is not None
+    top[2].set_title("mean ± sd per time bin" if binned else "pointwise mean ± sd")
+    for axes in grid[-1]:
+        axes.set_xlabel(columns.time)
+    if bands and bands[0].datetime:
+        dates = matplotlib_module().dates
+        for axes in grid.flat:  # shared x: one locator, short labels
+            locator = dates.AutoDateLocator(minticks=2, maxticks=4)
+            axes.xaxis.set_major_locator(locator)
+            axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
+    if bands:
+        handles, labels = top[2].get_legend_handles_labels()
+        patch = matplotlib_module().patches.Patch(color=ORIGINAL_COLOR, alpha=0.2, lw=0)
+        # A tuple is drawn as one legend entry: the originals' band under their mean line.
+        entries: list[Any] = [(patch, handles[0]), handles[1]]
+        figure.legend(
+            entries,
+            labels,
+            loc="outside upper right",
+            ncols=2,
+            frameon=False,
+        )
+    return figure
+
+
 # --- from a job id, through the client ----------------------------------------------------------
 
 
@@ -497,6 +631,49 @@ def plot_job_correlations(client: ApiClient, job_id: str | UUID) -> Figure:
     return plot_correlations(*_job_tables(client, job_id))
 
 
+def _job_series_tables(
+    client: ApiClient, job_id: str | UUID, series: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The original and the (released) avatar long tables of one series of a time-series job."""
+    job = client.jobs.get_avatarization_time_series_job(job_id)
+    result = job.result
+    if not result:
+        raise ValueError(f"Job {job_id} has no result yet (status {job.status}); wait for it.")
+    inputs = job.parameters.time_series
+    if not 0 <= series < len(inputs):
+        raise ValueError(f"Job {job_id} has {len(inputs)} series; pass series= from 0.")
+    original_id = inputs[series].dataset_id
+    produced = [r for r in result.datasets if r.original_id == original_id]
+    if not produced:
+        raise ValueError(f"Job {job_id} has no avatars of series dataset {original_id}.")
+    download = client.pandas_integration.download_dataframe
+    original = download(original_id, progress=False)
+    avatars = download(produced[0].avatars_dataset.id, progress=False)
+    return original, avatars
+
+
+def plot_job_time_series(
+    client: ApiClient,
+    job_id: str | UUID,
+    *,
+    series: int = 0,
+    variables: Sequence[str] | None = None,
+    samples: int = 5,
+    seed: int = 0,
+) -> Figure:
+    """:func:`plot_time_series` of one series of a finished avatarization with time series
+    (downloads the original long table and its released avatars).
+
+    Args:
+        client: a logged-in client.
+        job_id: the ``avatarization_with_time_series`` job.
+        series: which of the job's series, in request order.
+        variables, samples, seed: as in :func:`plot_time_series`.
+    """
+    original, avatars = _job_series_tables(client, job_id, series)
+    return plot_time_series(original, avatars, variables=variables, samples=samples, seed=seed)
+
+
 __all__ = [
     "AVATAR_COLOR",
     "INSTALL_HINT",
@@ -516,6 +693,8 @@ __all__ = [
     "plot_job_distributions",
     "plot_job_explained_variance",
     "plot_job_projections",
+    "plot_job_time_series",
     "plot_privacy_distributions",
     "plot_projections",
+    "plot_time_series",
 ]

@@ -362,3 +362,23 @@ def test_missing_values_and_absent_individuals_through_the_server(
     assert avatars["t"].between(0, 99).all()
     observed = avatars["hr"].dropna()
     assert len(observed) and np.allclose(observed, observed.round(2))
+
+
+def test_notebook_time_series_figure_from_a_job_id(
+    user_client: ApiClient, frames: dict[str, pd.DataFrame]
+) -> None:
+    from avatars import plots
+
+    s1 = _upload(user_client, frames["timeseries1"], "s1")
+    s2 = _upload(user_client, frames["timeseries2"], "s2")
+    job_id = _create(user_client, None, [_ts(s1, 4), _ts(s2, 4)])
+    job = user_client.jobs.get_avatarization_time_series_job(job_id, timeout=WAIT)
+    assert job.status == JobStatus.SUCCESS, job.error_message
+    figure = plots.plot_job_time_series(user_client, job_id, series=1, samples=3)
+    assert len(figure.axes) == 3 and figure.axes[0].get_ylabel() == "sensor3"
+    assert figure.axes[1].get_title() == "3 of 200 avatars"
+    band = figure.axes[2]
+    expected = frames["timeseries2"].groupby("t")["sensor3"].mean()
+    np.testing.assert_allclose(band.lines[0].get_ydata(), expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="has 2 series"):
+        plots.plot_job_time_series(user_client, job_id, series=2)

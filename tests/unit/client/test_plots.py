@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -162,3 +163,140 @@ def test_labels_that_look_like_tex_are_drawn_as_text() -> None:
     for page in plots.plot_distributions(original, original):
         plots.figure_svg(page)
     assert figure.axes[0].get_yticklabels()[0].get_text() == "$x^$ (USD)"
+
+
+SENSORS = Path(__file__).parents[2] / "data" / "extended"
+
+
+def _hand_series() -> tuple[pd.DataFrame, pd.DataFrame]:
+    original = pd.DataFrame(
+        {
+            "id": [1, 1, 1, 2, 2, 2, 3, 3, 3],
+            "t": [0, 1, 2, 0, 1, 2, 0, 1, 2],
+            "a": [1.0, 2.0, 3.0, 3.0, 2.0, 7.0, 5.0, np.nan, 2.0],
+            "b": [0.0, 0.5, 1.0, 2.0, 2.5, 3.0, 4.0, 4.5, 5.0],
+        }
+    )
+    avatars = original.assign(a=original["a"] * 2, b=original["b"] - 1, id=original["id"] + 10)
+    return original, avatars
+
+
+def test_series_bands_are_pandas_pointwise_mean_and_sd_on_a_common_grid() -> None:
+    original, avatars = _hand_series()
+    bands = plot_data.series_bands(original, avatars)
+    assert [band.name for band in bands] == ["a", "b"]
+    for band in bands:
+        expected_x = original.groupby("t")[band.name].agg(["mean", "std", "count"])
+        expected_a = avatars.groupby("t")[band.name].agg(["mean", "std", "count"])
+        assert band.time == [0.0, 1.0, 2.0] and band.bin_edges is None
+        np.testing.assert_allclose(band.original_mean, expected_x["mean"])
+        np.testing.assert_allclose(band.original_sd, expected_x["std"])
+        np.testing.assert_allclose(band.avatars_mean, expected_a["mean"])
+        np.testing.assert_allclose(band.avatars_sd, expected_a["std"])
+        assert band.original_n == expected_x["count"].tolist()
+    assert bands[0].original_n == [3, 2, 3]  # the missing value is not counted
+
+
+def test_avatar_points_off_the_grid_count_at_the_nearest_original_stamp() -> None:
+    original, avatars = _hand_series()
+    jittered = avatars.assign(t=avatars["t"] + np.tile([0.2, -0.3, 0.4], 3))
+    (band, _) = plot_data.series_bands(original, jittered)
+    assert band.time == [0.0, 1.0, 2.0] and band.bin_edges == [0.0, 0.5, 1.5, 2.4]
+    np.testing.assert_allclose(band.avatars_mean, avatars.groupby("t")["a"].mean())
+    # An individual with two points in one slot counts once there (its mean).
+    doubled = pd.concat([avatars, avatars[avatars["id"] == 11].assign(a=100.0)])
+    (band, _) = plot_data.series_bands(original, doubled)
+    assert band.avatars_n == [3, 2, 3]
+    assert band.avatars_mean[0] == pytest.approx((51 + 6 + 10) / 3)  # id 11: (2 + 100) / 2
+
+
+def test_many_irregular_stamps_are_binned_into_max_points() -> None:
+    rng = np.random.default_rng(0)
+    rows = 2_000
+    original = pd.DataFrame(
+        {
+            "id": rng.integers(0, 100, rows),
+            "t": rng.uniform(0, 10, rows),
+            "v": rng.normal(size=rows),
+        }
+    )
+    (band,) = plot_data.series_bands(original, original, max_points=20)
+    assert len(band.time) == 20 and band.bin_edges is not None and len(band.bin_edges) == 21
+    assert band.original_mean == band.avatars_mean
+
+
+def test_series_columns_resolve_like_the_server_or_are_passed() -> None:
+    frame = pd.DataFrame(
+        {"who": [1], "when": pd.to_datetime(["2024-01-01"]), "x": [1.0], "flag": [True]}
+    )
+    with pytest.raises(ValueError, match="id_column"):
+        plot_data.series_columns(frame)
+    columns = plot_data.series_columns(frame, id_column="who")
+    assert (columns.time, columns.values) == (
+        "when",
+        ["x"],
+    )  # the only datetime; bools are not values
+    with pytest.raises(ValueError, match="time_column"):
+        plot_data.series_columns(frame.drop(columns="when"), id_column="who")
+
+
+def test_time_series_figure_has_samples_and_bands_per_variable() -> None:
+    original, avatars = _hand_series()
+    figure = plots.plot_time_series(original, avatars, samples=2, seed=3)
+    assert len(figure.axes) == 6  # 2 variables × (originals, avatars, band)
+    samples_x, samples_a, band = figure.axes[:3]
+    assert len(samples_x.lines) == 2 and len(samples_a.lines) == 2
+    assert samples_x.get_title() == "2 of 3 originals"
+    assert len(band.collections) == 1  # the originals' filled band
+    assert len(band.lines) == 4  # two means, the avatars' ± sd
+    expected = original.groupby("t")["a"].agg(["mean", "std"])
+    np.testing.assert_allclose(band.lines[0].get_ydata(), expected["mean"])
+    np.testing.assert_allclose(band.lines[2].get_ydata(), 2 * (expected["mean"] - expected["std"]))
+    assert figure.axes[0].get_ylabel() == "a" and figure.axes[3].get_ylabel() == "b"
+    plots.figure_svg(figure)
+
+
+def test_time_series_figure_on_the_sensors_sample_data() -> None:
+    original = pd.read_csv(SENSORS / "sensors_timeseries1.csv")
+    rng = np.random.default_rng(0)
+    avatars = original.assign(t=original["t"] + rng.uniform(-0.3, 0.3, len(original)))
+    figure = plots.plot_time_series(original, avatars, samples=4)
+    assert [ax.get_ylabel() for ax in figure.axes[::3]] == ["sensor1", "sensor2"]
+    assert all(len(ax.lines) == 4 for ax in figure.axes[::3])
+    band = figure.axes[2]
+    assert len(band.lines[0].get_xdata()) == 30  # the originals' 30 stamps
+    np.testing.assert_allclose(
+        band.lines[0].get_ydata(), original.groupby("t")["sensor1"].mean(), rtol=1e-12
+    )
+
+
+def test_time_series_figure_without_matplotlib_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.delitem(sys.modules, "avatars.plots")
+    monkeypatch.delitem(sys.modules, "avatars._plot_style")
+    fresh = importlib.import_module("avatars.plots")
+    original, avatars = _hand_series()
+    with pytest.raises(ImportError, match=r'pip install "avatars\[plots\]"'):
+        fresh.plot_time_series(original, avatars)
+
+
+def test_series_bands_hashed_and_dense_counting_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    original, avatars = _hand_series()
+    jittered = avatars.assign(t=avatars["t"] + np.tile([0.2, -0.3, 0.4], 3))
+    dense = plot_data.series_bands(original, jittered)
+    monkeypatch.setattr(plot_data, "_DENSE_CELLS", 0)
+    assert plot_data.series_bands(original, jittered) == dense
+
+
+def test_datetime_time_axis_gives_short_date_ticks() -> None:
+    original, avatars = _hand_series()
+    stamps = pd.Timestamp("2024-01-01") + pd.to_timedelta(original["t"], unit="D")
+    figure = plots.plot_time_series(original.assign(t=stamps), avatars.assign(t=stamps))
+    (band, _) = plot_data.series_bands(original.assign(t=stamps), avatars.assign(t=stamps))
+    assert band.datetime and band.time[1] - band.time[0] == 86_400
+    formatter = figure.axes[2].xaxis.get_major_formatter()
+    assert type(formatter).__name__ == "ConciseDateFormatter"
