@@ -18,6 +18,12 @@ ErrorCode = Literal[
     "DUPLICATE_COLUMN",
     "TOO_MANY_DIMENSIONS",
     "INVALID_METRIC_PARAMETER",
+    # method-extended.md §0.3 (multi-table, geolocation)
+    "DUPLICATE_KEY",
+    "ORPHAN_ROW",
+    "INDIVIDUAL_MISMATCH",
+    "MISSING_GEO_COLUMN",
+    "INVALID_COORDINATE",
 ]
 
 
