@@ -10,17 +10,21 @@ from avatar_api_client.api.jobs import (
     cancel_job,
     create_avatarization_job,
     create_full_avatarization_job,
+    create_privacy_metrics_geolocation_job,
     create_privacy_metrics_job,
     create_signal_metrics_job,
     find_all_jobs_by_user,
     get_avatarization_job,
     get_privacy_metrics,
+    get_privacy_metrics_geolocation_job,
     get_signal_metrics,
 )
 from avatar_api_client.models import (
     AvatarizationJob,
     AvatarizationJobCreate,
     GenericJob,
+    PrivacyMetricsGeolocationJob,
+    PrivacyMetricsGeolocationJobCreate,
     PrivacyMetricsJob,
     PrivacyMetricsJobCreate,
     SignalMetricsJob,
@@ -40,7 +44,14 @@ from avatars.waiting import (
     wait_for_job,
 )
 
-J = TypeVar("J", AvatarizationJob, PrivacyMetricsJob, SignalMetricsJob, GenericJob)
+J = TypeVar(
+    "J",
+    AvatarizationJob,
+    PrivacyMetricsJob,
+    SignalMetricsJob,
+    GenericJob,
+    PrivacyMetricsGeolocationJob,
+)
 
 
 def _uuid(id: str | UUID) -> UUID:
@@ -57,6 +68,7 @@ _GETTERS: tuple[Callable[..., Any], ...] = (
     get_avatarization_job.sync_detailed,
     get_privacy_metrics.sync_detailed,
     get_signal_metrics.sync_detailed,
+    get_privacy_metrics_geolocation_job.sync_detailed,
 )
 
 
@@ -105,6 +117,16 @@ class Jobs(Resource):
                 client=self._client.generated, body=request
             )
         return parsed(response, SignalMetricsJob)
+
+    def create_privacy_metrics_geolocation_job(
+        self, request: PrivacyMetricsGeolocationJobCreate, *, timeout: float | None = None
+    ) -> PrivacyMetricsGeolocationJob:
+        """Privacy metrics of treated trajectories against the originals, one per scenario."""
+        with self._client.request_options(timeout):
+            response = create_privacy_metrics_geolocation_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, PrivacyMetricsGeolocationJob)
 
     # -- reading -------------------------------------------------------------------------------
     def _poll(
@@ -173,6 +195,24 @@ class Jobs(Resource):
                     _uuid(id), client=self._client.generated
                 )
             return parsed(response, SignalMetricsJob)
+
+        return self._poll(fetch, timeout)
+
+    def get_privacy_metrics_geolocation_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> PrivacyMetricsGeolocationJob:
+        """The geolocation privacy job once finished, or as it is after `timeout` seconds."""
+
+        def fetch() -> PrivacyMetricsGeolocationJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_privacy_metrics_geolocation_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, PrivacyMetricsGeolocationJob)
 
         return self._poll(fetch, timeout)
 

@@ -51,6 +51,11 @@ def _run(
         from avatars_server.jobs.steps.metrics import run_signal_job
 
         return run_signal_job(context, owner_id, parameters)
+    # --- extended tier: geolocation and multi-table (issue #17) ---
+    if kind == "privacy_metrics_geolocation":
+        from avatars_server.jobs.steps.geolocation import run_geolocation_job
+
+        return run_geolocation_job(context, owner_id, parameters)
     raise JobFailure(f"This server cannot run jobs of kind {kind!r}.")
 
 

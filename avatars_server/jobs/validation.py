@@ -17,6 +17,7 @@ from avatars_server.errors import InvalidInputError
 from avatars_server.jobs.steps.avatarization import avatarization_config
 from avatars_server.jobs.steps.common import CATEGORICAL_TYPES, identifiers, variables
 from avatars_server.jobs.steps.metrics import privacy_config
+from avatars_server.schemas.geolocation import PrivacyMetricsGeolocationParameters
 from avatars_server.schemas.jobs import (
     AvatarizationParameters,
     JobKind,
@@ -181,3 +182,59 @@ def check_signal(
     avatars = _owned(session, parameters.avatars_id, owner_id)
     _referenced_jobs(session, owner_id, parameters)
     _check_pair(original, avatars, "avatars_id")
+
+
+# --- geolocation privacy (issue #17, method-extended §4) ----------------------------------------
+
+
+def check_geolocation(
+    session: Session,
+    settings: Settings,
+    owner_id: uuid.UUID,
+    parameters: PrivacyMetricsGeolocationParameters,
+) -> None:
+    """404 for another user's dataset; 422 for a scenario or trajectory data that cannot work.
+
+    The data themselves (coordinates, ids) are checked here up to NCP_CHECK_MAX_CELLS cells;
+    larger datasets are checked by the job, which then fails with the same message.
+    """
+    from avatars_server.engine.geolocation import check_scenario, paired
+    from avatars_server.jobs.steps.geolocation import id_column, scenario
+
+    original = _owned(session, parameters.original_dataset_id, owner_id)
+    avatars = _owned(session, parameters.unshuffled_avatar_dataset_id, owner_id)
+    for index, values in enumerate(parameters.scenarios):
+        try:
+            check_scenario(scenario(values.model_dump(mode="json")), index)
+        except AvatarError as exc:
+            raise _from_engine(exc) from exc
+    id_label = id_column(original.columns or [])
+    for row, field in (
+        (original, "original_dataset_id"),
+        (avatars, "unshuffled_avatar_dataset_id"),
+    ):
+        labels = {str(c["label"]) for c in row.columns or []}
+        missing = [c for c in (id_label, "t", "lat", "lon") if c not in labels]
+        if missing:
+            raise invalid(
+                f"parameters.{field}",
+                f"the dataset has no column {missing}: trajectory data needs an identifier "
+                f"column ({id_label!r}), a time column 't' and 'lat' and 'lon' in decimal degrees",
+                "MISSING_GEO_COLUMN",
+            )
+    cells = sum(int(r.nb_lines or 0) * len(r.columns or []) for r in (original, avatars))
+    if cells > NCP_CHECK_MAX_CELLS:
+        return
+    try:
+        trajectories, _ = paired(
+            read_dataframe(settings, original), read_dataframe(settings, avatars), id_label
+        )
+    except AvatarError as exc:
+        field = "original_dataset_id" if exc.field == "original" else "unshuffled_avatar_dataset_id"
+        raise invalid(f"parameters.{field}", exc.message, exc.code) from exc
+    if trajectories.n < 2:
+        raise invalid(
+            "parameters.original_dataset_id",
+            f"geolocation metrics need at least 2 trajectories, got {trajectories.n}",
+            "TOO_FEW_ROWS",
+        )

@@ -19,6 +19,10 @@ from avatars_server.api.views import jobs as views
 from avatars_server.jobs import validation
 from avatars_server.jobs.submit import submit_job
 from avatars_server.schemas.common import error_responses
+from avatars_server.schemas.geolocation import (
+    PrivacyMetricsGeolocationJob,
+    PrivacyMetricsGeolocationJobCreate,
+)
 from avatars_server.schemas.jobs import (
     AvatarizationJob,
     AvatarizationJobCreate,
@@ -190,3 +194,45 @@ def get_signal_metrics(id: uuid.UUID, user: CurrentUser, session: SessionDep) ->
     row = jobs.get_owned_job(session, id, user.id)
     views.check_kind(row, JobKind.signal_metrics.value)
     return views.signal_job(row)
+
+
+# --- extended tier: geolocation privacy and multi-table (issue #17) -------------------------------
+
+
+@router.post(
+    "/jobs/metrics/privacy_geolocation",
+    operation_id="create_privacy_metrics_geolocation_job",
+    response_model=PrivacyMetricsGeolocationJob,
+    status_code=status.HTTP_201_CREATED,
+    responses=_CREATE_ERRORS,
+)
+def create_privacy_metrics_geolocation_job(
+    request: PrivacyMetricsGeolocationJobCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    runner: RunnerDep,
+) -> PrivacyMetricsGeolocationJob:
+    """Privacy metrics of treated trajectories against the originals, per attack scenario."""
+    validation.check_kind(
+        request.kind, JobKind.privacy_metrics_geolocation, "POST /jobs/metrics/privacy_geolocation"
+    )
+    validation.check_geolocation(session, settings, user.id, request.parameters)
+    row = submit_job(
+        session, runner, user.id, JobKind.privacy_metrics_geolocation, request.parameters
+    )
+    return views.geolocation_job(row)
+
+
+@router.get(
+    "/jobs/{id}/metrics/privacy_geolocation",
+    operation_id="get_privacy_metrics_geolocation_job",
+    response_model=PrivacyMetricsGeolocationJob,
+    responses=_GET_ERRORS,
+)
+def get_privacy_metrics_geolocation_job(
+    id: uuid.UUID, user: CurrentUser, session: SessionDep
+) -> PrivacyMetricsGeolocationJob:
+    row = jobs.get_owned_job(session, id, user.id)
+    views.check_kind(row, JobKind.privacy_metrics_geolocation.value)
+    return views.geolocation_job(row)

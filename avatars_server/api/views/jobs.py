@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from avatars_server.api.views.datasets import dataset_schema
 from avatars_server.errors import NotFoundError
 from avatars_server.schemas.datasets import Dataset
+from avatars_server.schemas.geolocation import PrivacyMetricsGeolocationJob
 from avatars_server.schemas.jobs import (
     AvatarizationJob,
     AvatarizationResult,
@@ -27,6 +28,9 @@ READ_ROUTES = {
     "avatarization": "GET /jobs/avatarization/{id}",
     "privacy_metrics": "GET /jobs/{id}/metrics/privacy",
     "signal_metrics": "GET /jobs/{id}/metrics/signal",
+    "privacy_metrics_geolocation": "GET /jobs/{id}/metrics/privacy_geolocation",
+    "avatarization_multi_table": "GET /jobs/avatarization_multi_table/{id}",
+    "privacy_metrics_multi_table": "GET /jobs/{id}/metrics/privacy_multi_table",
 }
 
 
@@ -102,3 +106,8 @@ def privacy_job(row: JobRow) -> PrivacyMetricsJob:
 def signal_job(row: JobRow) -> SignalMetricsJob:
     result = row.result if row.status == "success" else None
     return SignalMetricsJob.model_validate({**_envelope(row), "result": result})
+
+
+def geolocation_job(row: JobRow) -> PrivacyMetricsGeolocationJob:
+    result = row.result if row.status == "success" else None
+    return PrivacyMetricsGeolocationJob.model_validate({**_envelope(row), "result": result})

@@ -28,6 +28,10 @@ from .forgotten_password_request import ForgottenPasswordRequest
 from .generic_job import GenericJob
 from .generic_parameters import GenericParameters
 from .generic_result import GenericResult
+from .geolocation_density_parameters import GeolocationDensityParameters
+from .geolocation_features import GeolocationFeatures
+from .geolocation_features_parameters import GeolocationFeaturesParameters
+from .geolocation_privacy_metrics import GeolocationPrivacyMetrics
 from .get_health_db_response_get_health_db import GetHealthDbResponseGetHealthDb
 from .get_health_response_get_health import GetHealthResponseGetHealth
 from .get_root_response_get_root import GetRootResponseGetRoot
@@ -42,7 +46,16 @@ from .login import Login
 from .login_response import LoginResponse
 from .message_response import MessageResponse
 from .patch_dataset import PatchDataset
+from .point_of_interest import PointOfInterest
 from .privacy_metrics import PrivacyMetrics
+from .privacy_metrics_geolocation_job import PrivacyMetricsGeolocationJob
+from .privacy_metrics_geolocation_job_create import PrivacyMetricsGeolocationJobCreate
+from .privacy_metrics_geolocation_parameters import PrivacyMetricsGeolocationParameters
+from .privacy_metrics_geolocation_result import PrivacyMetricsGeolocationResult
+from .privacy_metrics_geolocation_scenario import PrivacyMetricsGeolocationScenario
+from .privacy_metrics_geolocation_scenario_result import (
+    PrivacyMetricsGeolocationScenarioResult,
+)
 from .privacy_metrics_job import PrivacyMetricsJob
 from .privacy_metrics_job_create import PrivacyMetricsJobCreate
 from .privacy_metrics_parameters import PrivacyMetricsParameters
@@ -54,6 +67,7 @@ from .signal_metrics_job import SignalMetricsJob
 from .signal_metrics_job_create import SignalMetricsJobCreate
 from .signal_metrics_parameters import SignalMetricsParameters
 from .signal_metrics_targets import SignalMetricsTargets
+from .signal_position import SignalPosition
 from .user import User
 from .user_role import UserRole
 from .validation_error import ValidationError
@@ -85,6 +99,10 @@ __all__ = (
     "GenericJob",
     "GenericParameters",
     "GenericResult",
+    "GeolocationDensityParameters",
+    "GeolocationFeatures",
+    "GeolocationFeaturesParameters",
+    "GeolocationPrivacyMetrics",
     "GetHealthDbResponseGetHealthDb",
     "GetHealthResponseGetHealth",
     "GetRootResponseGetRoot",
@@ -99,7 +117,14 @@ __all__ = (
     "LoginResponse",
     "MessageResponse",
     "PatchDataset",
+    "PointOfInterest",
     "PrivacyMetrics",
+    "PrivacyMetricsGeolocationJob",
+    "PrivacyMetricsGeolocationJobCreate",
+    "PrivacyMetricsGeolocationParameters",
+    "PrivacyMetricsGeolocationResult",
+    "PrivacyMetricsGeolocationScenario",
+    "PrivacyMetricsGeolocationScenarioResult",
     "PrivacyMetricsJob",
     "PrivacyMetricsJobCreate",
     "PrivacyMetricsParameters",
@@ -111,6 +136,7 @@ __all__ = (
     "SignalMetricsJobCreate",
     "SignalMetricsParameters",
     "SignalMetricsTargets",
+    "SignalPosition",
     "User",
     "UserRole",
     "ValidationError",
