@@ -49,11 +49,13 @@ class AvatarizationOutput:
         unshuffled: shape (n, p), row i = avatar of original i. Sensitive: with the originals
             it allows linkage; only for the privacy metrics.
         ncp: the number of axes actually used for the neighbour search.
+        order: shape (n,), the shuffle: released row i is unshuffled row ``order[i]``.
     """
 
     avatars: pd.DataFrame
     unshuffled: pd.DataFrame
     ncp: int
+    order: IntArray | None = None
 
 
 def _ignore_progress(stage: str, fraction: float) -> None:
@@ -224,6 +226,7 @@ def avatarize(
     identifiers: Sequence[str] = (),
     progress: Progress | None = None,
     max_dimensions: int = DEFAULT_MAX_DIMENSIONS,
+    seed_sequence: np.random.SeedSequence | None = None,
 ) -> AvatarizationOutput:
     """Build the avatars of ``df`` (method.md §3).
 
@@ -233,6 +236,8 @@ def avatarize(
         identifiers: columns removed before avatarization and absent from the avatars.
         progress: called as ``progress(stage, fraction)`` with fraction in [0, 1].
         max_dimensions: limit on D_enc (``TOO_MANY_DIMENSIONS`` above it).
+        seed_sequence: a child seed of an extended job (method-extended.md §0.1), used
+            instead of ``config.seed`` when given.
 
     Returns:
         The shuffled avatars, the sensitive unshuffled avatars, and the ncp used; both frames
@@ -263,7 +268,7 @@ def avatarize(
             "group rare modalities of high-cardinality categorical columns",
         )
     ncp = resolve_ncp(config.ncp, d_enc, n)
-    streams = make_streams(config.seed)
+    streams = make_streams(config.seed if seed_sequence is None else seed_sequence)
 
     report("imputation", 0.1)
     imputer = fit_imputer(table, config.imputation, streams.imputation)
@@ -298,4 +303,4 @@ def avatarize(
     order = streams.shuffle.permutation(n)
     avatars = unshuffled.take(order).reset_index(drop=True)
     report("done", 1.0)
-    return AvatarizationOutput(avatars=avatars, unshuffled=unshuffled, ncp=ncp)
+    return AvatarizationOutput(avatars=avatars, unshuffled=unshuffled, ncp=ncp, order=order)

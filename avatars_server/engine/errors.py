@@ -19,6 +19,7 @@ ErrorCode = Literal[
     "TOO_MANY_DIMENSIONS",
     "INVALID_METRIC_PARAMETER",
     # method-extended.md §0.3 (multi-table, geolocation)
+    "INVALID_TABLE_LINKS",
     "DUPLICATE_KEY",
     "ORPHAN_ROW",
     "INDIVIDUAL_MISMATCH",

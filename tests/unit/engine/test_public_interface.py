@@ -40,7 +40,7 @@ def test_dataclass_fields() -> None:
         "imputation",
         "seed",
     ]
-    assert _fields(engine.AvatarizationOutput) == ["avatars", "unshuffled", "ncp"]
+    assert _fields(engine.AvatarizationOutput) == ["avatars", "unshuffled", "ncp", "order"]
     assert _fields(engine.PrivacyConfig)[:7] == [
         "ncp",
         "imputation",
