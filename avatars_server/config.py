@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     reset_token_lifetime_seconds: int = Field(default=3600, ge=60)
     max_upload_bytes: int = Field(default=1024**3, ge=1)
     max_encoded_dimensions: int = Field(default=10_000, ge=1)
+    multi_table_block_size: int = Field(
+        default=2_000, ge=1, description="Largest assignment solved at once (multi-table LSA)"
+    )
     job_workers: int | None = Field(default=None, ge=1, description="Local job processes")
     dask_address: str | None = Field(default=None, description="Dask scheduler address")
     root_path: str = ""

@@ -9,24 +9,32 @@ from uuid import UUID
 from avatar_api_client.api.jobs import (
     cancel_job,
     create_avatarization_job,
+    create_avatarization_multi_table_job,
     create_full_avatarization_job,
     create_privacy_metrics_geolocation_job,
     create_privacy_metrics_job,
+    create_privacy_metrics_multi_table_job,
     create_signal_metrics_job,
     find_all_jobs_by_user,
     get_avatarization_job,
+    get_avatarization_multi_table_job,
     get_privacy_metrics,
     get_privacy_metrics_geolocation_job,
+    get_privacy_metrics_multi_table_job,
     get_signal_metrics,
 )
 from avatar_api_client.models import (
     AvatarizationJob,
     AvatarizationJobCreate,
+    AvatarizationMultiTableJob,
+    AvatarizationMultiTableJobCreate,
     GenericJob,
     PrivacyMetricsGeolocationJob,
     PrivacyMetricsGeolocationJobCreate,
     PrivacyMetricsJob,
     PrivacyMetricsJobCreate,
+    PrivacyMetricsMultiTableJob,
+    PrivacyMetricsMultiTableJobCreate,
     SignalMetricsJob,
     SignalMetricsJobCreate,
 )
@@ -51,6 +59,19 @@ J = TypeVar(
     SignalMetricsJob,
     GenericJob,
     PrivacyMetricsGeolocationJob,
+    AvatarizationMultiTableJob,
+    PrivacyMetricsMultiTableJob,
+)
+
+
+# A finished job, typed by its kind.
+AnyJob = (
+    AvatarizationJob
+    | PrivacyMetricsJob
+    | SignalMetricsJob
+    | PrivacyMetricsGeolocationJob
+    | AvatarizationMultiTableJob
+    | PrivacyMetricsMultiTableJob
 )
 
 
@@ -69,6 +90,8 @@ _GETTERS: tuple[Callable[..., Any], ...] = (
     get_privacy_metrics.sync_detailed,
     get_signal_metrics.sync_detailed,
     get_privacy_metrics_geolocation_job.sync_detailed,
+    get_avatarization_multi_table_job.sync_detailed,
+    get_privacy_metrics_multi_table_job.sync_detailed,
 )
 
 
@@ -127,6 +150,26 @@ class Jobs(Resource):
                 client=self._client.generated, body=request
             )
         return parsed(response, PrivacyMetricsGeolocationJob)
+
+    def create_avatarization_multi_table_job(
+        self, request: AvatarizationMultiTableJobCreate, *, timeout: float | None = None
+    ) -> AvatarizationMultiTableJob:
+        """Avatarize linked tables, each with its own parameters, and rebuild the links."""
+        with self._client.request_options(timeout):
+            response = create_avatarization_multi_table_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, AvatarizationMultiTableJob)
+
+    def create_privacy_metrics_multi_table_job(
+        self, request: PrivacyMetricsMultiTableJobCreate, *, timeout: float | None = None
+    ) -> PrivacyMetricsMultiTableJob:
+        """Privacy metrics of linked avatar tables, per table and computation type."""
+        with self._client.request_options(timeout):
+            response = create_privacy_metrics_multi_table_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, PrivacyMetricsMultiTableJob)
 
     # -- reading -------------------------------------------------------------------------------
     def _poll(
@@ -216,6 +259,42 @@ class Jobs(Resource):
 
         return self._poll(fetch, timeout)
 
+    def get_avatarization_multi_table_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> AvatarizationMultiTableJob:
+        """The multi-table avatarization job once finished, or as it is after `timeout` s."""
+
+        def fetch() -> AvatarizationMultiTableJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_avatarization_multi_table_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, AvatarizationMultiTableJob)
+
+        return self._poll(fetch, timeout)
+
+    def get_privacy_metrics_multi_table_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> PrivacyMetricsMultiTableJob:
+        """The multi-table privacy job once finished, or as it is after `timeout` seconds."""
+
+        def fetch() -> PrivacyMetricsMultiTableJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_privacy_metrics_multi_table_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, PrivacyMetricsMultiTableJob)
+
+        return self._poll(fetch, timeout)
+
     def find_all_jobs_by_user(
         self, nb_days: int | None = None, *, timeout: float | None = None
     ) -> list[GenericJob]:
@@ -240,7 +319,7 @@ class Jobs(Resource):
         timeout: float | None = None,
         progress: bool = True,
         per_request_timeout: float | None = None,
-    ) -> AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob:
+    ) -> AnyJob:
         """Wait until the job succeeds, with a progress bar; raise if it does not.
 
         Works for a job of any kind. On Ctrl-C the job keeps running on the server.
@@ -262,14 +341,12 @@ class Jobs(Resource):
         job_id = _uuid(id)
         getter = self._getter_of(job_id, per_request_timeout)
 
-        def fetch() -> AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob:
+        def fetch() -> AnyJob:
             with self._client.request_options(per_request_timeout):
-                job: AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob = getter(
-                    job_id, client=self._client.generated
-                ).parsed
+                job: AnyJob = getter(job_id, client=self._client.generated).parsed
             return job
 
-        job: AvatarizationJob | PrivacyMetricsJob | SignalMetricsJob = wait_for_job(
+        job: AnyJob = wait_for_job(
             job_id,
             fetch,
             status=job_status,

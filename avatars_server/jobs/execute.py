@@ -56,6 +56,14 @@ def _run(
         from avatars_server.jobs.steps.geolocation import run_geolocation_job
 
         return run_geolocation_job(context, owner_id, parameters)
+    if kind == "avatarization_multi_table":
+        from avatars_server.jobs.steps.multitable import run_multi_table_avatarization
+
+        return run_multi_table_avatarization(context, owner_id, parameters)
+    if kind == "privacy_metrics_multi_table":
+        from avatars_server.jobs.steps.multitable import run_multi_table_privacy
+
+        return run_multi_table_privacy(context, owner_id, parameters)
     raise JobFailure(f"This server cannot run jobs of kind {kind!r}.")
 
 

@@ -20,6 +20,11 @@ from avatars_server.schemas.jobs import (
     PrivacyMetricsJob,
     SignalMetricsJob,
 )
+from avatars_server.schemas.multitable import (
+    AvatarizationMultiTableJob,
+    AvatarizationResultPerDataset,
+    PrivacyMetricsMultiTableJob,
+)
 from avatars_server.storage import datasets
 from avatars_server.storage.tables import JobRow
 
@@ -111,3 +116,32 @@ def signal_job(row: JobRow) -> SignalMetricsJob:
 def geolocation_job(row: JobRow) -> PrivacyMetricsGeolocationJob:
     result = row.result if row.status == "success" else None
     return PrivacyMetricsGeolocationJob.model_validate({**_envelope(row), "result": result})
+
+
+def multi_table_job(session: Session, row: JobRow, base_url: str) -> AvatarizationMultiTableJob:
+    result: dict[str, Any] | None = None
+    stored = row.result if row.status == "success" else None
+    if stored:
+        datasets = []
+        for entry in stored["datasets"]:
+            avatars = _dataset(session, entry["avatars_dataset_id"], base_url)
+            unshuffled = _dataset(
+                session, entry["sensitive_unshuffled_avatars_datasets_id"], base_url
+            )
+            if avatars is None or unshuffled is None:
+                break  # result datasets deleted by their owner: no result
+            datasets.append(
+                AvatarizationResultPerDataset(
+                    avatars_dataset=avatars,
+                    sensitive_unshuffled_avatars_datasets=unshuffled,
+                    original_id=entry["original_id"],
+                )
+            )
+        else:
+            result = {"datasets": datasets}
+    return AvatarizationMultiTableJob.model_validate({**_envelope(row), "result": result})
+
+
+def multi_table_privacy_job(row: JobRow) -> PrivacyMetricsMultiTableJob:
+    result = row.result if row.status == "success" else None
+    return PrivacyMetricsMultiTableJob.model_validate({**_envelope(row), "result": result})

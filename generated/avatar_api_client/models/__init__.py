@@ -3,11 +3,36 @@
 from .analysis_status import AnalysisStatus
 from .avatarization_job import AvatarizationJob
 from .avatarization_job_create import AvatarizationJobCreate
+from .avatarization_multi_table_job import AvatarizationMultiTableJob
+from .avatarization_multi_table_job_create import AvatarizationMultiTableJobCreate
+from .avatarization_multi_table_parameters import AvatarizationMultiTableParameters
+from .avatarization_multi_table_result import AvatarizationMultiTableResult
 from .avatarization_parameters import AvatarizationParameters
 from .avatarization_parameters_column_weights_type_0 import (
     AvatarizationParametersColumnWeightsType0,
 )
 from .avatarization_result import AvatarizationResult
+from .avatarization_result_per_dataset import AvatarizationResultPerDataset
+from .base_avatarization_parameters import BaseAvatarizationParameters
+from .base_avatarization_parameters_column_weights_type_0 import (
+    BaseAvatarizationParametersColumnWeightsType0,
+)
+from .base_avatarization_with_time_series_parameters import (
+    BaseAvatarizationWithTimeSeriesParameters,
+)
+from .base_avatarization_with_time_series_parameters_column_weights_type_0 import (
+    BaseAvatarizationWithTimeSeriesParametersColumnWeightsType0,
+)
+from .base_avatarization_with_time_series_parameters_time_series_item import (
+    BaseAvatarizationWithTimeSeriesParametersTimeSeriesItem,
+)
+from .base_privacy_metrics_parameters import BasePrivacyMetricsParameters
+from .base_privacy_metrics_with_time_series_parameters import (
+    BasePrivacyMetricsWithTimeSeriesParameters,
+)
+from .base_privacy_metrics_with_time_series_parameters_time_series_item import (
+    BasePrivacyMetricsWithTimeSeriesParametersTimeSeriesItem,
+)
 from .column_detail import ColumnDetail
 from .column_stats import ColumnStats
 from .column_type import ColumnType
@@ -42,12 +67,15 @@ from .impute_method import ImputeMethod
 from .job_kind import JobKind
 from .job_progress import JobProgress
 from .job_status import JobStatus
+from .link_method import LinkMethod
 from .login import Login
 from .login_response import LoginResponse
 from .message_response import MessageResponse
+from .meta_privacy_metrics import MetaPrivacyMetrics
 from .patch_dataset import PatchDataset
 from .point_of_interest import PointOfInterest
 from .privacy_metrics import PrivacyMetrics
+from .privacy_metrics_computation_type import PrivacyMetricsComputationType
 from .privacy_metrics_geolocation_job import PrivacyMetricsGeolocationJob
 from .privacy_metrics_geolocation_job_create import PrivacyMetricsGeolocationJobCreate
 from .privacy_metrics_geolocation_parameters import PrivacyMetricsGeolocationParameters
@@ -58,7 +86,11 @@ from .privacy_metrics_geolocation_scenario_result import (
 )
 from .privacy_metrics_job import PrivacyMetricsJob
 from .privacy_metrics_job_create import PrivacyMetricsJobCreate
+from .privacy_metrics_multi_table_job import PrivacyMetricsMultiTableJob
+from .privacy_metrics_multi_table_job_create import PrivacyMetricsMultiTableJobCreate
+from .privacy_metrics_multi_table_parameters import PrivacyMetricsMultiTableParameters
 from .privacy_metrics_parameters import PrivacyMetricsParameters
+from .privacy_metrics_per_multi_table_dataset import PrivacyMetricsPerMultiTableDataset
 from .privacy_metrics_targets import PrivacyMetricsTargets
 from .rare_categorical_method import RareCategoricalMethod
 from .reset_password_request import ResetPasswordRequest
@@ -68,6 +100,8 @@ from .signal_metrics_job_create import SignalMetricsJobCreate
 from .signal_metrics_parameters import SignalMetricsParameters
 from .signal_metrics_targets import SignalMetricsTargets
 from .signal_position import SignalPosition
+from .table_link import TableLink
+from .table_reference import TableReference
 from .user import User
 from .user_role import UserRole
 from .validation_error import ValidationError
@@ -76,9 +110,22 @@ __all__ = (
     "AnalysisStatus",
     "AvatarizationJob",
     "AvatarizationJobCreate",
+    "AvatarizationMultiTableJob",
+    "AvatarizationMultiTableJobCreate",
+    "AvatarizationMultiTableParameters",
+    "AvatarizationMultiTableResult",
     "AvatarizationParameters",
     "AvatarizationParametersColumnWeightsType0",
     "AvatarizationResult",
+    "AvatarizationResultPerDataset",
+    "BaseAvatarizationParameters",
+    "BaseAvatarizationParametersColumnWeightsType0",
+    "BaseAvatarizationWithTimeSeriesParameters",
+    "BaseAvatarizationWithTimeSeriesParametersColumnWeightsType0",
+    "BaseAvatarizationWithTimeSeriesParametersTimeSeriesItem",
+    "BasePrivacyMetricsParameters",
+    "BasePrivacyMetricsWithTimeSeriesParameters",
+    "BasePrivacyMetricsWithTimeSeriesParametersTimeSeriesItem",
     "ColumnDetail",
     "ColumnStats",
     "ColumnType",
@@ -113,12 +160,15 @@ __all__ = (
     "JobKind",
     "JobProgress",
     "JobStatus",
+    "LinkMethod",
     "Login",
     "LoginResponse",
     "MessageResponse",
+    "MetaPrivacyMetrics",
     "PatchDataset",
     "PointOfInterest",
     "PrivacyMetrics",
+    "PrivacyMetricsComputationType",
     "PrivacyMetricsGeolocationJob",
     "PrivacyMetricsGeolocationJobCreate",
     "PrivacyMetricsGeolocationParameters",
@@ -127,7 +177,11 @@ __all__ = (
     "PrivacyMetricsGeolocationScenarioResult",
     "PrivacyMetricsJob",
     "PrivacyMetricsJobCreate",
+    "PrivacyMetricsMultiTableJob",
+    "PrivacyMetricsMultiTableJobCreate",
+    "PrivacyMetricsMultiTableParameters",
     "PrivacyMetricsParameters",
+    "PrivacyMetricsPerMultiTableDataset",
     "PrivacyMetricsTargets",
     "RareCategoricalMethod",
     "ResetPasswordRequest",
@@ -137,6 +191,8 @@ __all__ = (
     "SignalMetricsParameters",
     "SignalMetricsTargets",
     "SignalPosition",
+    "TableLink",
+    "TableReference",
     "User",
     "UserRole",
     "ValidationError",
