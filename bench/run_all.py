@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ("bench_engine.py", "bench_datasets.py", "bench_jobs.py")
+BENCHES = ("bench_engine.py", "bench_datasets.py", "bench_jobs.py", "bench_extended.py")
 
 
 def main() -> int:
