@@ -233,11 +233,16 @@ def _check_acyclic(tables: Mapping[str, TableInfo], links: Sequence[Link], name:
 
 
 def _key_values(series: pd.Series) -> pd.Series:
-    # 7, 7.0 and "7" are one key, whatever each table declared.
-    numeric = pd.to_numeric(series, errors="coerce")
+    """Keys as strings, missing ones as None; 7, 7.0 and "7" are one key, whatever each table
+    declared."""
+    present = series.notna()
+    numeric = pd.to_numeric(series[present], errors="coerce")
+    out = pd.Series([None] * len(series), index=series.index, dtype=object)
     if not bool(numeric.isna().any()) and bool((numeric == np.round(numeric)).all()):
-        return numeric.astype(np.int64).astype(str)
-    return series.astype(str).where(series.notna(), None)
+        out[present] = numeric.astype(np.int64).astype(str)
+    else:
+        out[present] = series[present].astype(str)
+    return out
 
 
 def resolve_keys(graph: Graph, frames: Mapping[str, pd.DataFrame]) -> dict[int, IntArray]:
@@ -277,10 +282,14 @@ def resolve_keys(graph: Graph, frames: Mapping[str, pd.DataFrame]) -> dict[int, 
             raise AvatarError(
                 "ORPHAN_ROW",
                 f"row {int(bad[0])} of {child!r} has {link.child_key!r} = "
-                f"{column.iloc[int(bad[0])]!r}, which is missing or matches no "
+                f"{_shown(column.iloc[int(bad[0])])}, which is missing or matches no "
                 f"{link.parent_key!r} of {parent!r} ({bad.size} orphan row(s)); optional links "
                 "are not supported",
                 link.child_key,
             )
         out[index] = rows
     return out
+
+
+def _shown(value: object) -> str:
+    return "a missing value" if pd.isna(value) else repr(str(value))  # type: ignore[call-overload]

@@ -313,3 +313,20 @@ def test_duplicate_and_orphan_keys() -> None:
         graph, {"a": good_a, "c": pd.DataFrame({"id": [0, 1], "a_id": [2.0, 1.0], "x": [0, 0]})}
     )
     assert rows[0].tolist() == [1, 0]
+
+
+def test_missing_parent_and_foreign_keys_are_refused() -> None:
+    graph = build_graph(_tables(a=["id"], c=["id", "a_id"]), [Link("a", "c", "id", "a_id")])
+    child = pd.DataFrame({"id": [0, 1], "a_id": [1, 2], "x": [0, 0]})
+    with pytest.raises(AvatarError, match="'id' of 'a' is missing at row 1") as caught:
+        resolve_keys(graph, {"a": pd.DataFrame({"id": [1, None], "x": [0, 1]}), "c": child})
+    assert caught.value.code == "DUPLICATE_KEY"
+    with pytest.raises(AvatarError, match="row 0 of 'c' has 'a_id' = a missing value.*1 orphan row") as caught:
+        resolve_keys(
+            graph,
+            {
+                "a": pd.DataFrame({"id": [1, 2], "x": [0, 1]}),
+                "c": child.assign(a_id=[None, 2]),
+            },
+        )
+    assert caught.value.code == "ORPHAN_ROW"
