@@ -321,7 +321,9 @@ def test_missing_parent_and_foreign_keys_are_refused() -> None:
     with pytest.raises(AvatarError, match="'id' of 'a' is missing at row 1") as caught:
         resolve_keys(graph, {"a": pd.DataFrame({"id": [1, None], "x": [0, 1]}), "c": child})
     assert caught.value.code == "DUPLICATE_KEY"
-    with pytest.raises(AvatarError, match="row 0 of 'c' has 'a_id' = a missing value.*1 orphan row") as caught:
+    with pytest.raises(
+        AvatarError, match=r"row 0 of 'c' has 'a_id' = a missing value.*1 orphan row"
+    ) as caught:
         resolve_keys(
             graph,
             {
