@@ -281,3 +281,29 @@ def test_another_users_table_is_a_404(
     )
     with pytest.raises(NotFoundError):
         other.jobs.create_avatarization_multi_table_job(request)
+
+
+def test_privacy_job_needs_avatar_tables_matching_their_originals(
+    user_client: ApiClient, small: dict[str, uuid.UUID]
+) -> None:
+    def request(avatars_of_a: uuid.UUID) -> PrivacyMetricsMultiTableJobCreate:
+        return PrivacyMetricsMultiTableJobCreate(
+            parameters=PrivacyMetricsMultiTableParameters.from_dict(
+                {
+                    "table_links": [_link(small["a"], small["c"], "id", "a_id")],
+                    "table_parameters": [
+                        {
+                            "original_id": str(small["a"]),
+                            "unshuffled_avatars_id": str(avatars_of_a),
+                        },
+                        {"original_id": str(small["c"]), "unshuffled_avatars_id": str(small["c"])},
+                    ],
+                }
+            )
+        )
+
+    with pytest.raises(UnprocessableEntityError, match=r"missing from table_parameters\.0"):
+        user_client.jobs.create_privacy_metrics_multi_table_job(request(small["b"]))
+    fewer = _upload(user_client, "a2", pd.DataFrame({"id": range(12), "x": range(12)}), ["id"])
+    with pytest.raises(UnprocessableEntityError, match="same number of rows; the original has 10"):
+        user_client.jobs.create_privacy_metrics_multi_table_job(request(fewer))
