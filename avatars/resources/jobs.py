@@ -10,17 +10,23 @@ from avatar_api_client.api.jobs import (
     cancel_job,
     create_avatarization_batch_job,
     create_avatarization_job,
+    create_avatarization_multi_table_job,
     create_full_avatarization_job,
     create_privacy_metrics_batch_job,
+    create_privacy_metrics_geolocation_job,
     create_privacy_metrics_job,
+    create_privacy_metrics_multi_table_job,
     create_signal_metrics_batch_job,
     create_signal_metrics_job,
     find_all_jobs_by_user,
     get_avatarization_batch_job,
     get_avatarization_job,
+    get_avatarization_multi_table_job,
     get_avatarization_time_series_job,
     get_privacy_metrics,
     get_privacy_metrics_batch_job,
+    get_privacy_metrics_geolocation_job,
+    get_privacy_metrics_multi_table_job,
     get_privacy_metrics_time_series_job,
     get_signal_metrics,
     get_signal_metrics_batch_job,
@@ -31,12 +37,18 @@ from avatar_api_client.models import (
     AvatarizationBatchJobCreate,
     AvatarizationJob,
     AvatarizationJobCreate,
+    AvatarizationMultiTableJob,
+    AvatarizationMultiTableJobCreate,
     AvatarizationWithTimeSeriesJob,
     GenericJob,
     PrivacyMetricsBatchJob,
     PrivacyMetricsBatchJobCreate,
+    PrivacyMetricsGeolocationJob,
+    PrivacyMetricsGeolocationJobCreate,
     PrivacyMetricsJob,
     PrivacyMetricsJobCreate,
+    PrivacyMetricsMultiTableJob,
+    PrivacyMetricsMultiTableJobCreate,
     PrivacyMetricsWithTimeSeriesJob,
     SignalMetricsBatchJob,
     SignalMetricsBatchJobCreate,
@@ -68,6 +80,9 @@ FinishedJob = (
     | AvatarizationBatchJob
     | PrivacyMetricsBatchJob
     | SignalMetricsBatchJob
+    | PrivacyMetricsGeolocationJob
+    | AvatarizationMultiTableJob
+    | PrivacyMetricsMultiTableJob
 )
 """A job of any kind this client reads (what `wait` returns)."""
 J = TypeVar(
@@ -79,6 +94,9 @@ J = TypeVar(
     AvatarizationBatchJob,
     PrivacyMetricsBatchJob,
     SignalMetricsBatchJob,
+    PrivacyMetricsGeolocationJob,
+    AvatarizationMultiTableJob,
+    PrivacyMetricsMultiTableJob,
 )
 
 
@@ -102,6 +120,9 @@ _GETTERS: tuple[Callable[..., Any], ...] = (
     get_avatarization_batch_job.sync_detailed,
     get_privacy_metrics_batch_job.sync_detailed,
     get_signal_metrics_batch_job.sync_detailed,
+    get_privacy_metrics_geolocation_job.sync_detailed,
+    get_avatarization_multi_table_job.sync_detailed,
+    get_privacy_metrics_multi_table_job.sync_detailed,
 )
 
 
@@ -150,6 +171,36 @@ class Jobs(TimeSeriesJobs):
                 client=self._client.generated, body=request
             )
         return parsed(response, SignalMetricsJob)
+
+    def create_privacy_metrics_geolocation_job(
+        self, request: PrivacyMetricsGeolocationJobCreate, *, timeout: float | None = None
+    ) -> PrivacyMetricsGeolocationJob:
+        """Privacy metrics of treated trajectories against the originals, one per scenario."""
+        with self._client.request_options(timeout):
+            response = create_privacy_metrics_geolocation_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, PrivacyMetricsGeolocationJob)
+
+    def create_avatarization_multi_table_job(
+        self, request: AvatarizationMultiTableJobCreate, *, timeout: float | None = None
+    ) -> AvatarizationMultiTableJob:
+        """Avatarize linked tables, each with its own parameters, and rebuild the links."""
+        with self._client.request_options(timeout):
+            response = create_avatarization_multi_table_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, AvatarizationMultiTableJob)
+
+    def create_privacy_metrics_multi_table_job(
+        self, request: PrivacyMetricsMultiTableJobCreate, *, timeout: float | None = None
+    ) -> PrivacyMetricsMultiTableJob:
+        """Privacy metrics of linked avatar tables, per table and computation type."""
+        with self._client.request_options(timeout):
+            response = create_privacy_metrics_multi_table_job.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, PrivacyMetricsMultiTableJob)
 
     # -- reading -------------------------------------------------------------------------------
     def _poll(
@@ -218,6 +269,60 @@ class Jobs(TimeSeriesJobs):
                     _uuid(id), client=self._client.generated
                 )
             return parsed(response, SignalMetricsJob)
+
+        return self._poll(fetch, timeout)
+
+    def get_privacy_metrics_geolocation_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> PrivacyMetricsGeolocationJob:
+        """The geolocation privacy job once finished, or as it is after `timeout` seconds."""
+
+        def fetch() -> PrivacyMetricsGeolocationJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_privacy_metrics_geolocation_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, PrivacyMetricsGeolocationJob)
+
+        return self._poll(fetch, timeout)
+
+    def get_avatarization_multi_table_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> AvatarizationMultiTableJob:
+        """The multi-table avatarization job once finished, or as it is after `timeout` s."""
+
+        def fetch() -> AvatarizationMultiTableJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_avatarization_multi_table_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, AvatarizationMultiTableJob)
+
+        return self._poll(fetch, timeout)
+
+    def get_privacy_metrics_multi_table_job(
+        self,
+        id: str | UUID,
+        *,
+        per_request_timeout: float | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+    ) -> PrivacyMetricsMultiTableJob:
+        """The multi-table privacy job once finished, or as it is after `timeout` seconds."""
+
+        def fetch() -> PrivacyMetricsMultiTableJob:
+            with self._client.request_options(per_request_timeout):
+                response = get_privacy_metrics_multi_table_job.sync_detailed(
+                    _uuid(id), client=self._client.generated
+                )
+            return parsed(response, PrivacyMetricsMultiTableJob)
 
         return self._poll(fetch, timeout)
 
