@@ -10,12 +10,9 @@ from avatar_api_client.api.jobs import (
     cancel_job,
     create_avatarization_batch_job,
     create_avatarization_job,
-    create_avatarization_multi_table_job,
     create_full_avatarization_job,
     create_privacy_metrics_batch_job,
-    create_privacy_metrics_geolocation_job,
     create_privacy_metrics_job,
-    create_privacy_metrics_multi_table_job,
     create_signal_metrics_batch_job,
     create_signal_metrics_job,
     find_all_jobs_by_user,
@@ -38,17 +35,14 @@ from avatar_api_client.models import (
     AvatarizationJob,
     AvatarizationJobCreate,
     AvatarizationMultiTableJob,
-    AvatarizationMultiTableJobCreate,
     AvatarizationWithTimeSeriesJob,
     GenericJob,
     PrivacyMetricsBatchJob,
     PrivacyMetricsBatchJobCreate,
     PrivacyMetricsGeolocationJob,
-    PrivacyMetricsGeolocationJobCreate,
     PrivacyMetricsJob,
     PrivacyMetricsJobCreate,
     PrivacyMetricsMultiTableJob,
-    PrivacyMetricsMultiTableJobCreate,
     PrivacyMetricsWithTimeSeriesJob,
     SignalMetricsBatchJob,
     SignalMetricsBatchJobCreate,
@@ -60,6 +54,7 @@ from avatar_api_client.types import UNSET
 from avatars._constants import DEFAULT_JOB_TIMEOUT
 from avatars._response import parsed
 from avatars.exceptions import NotFoundError
+from avatars.resources._multi_table_jobs import MultiTableJobs
 from avatars.resources._time_series_jobs import TimeSeriesJobs
 from avatars.waiting import (
     RUNNING_STATUSES,
@@ -94,9 +89,6 @@ J = TypeVar(
     AvatarizationBatchJob,
     PrivacyMetricsBatchJob,
     SignalMetricsBatchJob,
-    PrivacyMetricsGeolocationJob,
-    AvatarizationMultiTableJob,
-    PrivacyMetricsMultiTableJob,
 )
 
 
@@ -126,7 +118,7 @@ _GETTERS: tuple[Callable[..., Any], ...] = (
 )
 
 
-class Jobs(TimeSeriesJobs):
+class Jobs(TimeSeriesJobs, MultiTableJobs):
     # -- creation ------------------------------------------------------------------------------
     def create_full_avatarization_job(
         self, request: AvatarizationJobCreate, *, timeout: float | None = None
@@ -171,36 +163,6 @@ class Jobs(TimeSeriesJobs):
                 client=self._client.generated, body=request
             )
         return parsed(response, SignalMetricsJob)
-
-    def create_privacy_metrics_geolocation_job(
-        self, request: PrivacyMetricsGeolocationJobCreate, *, timeout: float | None = None
-    ) -> PrivacyMetricsGeolocationJob:
-        """Privacy metrics of treated trajectories against the originals, one per scenario."""
-        with self._client.request_options(timeout):
-            response = create_privacy_metrics_geolocation_job.sync_detailed(
-                client=self._client.generated, body=request
-            )
-        return parsed(response, PrivacyMetricsGeolocationJob)
-
-    def create_avatarization_multi_table_job(
-        self, request: AvatarizationMultiTableJobCreate, *, timeout: float | None = None
-    ) -> AvatarizationMultiTableJob:
-        """Avatarize linked tables, each with its own parameters, and rebuild the links."""
-        with self._client.request_options(timeout):
-            response = create_avatarization_multi_table_job.sync_detailed(
-                client=self._client.generated, body=request
-            )
-        return parsed(response, AvatarizationMultiTableJob)
-
-    def create_privacy_metrics_multi_table_job(
-        self, request: PrivacyMetricsMultiTableJobCreate, *, timeout: float | None = None
-    ) -> PrivacyMetricsMultiTableJob:
-        """Privacy metrics of linked avatar tables, per table and computation type."""
-        with self._client.request_options(timeout):
-            response = create_privacy_metrics_multi_table_job.sync_detailed(
-                client=self._client.generated, body=request
-            )
-        return parsed(response, PrivacyMetricsMultiTableJob)
 
     # -- reading -------------------------------------------------------------------------------
     def _poll(
@@ -269,60 +231,6 @@ class Jobs(TimeSeriesJobs):
                     _uuid(id), client=self._client.generated
                 )
             return parsed(response, SignalMetricsJob)
-
-        return self._poll(fetch, timeout)
-
-    def get_privacy_metrics_geolocation_job(
-        self,
-        id: str | UUID,
-        *,
-        per_request_timeout: float | None = None,
-        timeout: float | None = DEFAULT_JOB_TIMEOUT,
-    ) -> PrivacyMetricsGeolocationJob:
-        """The geolocation privacy job once finished, or as it is after `timeout` seconds."""
-
-        def fetch() -> PrivacyMetricsGeolocationJob:
-            with self._client.request_options(per_request_timeout):
-                response = get_privacy_metrics_geolocation_job.sync_detailed(
-                    _uuid(id), client=self._client.generated
-                )
-            return parsed(response, PrivacyMetricsGeolocationJob)
-
-        return self._poll(fetch, timeout)
-
-    def get_avatarization_multi_table_job(
-        self,
-        id: str | UUID,
-        *,
-        per_request_timeout: float | None = None,
-        timeout: float | None = DEFAULT_JOB_TIMEOUT,
-    ) -> AvatarizationMultiTableJob:
-        """The multi-table avatarization job once finished, or as it is after `timeout` s."""
-
-        def fetch() -> AvatarizationMultiTableJob:
-            with self._client.request_options(per_request_timeout):
-                response = get_avatarization_multi_table_job.sync_detailed(
-                    _uuid(id), client=self._client.generated
-                )
-            return parsed(response, AvatarizationMultiTableJob)
-
-        return self._poll(fetch, timeout)
-
-    def get_privacy_metrics_multi_table_job(
-        self,
-        id: str | UUID,
-        *,
-        per_request_timeout: float | None = None,
-        timeout: float | None = DEFAULT_JOB_TIMEOUT,
-    ) -> PrivacyMetricsMultiTableJob:
-        """The multi-table privacy job once finished, or as it is after `timeout` seconds."""
-
-        def fetch() -> PrivacyMetricsMultiTableJob:
-            with self._client.request_options(per_request_timeout):
-                response = get_privacy_metrics_multi_table_job.sync_detailed(
-                    _uuid(id), client=self._client.generated
-                )
-            return parsed(response, PrivacyMetricsMultiTableJob)
 
         return self._poll(fetch, timeout)
 
