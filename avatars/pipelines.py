@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +20,7 @@ from avatar_api_client.models import (
 from avatars._constants import DEFAULT_JOB_TIMEOUT
 from avatars._pipeline_models import AvatarizationPipelineCreate, AvatarizationPipelineResult
 from avatars.exceptions import JobFailedError
+from avatars.multitable import Link, MultiTableResult, Table, avatarize_tables
 from avatars.resources._base import Resource
 from avatars.waiting import finished_job, job_error_message, job_status
 
@@ -35,6 +36,21 @@ _STEPS = (
 
 
 class Pipelines(Resource):
+    def avatarization_multi_table(
+        self,
+        tables: Mapping[str, Table],
+        links: Sequence[Link],
+        *,
+        seed: int | None = None,
+        timeout: float | None = DEFAULT_JOB_TIMEOUT,
+        progress: bool = False,
+    ) -> MultiTableResult:
+        """Upload DataFrames with their keys and links, avatarize them as linked tables, and
+        return the avatar tables by table name (see `avatars.multitable.avatarize_tables`)."""
+        return avatarize_tables(
+            self._client, tables, links, seed=seed, timeout=timeout, progress=progress
+        )
+
     def avatarization_pipeline_with_processors(
         self,
         request: AvatarizationPipelineCreate,

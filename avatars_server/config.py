@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     time_series_max_grid: int = Field(
         default=1024, ge=2, description="G_max: most grid points of a time series"
     )
+    multi_table_block_size: int = Field(
+        default=2_000, ge=1, description="Largest assignment solved at once (multi-table LSA)"
+    )
     job_workers: int | None = Field(default=None, ge=1, description="Local job processes")
     dask_address: str | None = Field(default=None, description="Dask scheduler address")
     root_path: str = ""

@@ -14,6 +14,7 @@ BENCHES = (
     "bench_reports.py",
     "bench_time_series.py",
     "bench_batch.py",
+    "bench_extended.py",
 )
 
 

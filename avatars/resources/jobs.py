@@ -18,9 +18,12 @@ from avatar_api_client.api.jobs import (
     find_all_jobs_by_user,
     get_avatarization_batch_job,
     get_avatarization_job,
+    get_avatarization_multi_table_job,
     get_avatarization_time_series_job,
     get_privacy_metrics,
     get_privacy_metrics_batch_job,
+    get_privacy_metrics_geolocation_job,
+    get_privacy_metrics_multi_table_job,
     get_privacy_metrics_time_series_job,
     get_signal_metrics,
     get_signal_metrics_batch_job,
@@ -31,12 +34,15 @@ from avatar_api_client.models import (
     AvatarizationBatchJobCreate,
     AvatarizationJob,
     AvatarizationJobCreate,
+    AvatarizationMultiTableJob,
     AvatarizationWithTimeSeriesJob,
     GenericJob,
     PrivacyMetricsBatchJob,
     PrivacyMetricsBatchJobCreate,
+    PrivacyMetricsGeolocationJob,
     PrivacyMetricsJob,
     PrivacyMetricsJobCreate,
+    PrivacyMetricsMultiTableJob,
     PrivacyMetricsWithTimeSeriesJob,
     SignalMetricsBatchJob,
     SignalMetricsBatchJobCreate,
@@ -48,6 +54,7 @@ from avatar_api_client.types import UNSET
 from avatars._constants import DEFAULT_JOB_TIMEOUT
 from avatars._response import parsed
 from avatars.exceptions import NotFoundError
+from avatars.resources._multi_table_jobs import MultiTableJobs
 from avatars.resources._time_series_jobs import TimeSeriesJobs
 from avatars.waiting import (
     RUNNING_STATUSES,
@@ -68,6 +75,9 @@ FinishedJob = (
     | AvatarizationBatchJob
     | PrivacyMetricsBatchJob
     | SignalMetricsBatchJob
+    | PrivacyMetricsGeolocationJob
+    | AvatarizationMultiTableJob
+    | PrivacyMetricsMultiTableJob
 )
 """A job of any kind this client reads (what `wait` returns)."""
 J = TypeVar(
@@ -102,10 +112,13 @@ _GETTERS: tuple[Callable[..., Any], ...] = (
     get_avatarization_batch_job.sync_detailed,
     get_privacy_metrics_batch_job.sync_detailed,
     get_signal_metrics_batch_job.sync_detailed,
+    get_privacy_metrics_geolocation_job.sync_detailed,
+    get_avatarization_multi_table_job.sync_detailed,
+    get_privacy_metrics_multi_table_job.sync_detailed,
 )
 
 
-class Jobs(TimeSeriesJobs):
+class Jobs(TimeSeriesJobs, MultiTableJobs):
     # -- creation ------------------------------------------------------------------------------
     def create_full_avatarization_job(
         self, request: AvatarizationJobCreate, *, timeout: float | None = None

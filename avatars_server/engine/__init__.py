@@ -12,6 +12,8 @@ shared material); the modules follow its sections:
   ``neighbours`` (§3.5, exact KD-tree search), ``avatarize`` (§3.6-3.10), ``random`` (§3.11).
 - ``metric_space`` (§4), ``distances`` (§5.1-5.5), ``matching`` (§5.6-5.8),
   ``inference`` (§5.9-5.12), ``privacy`` (the result), ``signal`` (§6).
+- extended tier (``method-extended.md``): ``identifiers`` (§0.2 surrogate keys), ``multitable/``
+  (§3: graph, enrichment, linking, group-aware privacy, utility checks), ``geolocation`` (§4).
 
 The categorical draw is the normative procedure of method.md §3.8 (levels sorted, cumulative
 sums compared with the uniform draw of the categorical stream); where method.md leaves a detail

@@ -29,6 +29,11 @@ ErrorCode = Literal[
     "INDIVIDUAL_MISMATCH",
     "DATASET_SCHEMA_MISMATCH",
     "UNSEEN_MODALITY",
+    # Multi-table, geolocation (method-extended.md §0.3).
+    "INVALID_TABLE_LINKS",
+    "ORPHAN_ROW",
+    "MISSING_GEO_COLUMN",
+    "INVALID_COORDINATE",
 ]
 
 

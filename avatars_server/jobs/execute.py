@@ -63,6 +63,19 @@ def _run(
         from avatars_server.jobs.steps.time_series import run_signal_time_series_job
 
         return run_signal_time_series_job(context, owner_id, parameters)
+    # --- extended tier: geolocation and multi-table (issue #17) ---
+    if kind == "privacy_metrics_geolocation":
+        from avatars_server.jobs.steps.geolocation import run_geolocation_job
+
+        return run_geolocation_job(context, owner_id, parameters)
+    if kind == "avatarization_multi_table":
+        from avatars_server.jobs.steps.multitable import run_multi_table_avatarization
+
+        return run_multi_table_avatarization(context, owner_id, parameters)
+    if kind == "privacy_metrics_multi_table":
+        from avatars_server.jobs.steps.multitable import run_multi_table_privacy
+
+        return run_multi_table_privacy(context, owner_id, parameters)
     raise JobFailure(f"This server cannot run jobs of kind {kind!r}.")
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from avatars_server.api.views.datasets import dataset_schema
 from avatars_server.errors import NotFoundError
 from avatars_server.schemas.datasets import Dataset
+from avatars_server.schemas.geolocation import PrivacyMetricsGeolocationJob
 from avatars_server.schemas.jobs import (
     AvatarizationJob,
     AvatarizationResult,
@@ -19,6 +20,11 @@ from avatars_server.schemas.jobs import (
     PrivacyMetricsJob,
     SignalMetricsJob,
 )
+from avatars_server.schemas.multitable import (
+    AvatarizationMultiTableJob,
+    PrivacyMetricsMultiTableJob,
+)
+from avatars_server.schemas.time_series import AvatarizationResultPerDataset
 from avatars_server.storage import datasets
 from avatars_server.storage.tables import JobRow
 
@@ -33,6 +39,9 @@ READ_ROUTES = {
     "avatarization_batch": "GET /jobs/avatarization_batch/{id}",
     "privacy_metrics_batch": "GET /jobs/{id}/metrics/privacy_batch",
     "signal_metrics_batch": "GET /jobs/{id}/metrics/signal_batch",
+    "privacy_metrics_geolocation": "GET /jobs/{id}/metrics/privacy_geolocation",
+    "avatarization_multi_table": "GET /jobs/avatarization_multi_table/{id}",
+    "privacy_metrics_multi_table": "GET /jobs/{id}/metrics/privacy_multi_table",
 }
 
 
@@ -110,3 +119,38 @@ def privacy_job(row: JobRow) -> PrivacyMetricsJob:
 def signal_job(row: JobRow) -> SignalMetricsJob:
     result = row.result if row.status == "success" else None
     return SignalMetricsJob.model_validate({**job_envelope(row), "result": result})
+    return SignalMetricsJob.model_validate({**job_envelope(row), "result": result})
+
+
+def geolocation_job(row: JobRow) -> PrivacyMetricsGeolocationJob:
+    result = row.result if row.status == "success" else None
+    return PrivacyMetricsGeolocationJob.model_validate({**job_envelope(row), "result": result})
+
+
+def multi_table_job(session: Session, row: JobRow, base_url: str) -> AvatarizationMultiTableJob:
+    result: dict[str, Any] | None = None
+    stored = row.result if row.status == "success" else None
+    if stored:
+        datasets = []
+        for entry in stored["datasets"]:
+            avatars = result_dataset(session, entry["avatars_dataset_id"], base_url)
+            unshuffled = result_dataset(
+                session, entry["sensitive_unshuffled_avatars_datasets_id"], base_url
+            )
+            if avatars is None or unshuffled is None:
+                break  # result datasets deleted by their owner: no result
+            datasets.append(
+                AvatarizationResultPerDataset(
+                    avatars_dataset=avatars,
+                    sensitive_unshuffled_avatars_datasets=unshuffled,
+                    original_id=entry["original_id"],
+                )
+            )
+        else:
+            result = {"datasets": datasets}
+    return AvatarizationMultiTableJob.model_validate({**job_envelope(row), "result": result})
+
+
+def multi_table_privacy_job(row: JobRow) -> PrivacyMetricsMultiTableJob:
+    result = row.result if row.status == "success" else None
+    return PrivacyMetricsMultiTableJob.model_validate({**job_envelope(row), "result": result})

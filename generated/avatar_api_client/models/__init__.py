@@ -10,6 +10,10 @@ from .avatarization_batch_parameters_column_weights_type_0 import (
 from .avatarization_batch_result import AvatarizationBatchResult
 from .avatarization_job import AvatarizationJob
 from .avatarization_job_create import AvatarizationJobCreate
+from .avatarization_multi_table_job import AvatarizationMultiTableJob
+from .avatarization_multi_table_job_create import AvatarizationMultiTableJobCreate
+from .avatarization_multi_table_parameters import AvatarizationMultiTableParameters
+from .avatarization_multi_table_result import AvatarizationMultiTableResult
 from .avatarization_parameters import AvatarizationParameters
 from .avatarization_parameters_column_weights_type_0 import (
     AvatarizationParametersColumnWeightsType0,
@@ -29,6 +33,20 @@ from .avatarization_with_time_series_parameters_column_weights_type_0 import (
     AvatarizationWithTimeSeriesParametersColumnWeightsType0,
 )
 from .avatarization_with_time_series_result import AvatarizationWithTimeSeriesResult
+from .base_avatarization_parameters import BaseAvatarizationParameters
+from .base_avatarization_parameters_column_weights_type_0 import (
+    BaseAvatarizationParametersColumnWeightsType0,
+)
+from .base_avatarization_with_time_series_parameters import (
+    BaseAvatarizationWithTimeSeriesParameters,
+)
+from .base_avatarization_with_time_series_parameters_column_weights_type_0 import (
+    BaseAvatarizationWithTimeSeriesParametersColumnWeightsType0,
+)
+from .base_privacy_metrics_parameters import BasePrivacyMetricsParameters
+from .base_privacy_metrics_with_time_series_parameters import (
+    BasePrivacyMetricsWithTimeSeriesParameters,
+)
 from .cluster_stats import ClusterStats
 from .column_detail import ColumnDetail
 from .column_stats import ColumnStats
@@ -58,6 +76,10 @@ from .fpca_parameters import FPCAParameters
 from .generic_job import GenericJob
 from .generic_parameters import GenericParameters
 from .generic_result import GenericResult
+from .geolocation_density_parameters import GeolocationDensityParameters
+from .geolocation_features import GeolocationFeatures
+from .geolocation_features_parameters import GeolocationFeaturesParameters
+from .geolocation_privacy_metrics import GeolocationPrivacyMetrics
 from .get_health_db_response_get_health_db import GetHealthDbResponseGetHealthDb
 from .get_health_response_get_health import GetHealthResponseGetHealth
 from .get_root_response_get_root import GetRootResponseGetRoot
@@ -68,12 +90,14 @@ from .impute_method import ImputeMethod
 from .job_kind import JobKind
 from .job_progress import JobProgress
 from .job_status import JobStatus
+from .link_method import LinkMethod
 from .login import Login
 from .login_response import LoginResponse
 from .message_response import MessageResponse
 from .meta_privacy_metrics import MetaPrivacyMetrics
 from .meta_signal_metrics import MetaSignalMetrics
 from .patch_dataset import PatchDataset
+from .point_of_interest import PointOfInterest
 from .privacy_batch_dataset_mapping import PrivacyBatchDatasetMapping
 from .privacy_metrics import PrivacyMetrics
 from .privacy_metrics_batch_job import PrivacyMetricsBatchJob
@@ -81,8 +105,19 @@ from .privacy_metrics_batch_job_create import PrivacyMetricsBatchJobCreate
 from .privacy_metrics_batch_parameters import PrivacyMetricsBatchParameters
 from .privacy_metrics_batch_result import PrivacyMetricsBatchResult
 from .privacy_metrics_computation_type import PrivacyMetricsComputationType
+from .privacy_metrics_geolocation_job import PrivacyMetricsGeolocationJob
+from .privacy_metrics_geolocation_job_create import PrivacyMetricsGeolocationJobCreate
+from .privacy_metrics_geolocation_parameters import PrivacyMetricsGeolocationParameters
+from .privacy_metrics_geolocation_result import PrivacyMetricsGeolocationResult
+from .privacy_metrics_geolocation_scenario import PrivacyMetricsGeolocationScenario
+from .privacy_metrics_geolocation_scenario_result import (
+    PrivacyMetricsGeolocationScenarioResult,
+)
 from .privacy_metrics_job import PrivacyMetricsJob
 from .privacy_metrics_job_create import PrivacyMetricsJobCreate
+from .privacy_metrics_multi_table_job import PrivacyMetricsMultiTableJob
+from .privacy_metrics_multi_table_job_create import PrivacyMetricsMultiTableJobCreate
+from .privacy_metrics_multi_table_parameters import PrivacyMetricsMultiTableParameters
 from .privacy_metrics_parameters import PrivacyMetricsParameters
 from .privacy_metrics_per_batch_result import PrivacyMetricsPerBatchResult
 from .privacy_metrics_per_multi_table_dataset import PrivacyMetricsPerMultiTableDataset
@@ -124,6 +159,9 @@ from .signal_metrics_with_time_series_job_create import (
 from .signal_metrics_with_time_series_parameters import (
     SignalMetricsWithTimeSeriesParameters,
 )
+from .signal_position import SignalPosition
+from .table_link import TableLink
+from .table_reference import TableReference
 from .time_series_signal_metrics_per_dataset import TimeSeriesSignalMetricsPerDataset
 from .user import User
 from .user_role import UserRole
@@ -138,6 +176,10 @@ __all__ = (
     "AvatarizationBatchResult",
     "AvatarizationJob",
     "AvatarizationJobCreate",
+    "AvatarizationMultiTableJob",
+    "AvatarizationMultiTableJobCreate",
+    "AvatarizationMultiTableParameters",
+    "AvatarizationMultiTableResult",
     "AvatarizationParameters",
     "AvatarizationParametersColumnWeightsType0",
     "AvatarizationPerBatchResult",
@@ -149,6 +191,12 @@ __all__ = (
     "AvatarizationWithTimeSeriesParameters",
     "AvatarizationWithTimeSeriesParametersColumnWeightsType0",
     "AvatarizationWithTimeSeriesResult",
+    "BaseAvatarizationParameters",
+    "BaseAvatarizationParametersColumnWeightsType0",
+    "BaseAvatarizationWithTimeSeriesParameters",
+    "BaseAvatarizationWithTimeSeriesParametersColumnWeightsType0",
+    "BasePrivacyMetricsParameters",
+    "BasePrivacyMetricsWithTimeSeriesParameters",
     "ClusterStats",
     "ColumnDetail",
     "ColumnStats",
@@ -178,6 +226,10 @@ __all__ = (
     "GenericJob",
     "GenericParameters",
     "GenericResult",
+    "GeolocationDensityParameters",
+    "GeolocationFeatures",
+    "GeolocationFeaturesParameters",
+    "GeolocationPrivacyMetrics",
     "GetHealthDbResponseGetHealthDb",
     "GetHealthResponseGetHealth",
     "GetRootResponseGetRoot",
@@ -188,12 +240,14 @@ __all__ = (
     "JobKind",
     "JobProgress",
     "JobStatus",
+    "LinkMethod",
     "Login",
     "LoginResponse",
     "MessageResponse",
     "MetaPrivacyMetrics",
     "MetaSignalMetrics",
     "PatchDataset",
+    "PointOfInterest",
     "PrivacyBatchDatasetMapping",
     "PrivacyMetrics",
     "PrivacyMetricsBatchJob",
@@ -201,8 +255,17 @@ __all__ = (
     "PrivacyMetricsBatchParameters",
     "PrivacyMetricsBatchResult",
     "PrivacyMetricsComputationType",
+    "PrivacyMetricsGeolocationJob",
+    "PrivacyMetricsGeolocationJobCreate",
+    "PrivacyMetricsGeolocationParameters",
+    "PrivacyMetricsGeolocationResult",
+    "PrivacyMetricsGeolocationScenario",
+    "PrivacyMetricsGeolocationScenarioResult",
     "PrivacyMetricsJob",
     "PrivacyMetricsJobCreate",
+    "PrivacyMetricsMultiTableJob",
+    "PrivacyMetricsMultiTableJobCreate",
+    "PrivacyMetricsMultiTableParameters",
     "PrivacyMetricsParameters",
     "PrivacyMetricsPerBatchResult",
     "PrivacyMetricsPerMultiTableDataset",
@@ -236,6 +299,9 @@ __all__ = (
     "SignalMetricsWithTimeSeriesJob",
     "SignalMetricsWithTimeSeriesJobCreate",
     "SignalMetricsWithTimeSeriesParameters",
+    "SignalPosition",
+    "TableLink",
+    "TableReference",
     "TimeSeriesSignalMetricsPerDataset",
     "User",
     "UserRole",

@@ -111,4 +111,4 @@ def test_wait_on_an_unknown_job_raises_not_found() -> None:
     seen: list[str] = []
     with pytest.raises(NotFoundError, match="No job"):
         _client({}, seen).jobs.wait(JOB_ID, progress=False)
-    assert len(seen) == 9  # the GET of each job kind, once
+    assert len(seen) == 12  # the GET of each job kind, once

@@ -1,0 +1,115 @@
+"""Linking child avatars to parent avatars (method-extended.md §3.5): the linking space, the
+nearest parent (`bottom_projection`) and the capacitated assignment (`linear_sum_assignement`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+from scipy.spatial import cKDTree
+from scipy.spatial.distance import cdist
+
+from avatars_server.engine.config import ImputationConfig, PrivacyConfig
+from avatars_server.engine.metric_space import build_metric_space, known_variable_space
+from avatars_server.engine.neighbours import exact_knn
+from avatars_server.engine.table import FloatArray, IntArray
+
+DEFAULT_BLOCK_SIZE = 2_000
+
+
+def link_space(
+    parent_original: pd.DataFrame,
+    parent_avatars: pd.DataFrame,
+    child_parts: pd.DataFrame,
+    imputation: ImputationConfig,
+    rng: np.random.Generator,
+) -> tuple[FloatArray, FloatArray]:
+    """Parent avatars and child avatars' parent parts in P's scaled encoding (no SVD).
+
+    Args:
+        parent_original: P's own columns, originals (the encoding is fitted on them).
+        parent_avatars: P's own columns, unshuffled avatars, shape (n_P, p).
+        child_parts: the child avatars' P-parts with P's labels, shape (n_C, p).
+
+    Returns:
+        Shapes (n_P, d) and (n_C, d).
+    """
+    candidates = pd.concat(
+        [parent_avatars.reset_index(drop=True), child_parts.reset_index(drop=True)],
+        ignore_index=True,
+    )
+    space = build_metric_space(
+        parent_original, candidates, PrivacyConfig(ncp=1, imputation=imputation), None, rng
+    )
+    _, encoded = known_variable_space(space, [str(c) for c in parent_original.columns])
+    n_p = len(parent_avatars)
+    return encoded[:n_p], encoded[n_p:]
+
+
+def nearest_parent(parents: FloatArray, children: FloatArray) -> IntArray:
+    """`bottom_projection`: each child to its nearest parent, ties to the lowest index.
+
+    Returns:
+        Shape (n_C,), the parent row of each child.
+    """
+    tree = cKDTree(parents)
+    _, index = exact_knn(tree, children, 1)
+    return np.asarray(index[:, 0], dtype=np.int64)
+
+
+def capacities(estimated: IntArray, n_children: int, smallest_original: int) -> IntArray:
+    """c_j of §3.5 step 1: m_min each, the rest shared by largest remainder (exact integers).
+
+    Args:
+        estimated: shape (n_P,), ĉ_j, the parent avatars' child counts.
+        n_children: n_C.
+        smallest_original: the smallest original child count.
+    """
+    n_p = len(estimated)
+    m_min = smallest_original if n_p * smallest_original <= n_children else 0
+    rest = n_children - n_p * m_min
+    excess = np.maximum(0, np.asarray(estimated, dtype=np.int64) - m_min)
+    total = int(excess.sum())
+    if total == 0:
+        excess, total = np.ones(n_p, dtype=np.int64), n_p
+    share = rest * excess
+    whole, remainder = share // total, share % total
+    leftover = rest - int(whole.sum())
+    # Largest fractional parts first, ties to the lowest j.
+    order = np.lexsort((np.arange(n_p), -remainder))
+    whole[order[:leftover]] += 1
+    return np.asarray(m_min + whole, dtype=np.int64)
+
+
+def assign_with_capacities(
+    parents: FloatArray,
+    children: FloatArray,
+    capacity: IntArray,
+    rng: np.random.Generator,
+    block_size: int = DEFAULT_BLOCK_SIZE,
+) -> IntArray:
+    """`linear_sum_assignement`: children to parent slots (parent j repeated c_j times) with
+    minimal total distance, in blocks of at most ``block_size`` children (§3.5 steps 2-3).
+
+    Returns:
+        Shape (n_C,), the parent row of each child; parent j gets exactly c_j children.
+    """
+    n_c = len(children)
+    slots = np.repeat(np.arange(len(parents), dtype=np.int64), capacity)
+    assert len(slots) == n_c
+    out = np.empty(n_c, dtype=np.int64)
+    if n_c <= block_size:
+        blocks_c: list[IntArray] = [np.arange(n_c)]
+        blocks_s: list[IntArray] = [np.arange(n_c)]
+    else:
+        child_order = rng.permutation(n_c)
+        slot_order = rng.permutation(n_c)
+        count = -(-n_c // block_size)
+        blocks_c = np.array_split(child_order, count)
+        blocks_s = np.array_split(slot_order, count)
+    for rows, slot_rows in zip(blocks_c, blocks_s, strict=True):
+        block_slots = slots[slot_rows]
+        cost = cdist(children[rows], parents[block_slots])
+        child_index, slot_index = linear_sum_assignment(cost)
+        out[rows[child_index]] = block_slots[slot_index]
+    return out

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class PointOfInterest(StrEnum):
+    END = "end"
+    START = "start"
+    end = "end"  # 0.7.x spelling (ImputeMethod.knn), an alias
+    start = "start"  # 0.7.x spelling (ImputeMethod.knn), an alias
+
+    def __str__(self) -> str:
+        return str(self.value)
