@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Both cores: the suite is mostly waiting on real servers and jobs (override: make pytest PYTEST_ARGS=...).
+PYTEST_ARGS ?= -n auto
 
 .PHONY: demo test lint typecheck check-contract generate pytest bench clean
 
