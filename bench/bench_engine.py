@@ -152,14 +152,14 @@ def run_engine_ckdtree(n: int) -> dict[str, Any]:
 
 def bench_coordinates(n: int, table: pd.DataFrame | None = None) -> Any:
     """The avatarization's search space of the bench table: FAMD coordinates, shape (n, ncp)."""
-    from avatars_server.engine.avatarize import TableOptions, _weights, _with_indicators
+    from avatars_server.engine.avatarize import TableOptions, _with_indicators, variable_weights
     from avatars_server.engine.projection import fit_projection
     from avatars_server.engine.table import column_kinds, encode
 
     table = make_table(n) if table is None else table
     encoded = encode(table, column_kinds(table))
     full, _ = _with_indicators(encoded, TableOptions())
-    projection = fit_projection(full, encoded.continuous, _weights(full, None))
+    projection = fit_projection(full, encoded.continuous, variable_weights(full, None))
     return projection.transform(encoded.continuous, [v.codes for v in full.categoricals], NCP)
 
 
