@@ -27,7 +27,7 @@ from avatars_server.engine.imputation import fit_imputer, impute
 from avatars_server.engine.jit import jit
 from avatars_server.engine.neighbours import neighbours_excluding_self
 from avatars_server.engine.projection import fit_projection
-from avatars_server.engine.random import Streams, cumulative_draw, make_streams
+from avatars_server.engine.random import Streams, make_streams
 from avatars_server.engine.restore import (
     ColumnFormat,
     column_format,
@@ -48,10 +48,8 @@ from avatars_server.engine.table import (
 Progress = Callable[[str, float], None]
 COINCIDENCE_FACTOR = 1e-9
 INDICATOR_SUFFIX = "__is_missing"
-# Rows per block of the categorical draw, and cells of its (rows × levels) table of q: bound
-# the temporaries. Variables with more levels than _DENSE_LEVELS sort each row's neighbours.
-_DRAW_ROWS = 65_536
-_DRAW_CELLS = 2_000_000
+# Rows per parallel task of the categorical draw; up to _DENSE_LEVELS levels, q is a dense row.
+_DRAW_BLOCK = 1024
 _DENSE_LEVELS = 64
 
 
@@ -239,92 +237,88 @@ def draw_codes(
         Per variable, shape (n,), the drawn level codes.
     """
     n = weights.shape[0]
+    w = np.ascontiguousarray(weights, dtype=np.float64)
+    rows = np.ascontiguousarray(neighbours, dtype=np.int64)
     drawn: list[IntArray] = []
     for variable in variables:
         u = np.asarray(rng.random(n), dtype=np.float64)
-        levels = variable.n_levels
-        # Narrow codes make the (rows × k) gather of the neighbours' codes cache-friendly.
-        codes = variable.codes.astype(np.min_scalar_type(max(levels, 1)), copy=False)
-        dense = levels <= _DENSE_LEVELS
-        block = max(1, min(_DRAW_ROWS, _DRAW_CELLS // max(1, levels))) if dense else _DRAW_ROWS
         out = np.empty(n, dtype=np.int64)
-        for start in range(0, n, block):
-            rows = slice(start, min(n, start + block))
-            neighbour_codes = codes[neighbours[rows]]
-            if dense:
-                out[rows] = _draw_dense(weights[rows], neighbour_codes, levels, u[rows])
-            else:
-                out[rows] = _draw_sorted(weights[rows], neighbour_codes.astype(np.int64), u[rows])
+        # Narrow codes make the random gather of the neighbours' codes cache-friendly.
+        codes = np.ascontiguousarray(variable.codes, dtype=_code_type(variable.n_levels))
+        _draw_rows(w, rows, codes, u, max(variable.n_levels, 1), out)
         drawn.append(out)
     return drawn
 
 
-def _draw_dense(
-    weights: FloatArray, codes: npt.NDArray[np.integer], levels: int, u: FloatArray
-) -> IntArray:
-    """The draws of one block of rows over every level (few levels).
+def _code_type(n_levels: int) -> type[np.unsignedinteger[Any]]:
+    """The narrowest of uint8 / uint16 / uint32 holding every code (one compiled kernel each)."""
+    for dtype in (np.uint8, np.uint16):
+        if n_levels <= np.iinfo(dtype).max + 1:
+            return dtype
+    return np.uint32
 
-    q is accumulated by ``bincount``, which adds in input order: each q_im sums its
-    neighbours' weights in neighbour order.
 
-    Args:
-        weights: shape (b, k).
-        codes: shape (b, k), the neighbours' level codes.
-        levels: number of levels.
-        u: shape (b,), the uniform draws.
+@jit(parallel=True)
+def _draw_rows(weights: Any, neighbours: Any, codes: Any, u: Any, n_levels: int, out: Any) -> None:
+    """The draws of §3.8 for every row, written to ``out``.
 
-    Returns:
-        Shape (b,), the drawn codes.
+    q_im sums its neighbours' weights from 0 in neighbour order. With few levels, q is a dense
+    row over every level; otherwise only the levels present among the row's k neighbours are
+    kept (sorted by code), since adding q = 0 leaves a cumulative sum unchanged: bit for bit
+    the sums over every level, in O(k²) per row whatever the number of levels.
     """
-    b = weights.shape[0]
-    flat = (np.arange(b, dtype=np.int64)[:, None] * levels + codes).ravel()
-    q = np.bincount(flat, weights=weights.ravel(), minlength=b * levels).astype(
-        np.float64, copy=False
-    )
-    q = q.reshape(b, levels)
-    return cumulative_draw(q, u)
+    n, k = weights.shape
+    dense = n_levels <= _DENSE_LEVELS
+    for block in prange((n + _DRAW_BLOCK - 1) // _DRAW_BLOCK):
+        levels = np.empty(max(k, n_levels) if dense else k, dtype=np.int64)
+        q = np.empty(levels.shape[0])
+        for i in range(block * _DRAW_BLOCK, min(n, (block + 1) * _DRAW_BLOCK)):
+            if dense:
+                present = n_levels
+                for t in range(n_levels):
+                    levels[t] = t
+                    q[t] = 0.0
+                for j in range(k):
+                    q[codes[neighbours[i, j]]] += weights[i, j]
+            else:
+                present = _present_levels(weights, neighbours, codes, i, levels, q)
+            out[i] = _first_above(levels, q, present, u[i], n_levels)
 
 
-def _draw_sorted(weights: FloatArray, codes: IntArray, u: FloatArray) -> IntArray:
-    """The draws of one block of rows, for variables with many levels.
+@jit(inline=True)
+def _present_levels(weights: Any, neighbours: Any, codes: Any, i: int, levels: Any, q: Any) -> int:
+    """Row i's distinct neighbour levels, sorted, into ``levels`` with their q; their count."""
+    present = 0
+    for j in range(weights.shape[1]):
+        code = np.int64(codes[neighbours[i, j]])
+        slot = present
+        while slot > 0 and levels[slot - 1] > code:
+            slot -= 1
+        if slot > 0 and levels[slot - 1] == code:
+            q[slot - 1] += weights[i, j]
+            continue
+        for t in range(present, slot, -1):
+            levels[t] = levels[t - 1]
+            q[t] = q[t - 1]
+        levels[slot] = code
+        q[slot] = 0.0 + weights[i, j]
+        present += 1
+    return present
 
-    Only the levels present among a row's k neighbours can have q > 0, so the cumulative sums
-    run over those levels, in code order: the neighbours are sorted by level (stably, so that
-    each q_im adds its weights in neighbour order), their weights summed per level into at
-    most k slots, and the slots' cumulative sums compared with u. Bit for bit the same sums as
-    over all levels, in O(k log k) per row whatever the number of levels.
 
-    Args:
-        weights: shape (b, k).
-        codes: shape (b, k), the neighbours' level codes.
-        u: shape (b,), the uniform draws.
-
-    Returns:
-        Shape (b,), the drawn codes.
-    """
-    b, k = codes.shape
-    if b == 0:
-        return np.empty(0, dtype=np.int64)
-    # One sort of (code, neighbour position) keys: by level, ties in neighbour order.
-    keys = codes * k + np.arange(k, dtype=np.int64)
-    keys.sort(axis=1)
-    sorted_codes = keys // k
-    order = keys - sorted_codes * k
-    sorted_weights = np.take_along_axis(weights, order, axis=1)
-    # Slot of each neighbour: the rank of its level among the row's distinct levels.
-    new_level = np.ones((b, k), dtype=bool)
-    new_level[:, 1:] = sorted_codes[:, 1:] != sorted_codes[:, :-1]
-    slot = np.cumsum(new_level, axis=1) - 1
-    flat = (np.arange(b, dtype=np.int64)[:, None] * k + slot).ravel()
-    # bincount adds in input order: each q_im accumulates its neighbours' weights in order.
-    q = np.bincount(flat, weights=sorted_weights.ravel(), minlength=b * k).astype(
-        np.float64, copy=False
-    )
-    q = q.reshape(b, k)
-    level = np.full(b * k, -1, dtype=np.int64)
-    level[flat] = sorted_codes.ravel()
-    position = cumulative_draw(q, u)
-    return level.reshape(b, k)[np.arange(b), position]
+@jit(inline=True)
+def _first_above(levels: Any, q: Any, present: int, u: float, n_levels: int) -> int:
+    """The first level whose cumulative q is > u; when rounding leaves the total at or below u,
+    the last level with q > 0."""
+    total = 0.0
+    for t in range(present):
+        total += q[t]
+        if total > u:
+            return int(levels[t])
+    for t in range(present - 1, -1, -1):
+        if q[t] > 0:
+            return int(levels[t])
+    return n_levels - 1
 
 
 def variable_weights(

@@ -69,10 +69,7 @@ def _reference_draw(
 
 
 @pytest.mark.parametrize("n_levels", [2, 7, 400])
-def test_blocked_draw_is_bit_identical_to_the_written_out_procedure(
-    n_levels: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(avatarize_module, "_DRAW_ROWS", 97)  # several blocks
+def test_draw_kernel_is_bit_identical_to_the_written_out_procedure(n_levels: int) -> None:
     rng = np.random.default_rng(n_levels)
     n, k = 1000, 12
     neighbours = rng.integers(0, n, (n, k))
