@@ -83,3 +83,9 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     for status in statuses:
         responses[status] = {"model": ErrorResponse, "description": descriptions[status]}
     return responses
+
+
+# The error responses of every job route: creating one (unknown dataset, runner unavailable) and
+# reading one (unknown id, or not the caller's).
+JOB_CREATE_ERRORS = error_responses(404, 503)
+JOB_GET_ERRORS = error_responses(404)

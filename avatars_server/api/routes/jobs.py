@@ -17,24 +17,10 @@ from avatars_server.api.deps import (
     SettingsDep,
 )
 from avatars_server.api.paging import PageDep, paginate
-from avatars_server.api.views import batch as batch_views
 from avatars_server.api.views import jobs as views
-from avatars_server.api.views import time_series as time_series_views
 from avatars_server.jobs import validation
 from avatars_server.jobs.submit import submit_job
-from avatars_server.schemas.batch import (
-    AvatarizationBatchJob,
-    AvatarizationBatchJobCreate,
-    PrivacyMetricsBatchJob,
-    PrivacyMetricsBatchJobCreate,
-    SignalMetricsBatchJob,
-    SignalMetricsBatchJobCreate,
-)
-from avatars_server.schemas.common import error_responses
-from avatars_server.schemas.geolocation import (
-    PrivacyMetricsGeolocationJob,
-    PrivacyMetricsGeolocationJobCreate,
-)
+from avatars_server.schemas.common import JOB_CREATE_ERRORS, JOB_GET_ERRORS, error_responses
 from avatars_server.schemas.jobs import (
     AvatarizationJob,
     AvatarizationJobCreate,
@@ -45,28 +31,12 @@ from avatars_server.schemas.jobs import (
     SignalMetricsJob,
     SignalMetricsJobCreate,
 )
-from avatars_server.schemas.multitable import (
-    AvatarizationMultiTableJob,
-    AvatarizationMultiTableJobCreate,
-    PrivacyMetricsMultiTableJob,
-    PrivacyMetricsMultiTableJobCreate,
-)
-from avatars_server.schemas.time_series import (
-    AvatarizationWithTimeSeriesJob,
-    AvatarizationWithTimeSeriesJobCreate,
-    PrivacyMetricsWithTimeSeriesJob,
-    PrivacyMetricsWithTimeSeriesJobCreate,
-    SignalMetricsWithTimeSeriesJob,
-    SignalMetricsWithTimeSeriesJobCreate,
-)
 from avatars_server.storage import jobs
 from avatars_server.storage.tables import utcnow
 
 router = APIRouter(tags=["jobs"], responses=error_responses(401))
 
 _MAX_DAYS = 100 * 366
-_CREATE_ERRORS = error_responses(404, 503)
-_GET_ERRORS = error_responses(404)
 
 
 @router.get(
@@ -94,7 +64,7 @@ def find_all_jobs_by_user(
     operation_id="create_full_avatarization_job",
     response_model=AvatarizationJob,
     status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
+    responses=JOB_CREATE_ERRORS,
 )
 def create_full_avatarization_job(
     request: AvatarizationJobCreate,
@@ -119,7 +89,7 @@ def create_full_avatarization_job(
     "/jobs/{id}/cancel",
     operation_id="cancel_job",
     response_model=GenericJob,
-    responses=_GET_ERRORS,
+    responses=JOB_GET_ERRORS,
 )
 def cancel_job(
     id: uuid.UUID, user: CurrentUser, session: SessionDep, runner: RunnerDep
@@ -139,7 +109,7 @@ def cancel_job(
     operation_id="create_avatarization_job",
     response_model=AvatarizationJob,
     status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
+    responses=JOB_CREATE_ERRORS,
 )
 def create_avatarization_job(
     request: AvatarizationJobCreate,
@@ -162,7 +132,7 @@ def create_avatarization_job(
     "/jobs/avatarization/{id}",
     operation_id="get_avatarization_job",
     response_model=AvatarizationJob,
-    responses=_GET_ERRORS,
+    responses=JOB_GET_ERRORS,
 )
 def get_avatarization_job(
     id: uuid.UUID, user: CurrentUser, session: SessionDep, base_url: PublicBaseUrl
@@ -177,7 +147,7 @@ def get_avatarization_job(
     operation_id="create_privacy_metrics_job",
     response_model=PrivacyMetricsJob,
     status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
+    responses=JOB_CREATE_ERRORS,
 )
 def create_privacy_metrics_job(
     request: PrivacyMetricsJobCreate,
@@ -198,7 +168,7 @@ def create_privacy_metrics_job(
     "/jobs/{id}/metrics/privacy",
     operation_id="get_privacy_metrics",
     response_model=PrivacyMetricsJob,
-    responses=_GET_ERRORS,
+    responses=JOB_GET_ERRORS,
 )
 def get_privacy_metrics(id: uuid.UUID, user: CurrentUser, session: SessionDep) -> PrivacyMetricsJob:
     row = jobs.get_owned_job(session, id, user.id)
@@ -211,7 +181,7 @@ def get_privacy_metrics(id: uuid.UUID, user: CurrentUser, session: SessionDep) -
     operation_id="create_signal_metrics_job",
     response_model=SignalMetricsJob,
     status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
+    responses=JOB_CREATE_ERRORS,
 )
 def create_signal_metrics_job(
     request: SignalMetricsJobCreate,
@@ -232,387 +202,9 @@ def create_signal_metrics_job(
     "/jobs/{id}/metrics/signal",
     operation_id="get_signal_metrics",
     response_model=SignalMetricsJob,
-    responses=_GET_ERRORS,
+    responses=JOB_GET_ERRORS,
 )
 def get_signal_metrics(id: uuid.UUID, user: CurrentUser, session: SessionDep) -> SignalMetricsJob:
     row = jobs.get_owned_job(session, id, user.id)
     views.check_kind(row, JobKind.signal_metrics.value)
     return views.signal_job(row)
-
-
-# -- Time series (extended tier, reference §2.6 and §3.9) ----------------------------------------
-
-
-@router.post(
-    "/jobs/avatarization_with_time_series",
-    operation_id="create_avatarization_with_time_series_job",
-    response_model=AvatarizationWithTimeSeriesJob,
-    status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
-)
-def create_avatarization_with_time_series_job(
-    request: AvatarizationWithTimeSeriesJobCreate,
-    base_url: PublicBaseUrl,
-    user: CurrentUser,
-    session: SessionDep,
-    settings: SettingsDep,
-    runner: RunnerDep,
-    access: AccessDep,
-) -> AvatarizationWithTimeSeriesJob:
-    """Avatarize individuals (an optional vanilla table) together with their time series."""
-    validation.check_kind(
-        request.kind,
-        JobKind.avatarization_with_time_series,
-        "POST /jobs/avatarization_with_time_series",
-    )
-    validation.check_avatarization_time_series(session, settings, user.id, request.parameters)
-    row = submit_job(
-        session, runner, user.id, JobKind.avatarization_with_time_series, request.parameters
-    )
-    access.job_created(row)
-    return time_series_views.avatarization_time_series_job(session, row, base_url)
-
-
-@router.get(
-    "/jobs/avatarization_with_time_series/{id}",
-    operation_id="get_avatarization_time_series_job",
-    response_model=AvatarizationWithTimeSeriesJob,
-    responses=_GET_ERRORS,
-)
-def get_avatarization_time_series_job(
-    id: uuid.UUID, base_url: PublicBaseUrl, user: CurrentUser, session: SessionDep
-) -> AvatarizationWithTimeSeriesJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.avatarization_with_time_series.value)
-    return time_series_views.avatarization_time_series_job(session, row, base_url)
-
-
-@router.post(
-    "/jobs/metrics/privacy_time_series",
-    operation_id="create_privacy_metrics_time_series_job",
-    response_model=PrivacyMetricsWithTimeSeriesJob,
-    status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
-)
-def create_privacy_metrics_time_series_job(
-    request: PrivacyMetricsWithTimeSeriesJobCreate,
-    user: CurrentUser,
-    session: SessionDep,
-    settings: SettingsDep,
-    runner: RunnerDep,
-    access: AccessDep,
-) -> PrivacyMetricsWithTimeSeriesJob:
-    """Privacy metrics of a vanilla pair and of each series pair (row-aligned avatars)."""
-    validation.check_kind(
-        request.kind,
-        JobKind.privacy_metrics_with_time_series,
-        "POST /jobs/metrics/privacy_time_series",
-    )
-    validation.check_privacy_time_series(session, settings, user.id, request.parameters)
-    row = submit_job(
-        session, runner, user.id, JobKind.privacy_metrics_with_time_series, request.parameters
-    )
-    access.job_created(row)
-    return time_series_views.privacy_time_series_job(row)
-
-
-@router.get(
-    "/jobs/{id}/metrics/privacy_time_series",
-    operation_id="get_privacy_metrics_time_series_job",
-    response_model=PrivacyMetricsWithTimeSeriesJob,
-    responses=_GET_ERRORS,
-)
-def get_privacy_metrics_time_series_job(
-    id: uuid.UUID, user: CurrentUser, session: SessionDep
-) -> PrivacyMetricsWithTimeSeriesJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.privacy_metrics_with_time_series.value)
-    return time_series_views.privacy_time_series_job(row)
-
-
-@router.post(
-    "/jobs/metrics/signal_time_series",
-    operation_id="create_signal_metrics_time_series_job",
-    response_model=SignalMetricsWithTimeSeriesJob,
-    status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
-)
-def create_signal_metrics_time_series_job(
-    request: SignalMetricsWithTimeSeriesJobCreate,
-    user: CurrentUser,
-    session: SessionDep,
-    runner: RunnerDep,
-    access: AccessDep,
-) -> SignalMetricsWithTimeSeriesJob:
-    """Pointwise and density Hellinger of each series pair, signal metrics of the vanilla."""
-    validation.check_kind(
-        request.kind,
-        JobKind.signal_metrics_with_time_series,
-        "POST /jobs/metrics/signal_time_series",
-    )
-    validation.check_signal_time_series(session, user.id, request.parameters)
-    row = submit_job(
-        session, runner, user.id, JobKind.signal_metrics_with_time_series, request.parameters
-    )
-    access.job_created(row)
-    return time_series_views.signal_time_series_job(row)
-
-
-@router.get(
-    "/jobs/{id}/metrics/signal_time_series",
-    operation_id="get_signal_metrics_time_series_job",
-    response_model=SignalMetricsWithTimeSeriesJob,
-    responses=_GET_ERRORS,
-)
-def get_signal_metrics_time_series_job(
-    id: uuid.UUID, user: CurrentUser, session: SessionDep
-) -> SignalMetricsWithTimeSeriesJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.signal_metrics_with_time_series.value)
-    return time_series_views.signal_time_series_job(row)
-
-
-# -- batch jobs (extended tier, method-extended §1) --------------------------------------------
-
-
-@router.post(
-    "/jobs/avatarization_batch",
-    operation_id="create_avatarization_batch_job",
-    response_model=AvatarizationBatchJob,
-    status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
-)
-def create_avatarization_batch_job(
-    request: AvatarizationBatchJobCreate,
-    base_url: PublicBaseUrl,
-    user: CurrentUser,
-    session: SessionDep,
-    settings: SettingsDep,
-    runner: RunnerDep,
-    access: AccessDep,
-) -> AvatarizationBatchJob:
-    """Avatarize a table split in batches: fitted on the training batch, one task per batch."""
-    validation.check_kind(
-        request.kind, JobKind.avatarization_batch, "POST /jobs/avatarization_batch"
-    )
-    validation.check_avatarization_batch(session, settings, user.id, request.parameters)
-    row = submit_job(session, runner, user.id, JobKind.avatarization_batch, request.parameters)
-    access.job_created(row)
-    return batch_views.avatarization_batch_job(session, row, base_url)
-
-
-@router.get(
-    "/jobs/avatarization_batch/{id}",
-    operation_id="get_avatarization_batch_job",
-    response_model=AvatarizationBatchJob,
-    responses=_GET_ERRORS,
-)
-def get_avatarization_batch_job(
-    id: uuid.UUID, base_url: PublicBaseUrl, user: CurrentUser, session: SessionDep
-) -> AvatarizationBatchJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.avatarization_batch.value)
-    return batch_views.avatarization_batch_job(session, row, base_url)
-
-
-@router.post(
-    "/jobs/metrics/privacy_batch",
-    operation_id="create_privacy_metrics_batch_job",
-    response_model=PrivacyMetricsBatchJob,
-    status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
-)
-def create_privacy_metrics_batch_job(
-    request: PrivacyMetricsBatchJobCreate,
-    user: CurrentUser,
-    session: SessionDep,
-    runner: RunnerDep,
-    access: AccessDep,
-) -> PrivacyMetricsBatchJob:
-    """Privacy metrics of each batch's pair; the worst and the mean over batches."""
-    validation.check_kind(
-        request.kind, JobKind.privacy_metrics_batch, "POST /jobs/metrics/privacy_batch"
-    )
-    validation.check_privacy_batch(session, user.id, request.parameters)
-    row = submit_job(session, runner, user.id, JobKind.privacy_metrics_batch, request.parameters)
-    access.job_created(row)
-    return batch_views.privacy_batch_job(row)
-
-
-@router.get(
-    "/jobs/{id}/metrics/privacy_batch",
-    operation_id="get_privacy_metrics_batch_job",
-    response_model=PrivacyMetricsBatchJob,
-    responses=_GET_ERRORS,
-)
-def get_privacy_metrics_batch_job(
-    id: uuid.UUID, user: CurrentUser, session: SessionDep
-) -> PrivacyMetricsBatchJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.privacy_metrics_batch.value)
-    return batch_views.privacy_batch_job(row)
-
-
-@router.post(
-    "/jobs/metrics/signal_batch",
-    operation_id="create_signal_metrics_batch_job",
-    response_model=SignalMetricsBatchJob,
-    status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
-)
-def create_signal_metrics_batch_job(
-    request: SignalMetricsBatchJobCreate,
-    user: CurrentUser,
-    session: SessionDep,
-    runner: RunnerDep,
-    access: AccessDep,
-) -> SignalMetricsBatchJob:
-    """Signal metrics of each batch's pair and their mean over batches."""
-    validation.check_kind(
-        request.kind, JobKind.signal_metrics_batch, "POST /jobs/metrics/signal_batch"
-    )
-    validation.check_signal_batch(session, user.id, request.parameters)
-    row = submit_job(session, runner, user.id, JobKind.signal_metrics_batch, request.parameters)
-    access.job_created(row)
-    return batch_views.signal_batch_job(row)
-
-
-@router.get(
-    "/jobs/{id}/metrics/signal_batch",
-    operation_id="get_signal_metrics_batch_job",
-    response_model=SignalMetricsBatchJob,
-    responses=_GET_ERRORS,
-)
-def get_signal_metrics_batch_job(
-    id: uuid.UUID, user: CurrentUser, session: SessionDep
-) -> SignalMetricsBatchJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.signal_metrics_batch.value)
-    return batch_views.signal_batch_job(row)
-
-
-# --- extended tier: geolocation privacy and multi-table (issue #17) -------------------------------
-
-
-@router.post(
-    "/jobs/metrics/privacy_geolocation",
-    operation_id="create_privacy_metrics_geolocation_job",
-    response_model=PrivacyMetricsGeolocationJob,
-    status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
-)
-def create_privacy_metrics_geolocation_job(
-    request: PrivacyMetricsGeolocationJobCreate,
-    user: CurrentUser,
-    session: SessionDep,
-    settings: SettingsDep,
-    runner: RunnerDep,
-    access: AccessDep,
-) -> PrivacyMetricsGeolocationJob:
-    """Privacy metrics of treated trajectories against the originals, per attack scenario."""
-    validation.check_kind(
-        request.kind, JobKind.privacy_metrics_geolocation, "POST /jobs/metrics/privacy_geolocation"
-    )
-    validation.check_geolocation(session, settings, user.id, request.parameters)
-    row = submit_job(
-        session, runner, user.id, JobKind.privacy_metrics_geolocation, request.parameters
-    )
-    access.job_created(row)
-    return views.geolocation_job(row)
-
-
-@router.get(
-    "/jobs/{id}/metrics/privacy_geolocation",
-    operation_id="get_privacy_metrics_geolocation_job",
-    response_model=PrivacyMetricsGeolocationJob,
-    responses=_GET_ERRORS,
-)
-def get_privacy_metrics_geolocation_job(
-    id: uuid.UUID, user: CurrentUser, session: SessionDep
-) -> PrivacyMetricsGeolocationJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.privacy_metrics_geolocation.value)
-    return views.geolocation_job(row)
-
-
-@router.post(
-    "/jobs/avatarization_multi_table",
-    operation_id="create_avatarization_multi_table_job",
-    response_model=AvatarizationMultiTableJob,
-    status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
-)
-def create_avatarization_multi_table_job(
-    request: AvatarizationMultiTableJobCreate,
-    base_url: PublicBaseUrl,
-    user: CurrentUser,
-    session: SessionDep,
-    settings: SettingsDep,
-    runner: RunnerDep,
-    access: AccessDep,
-) -> AvatarizationMultiTableJob:
-    """Avatarize linked tables, each with its own parameters, and rebuild the links."""
-    validation.check_kind(
-        request.kind, JobKind.avatarization_multi_table, "POST /jobs/avatarization_multi_table"
-    )
-    validation.check_multi_table_avatarization(session, settings, user.id, request.parameters)
-    row = submit_job(
-        session, runner, user.id, JobKind.avatarization_multi_table, request.parameters
-    )
-    access.job_created(row)
-    return views.multi_table_job(session, row, base_url)
-
-
-@router.get(
-    "/jobs/avatarization_multi_table/{id}",
-    operation_id="get_avatarization_multi_table_job",
-    response_model=AvatarizationMultiTableJob,
-    responses=_GET_ERRORS,
-)
-def get_avatarization_multi_table_job(
-    id: uuid.UUID, user: CurrentUser, session: SessionDep, base_url: PublicBaseUrl
-) -> AvatarizationMultiTableJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.avatarization_multi_table.value)
-    return views.multi_table_job(session, row, base_url)
-
-
-@router.post(
-    "/jobs/metrics/privacy_multi_table",
-    operation_id="create_privacy_metrics_multi_table_job",
-    response_model=PrivacyMetricsMultiTableJob,
-    status_code=status.HTTP_201_CREATED,
-    responses=_CREATE_ERRORS,
-)
-def create_privacy_metrics_multi_table_job(
-    request: PrivacyMetricsMultiTableJobCreate,
-    user: CurrentUser,
-    session: SessionDep,
-    settings: SettingsDep,
-    runner: RunnerDep,
-    access: AccessDep,
-) -> PrivacyMetricsMultiTableJob:
-    """Privacy metrics of linked avatar tables, per table and computation type."""
-    validation.check_kind(
-        request.kind, JobKind.privacy_metrics_multi_table, "POST /jobs/metrics/privacy_multi_table"
-    )
-    validation.check_multi_table_privacy(session, settings, user.id, request.parameters)
-    row = submit_job(
-        session, runner, user.id, JobKind.privacy_metrics_multi_table, request.parameters
-    )
-    access.job_created(row)
-    return views.multi_table_privacy_job(row)
-
-
-@router.get(
-    "/jobs/{id}/metrics/privacy_multi_table",
-    operation_id="get_privacy_metrics_multi_table_job",
-    response_model=PrivacyMetricsMultiTableJob,
-    responses=_GET_ERRORS,
-)
-def get_privacy_metrics_multi_table_job(
-    id: uuid.UUID, user: CurrentUser, session: SessionDep
-) -> PrivacyMetricsMultiTableJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.privacy_metrics_multi_table.value)
-    return views.multi_table_privacy_job(row)
