@@ -6,15 +6,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
-from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
 from avatars_server.engine.config import ImputationConfig, PrivacyConfig
 from avatars_server.engine.metric_space import build_metric_space, known_variable_space
-from avatars_server.engine.neighbours import exact_knn
+from avatars_server.engine.neighbours import (
+    BRUTE_FORCE_MAX_PAIRS,
+    brute_force_pays,
+    build_tree,
+    exact_knn,
+)
 from avatars_server.engine.table import FloatArray, IntArray
 
 DEFAULT_BLOCK_SIZE = 2_000
+NEAREST_PARENT_TREE_MAX_DIM = 10
+"""Nearest-parent search walks a KD-tree up to this encoded dimension of P, and scans the
+parents in blocks (brute force) above it (method-extended §5)."""
 
 
 def link_space(
@@ -46,14 +53,30 @@ def link_space(
     return encoded[:n_p], encoded[n_p:]
 
 
-def nearest_parent(parents: FloatArray, children: FloatArray) -> IntArray:
+def nearest_parent(
+    parents: FloatArray, children: FloatArray, *, max_pairs: int = BRUTE_FORCE_MAX_PAIRS
+) -> IntArray:
     """`bottom_projection`: each child to its nearest parent, ties to the lowest index.
+
+    The search follows method-extended §5: a KD-tree when P's encoded dimension is at most
+    :data:`NEAREST_PARENT_TREE_MAX_DIM`, the blocked brute force of
+    :mod:`~avatars_server.engine.neighbours` above it, except when n_P × n_C exceeds
+    ``max_pairs`` distances (method.md §8's bound: the tree is then far cheaper, as measured in
+    docs/method.md §12.5). Both searches are exact with the same tie rule, so the choice never
+    changes the links.
 
     Returns:
         Shape (n_C,), the parent row of each child.
     """
-    tree = cKDTree(parents)
-    _, index = exact_knn(tree, children, 1)
+    tree = build_tree(parents)
+    brute = brute_force_pays(
+        len(parents),
+        len(children),
+        tree.m,
+        max_dim=NEAREST_PARENT_TREE_MAX_DIM,
+        max_pairs=max_pairs,
+    )
+    _, index = exact_knn(tree, children, 1, brute=brute)
     return np.asarray(index[:, 0], dtype=np.int64)
 
 
