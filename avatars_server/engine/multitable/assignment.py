@@ -1,0 +1,111 @@
+"""The square linear sum assignment of the LSA link method, solved without holding the GIL.
+
+``scipy.optimize.linear_sum_assignment`` holds the GIL for the whole solve, so the independent
+blocks of method-extended §3.5 step 3 could not share the machine's cores. :func:`solve` is a
+numba kernel (``nogil``) of the same algorithm, the shortest augmenting path method with dual
+variables described by D. F. Crouse, "On implementing 2D rectangular assignment algorithms",
+IEEE Trans. Aerospace and Electronic Systems 52(4), 2016 (pp. 1685-1686), which is the method
+SciPy implements. It makes the same choices as SciPy wherever the optimum is not unique (the
+order in which unvisited columns are scanned, the preference for a free column among equally
+short paths) and evaluates every reduced cost in the same order, so that its assignment is
+SciPy's, bit for bit (``tests/unit/engine/test_assignment.py`` compares them, ties included).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from avatars_server.engine.jit import jit as _jit
+from avatars_server.engine.table import FloatArray, IntArray
+
+
+@_jit()
+def _solve(cost: Any, col_of_row: Any) -> bool:  # pragma: no cover - compiled
+    n = cost.shape[0]
+    shift = cost.min()
+    u = np.zeros(n)
+    v = np.zeros(n)
+    best = np.empty(n)  # shortest path cost to each column in the current search
+    came_from = np.full(n, -1, dtype=np.int64)  # previous row on that path
+    row_of_col = np.full(n, -1, dtype=np.int64)
+    seen_row = np.zeros(n, dtype=np.bool_)
+    seen_col = np.zeros(n, dtype=np.bool_)
+    todo = np.empty(n, dtype=np.int64)
+    for row in range(n):
+        col_of_row[row] = -1
+    for start in range(n):
+        # Dijkstra-like search from `start` for the nearest free column.
+        for c in range(n):
+            todo[c] = n - 1 - c  # scanned from the last column: a constant matrix gives identity
+            best[c] = np.inf
+            seen_col[c] = False
+        for r in range(n):
+            seen_row[r] = False
+        left = n
+        reached = 0.0
+        row = start
+        free = -1
+        while free < 0:
+            seen_row[row] = True
+            pick = -1
+            lowest = np.inf
+            for position in range(left):
+                c = todo[position]
+                reduced = reached + (cost[row, c] - shift) - u[row] - v[c]
+                if reduced < best[c]:
+                    came_from[c] = row
+                    best[c] = reduced
+                if best[c] < lowest or (best[c] == lowest and row_of_col[c] == -1):
+                    lowest = best[c]
+                    pick = position
+            reached = lowest
+            if reached == np.inf:
+                return False
+            c = todo[pick]
+            if row_of_col[c] == -1:
+                free = c
+            else:
+                row = row_of_col[c]
+            seen_col[c] = True
+            left -= 1
+            todo[pick] = todo[left]
+        # Dual update, then flip the path's assignments.
+        u[start] += reached
+        for r in range(n):
+            if seen_row[r] and r != start:
+                u[r] += reached - best[col_of_row[r]]
+        for c in range(n):
+            if seen_col[c]:
+                v[c] -= reached - best[c]
+        c = free
+        while True:
+            r = came_from[c]
+            row_of_col[c] = r
+            previous = col_of_row[r]
+            col_of_row[r] = c
+            c = previous
+            if r == start:
+                break
+    return True
+
+
+def solve(cost: FloatArray) -> IntArray:
+    """The column assigned to each row of a square cost matrix, minimising the total cost;
+    SciPy's answer (``linear_sum_assignment(cost)[1]``). Releases the GIL while solving.
+
+    Raises:
+        ValueError: the matrix is not square, or holds a non-finite value.
+    """
+    matrix = np.ascontiguousarray(cost, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"the cost matrix must be square, got shape {matrix.shape}")
+    out = np.empty(matrix.shape[0], dtype=np.int64)
+    if matrix.size == 0:
+        return out
+    if not np.isfinite(matrix).all():
+        raise ValueError("the cost matrix holds a non-finite value")
+    if not _solve(matrix, out):  # pragma: no cover - finite costs are always feasible
+        raise ValueError("the cost matrix is infeasible")
+    return out
