@@ -7,8 +7,9 @@ variables described by D. F. Crouse, "On implementing 2D rectangular assignment 
 IEEE Trans. Aerospace and Electronic Systems 52(4), 2016 (pp. 1685-1686), which is the method
 SciPy implements. It makes the same choices as SciPy wherever the optimum is not unique (the
 order in which unvisited columns are scanned, the preference for a free column among equally
-short paths) and evaluates every reduced cost in the same order, so that its assignment is
-SciPy's, bit for bit (``tests/unit/engine/test_assignment.py`` compares them, ties included).
+short paths, non-negative costs taken as they are) and evaluates every reduced cost in the same
+order, so that its assignment is SciPy's, bit for bit (checked against the installed SciPy
+1.17.1 by ``tests/unit/engine/test_assignment.py``, ties and repeated columns included).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from avatars_server.engine.table import FloatArray, IntArray
 @_jit()
 def _solve(cost: Any, col_of_row: Any) -> bool:  # pragma: no cover - compiled
     n = cost.shape[0]
-    shift = cost.min()
     u = np.zeros(n)
     v = np.zeros(n)
     best = np.empty(n)  # shortest path cost to each column in the current search
@@ -51,14 +51,18 @@ def _solve(cost: Any, col_of_row: Any) -> bool:  # pragma: no cover - compiled
             seen_row[row] = True
             pick = -1
             lowest = np.inf
+            line = cost[row]
+            dual = u[row]
             for position in range(left):
                 c = todo[position]
-                reduced = reached + (cost[row, c] - shift) - u[row] - v[c]
-                if reduced < best[c]:
+                reduced = reached + line[c] - dual - v[c]
+                shortest = best[c]
+                if reduced < shortest:
                     came_from[c] = row
                     best[c] = reduced
-                if best[c] < lowest or (best[c] == lowest and row_of_col[c] == -1):
-                    lowest = best[c]
+                    shortest = reduced
+                if shortest < lowest or (shortest == lowest and row_of_col[c] == -1):
+                    lowest = shortest
                     pick = position
             reached = lowest
             if reached == np.inf:
@@ -106,6 +110,9 @@ def solve(cost: FloatArray) -> IntArray:
         return out
     if not np.isfinite(matrix).all():
         raise ValueError("the cost matrix holds a non-finite value")
+    lowest = matrix.min()
+    if lowest < 0:  # non-negative costs are used as they are, as SciPy does
+        matrix = matrix - lowest
     if not _solve(matrix, out):  # pragma: no cover - finite costs are always feasible
         raise ValueError("the cost matrix is infeasible")
     return out

@@ -32,6 +32,17 @@ def test_the_solver_gives_scipy_s_assignment_ties_included(seed: int) -> None:
         assert solve(cost).tolist() == columns.tolist()
 
 
+def test_the_solver_gives_scipy_s_assignment_on_lsa_blocks() -> None:
+    """Blocks as §3.5 builds them: distances (non-negative) from children to parent slots, a
+    parent's slots being identical columns; large enough for the float ties to matter."""
+    rng = np.random.default_rng(3)
+    parents = np.hstack([rng.normal(size=(500, 6)), _one_hot(rng, 500, 7)])
+    children = np.hstack([rng.normal(size=(900, 6)), _one_hot(rng, 900, 7)])
+    slots = rng.choice(np.repeat(np.arange(500), 4), size=900, replace=False)
+    cost = cdist(children, parents[slots])
+    assert solve(cost).tolist() == linear_sum_assignment(cost)[1].tolist()
+
+
 def test_the_solver_refuses_what_scipy_refuses() -> None:
     with pytest.raises(ValueError, match="square"):
         solve(np.zeros((2, 3)))
