@@ -27,19 +27,28 @@ def _solve(cost: Any, col_of_row: Any) -> bool:  # pragma: no cover - compiled
     n = cost.shape[0]
     u = np.zeros(n)
     v = np.zeros(n)
-    best = np.empty(n)  # shortest path cost to each column in the current search
-    came_from = np.full(n, -1, dtype=np.int64)  # previous row on that path
+    best = np.empty(n)  # a column's shortest path cost, recorded when the search reaches it
+    came_from = np.full(n, -1, dtype=np.int64)  # previous row on that path, recorded then too
     row_of_col = np.full(n, -1, dtype=np.int64)
     seen_row = np.zeros(n, dtype=np.bool_)
     seen_col = np.zeros(n, dtype=np.bool_)
+    # The columns not reached yet, packed at the front with what the scan reads of them, so
+    # that the scan reads contiguous memory (only the cost row is read by column index).
     todo = np.empty(n, dtype=np.int64)
+    todo_v = np.empty(n)
+    todo_best = np.empty(n)
+    todo_free = np.empty(n, dtype=np.bool_)
+    todo_from = np.empty(n, dtype=np.int64)
     for row in range(n):
         col_of_row[row] = -1
     for start in range(n):
         # Dijkstra-like search from `start` for the nearest free column.
-        for c in range(n):
-            todo[c] = n - 1 - c  # scanned from the last column: a constant matrix gives identity
-            best[c] = np.inf
+        for position in range(n):
+            c = n - 1 - position  # scanned from the last column: a constant matrix gives identity
+            todo[position] = c
+            todo_v[position] = v[c]
+            todo_best[position] = np.inf
+            todo_free[position] = row_of_col[c] == -1
             seen_col[c] = False
         for r in range(n):
             seen_row[r] = False
@@ -53,21 +62,22 @@ def _solve(cost: Any, col_of_row: Any) -> bool:  # pragma: no cover - compiled
             lowest = np.inf
             line = cost[row]
             dual = u[row]
-            for position in range(left):
-                c = todo[position]
-                reduced = reached + line[c] - dual - v[c]
-                shortest = best[c]
-                if reduced < shortest:
-                    came_from[c] = row
-                    best[c] = reduced
-                    shortest = reduced
-                if shortest < lowest or (shortest == lowest and row_of_col[c] == -1):
+            for position in range(left):  # relax every column reached from `row`
+                reduced = reached + line[todo[position]] - dual - todo_v[position]
+                if reduced < todo_best[position]:
+                    todo_best[position] = reduced
+                    todo_from[position] = row
+            for position in range(left):  # the nearest; among equals, one that is free
+                shortest = todo_best[position]
+                if shortest < lowest or (shortest == lowest and todo_free[position]):
                     lowest = shortest
                     pick = position
             reached = lowest
             if reached == np.inf:
                 return False
             c = todo[pick]
+            best[c] = todo_best[pick]
+            came_from[c] = todo_from[pick]
             if row_of_col[c] == -1:
                 free = c
             else:
@@ -75,6 +85,10 @@ def _solve(cost: Any, col_of_row: Any) -> bool:  # pragma: no cover - compiled
             seen_col[c] = True
             left -= 1
             todo[pick] = todo[left]
+            todo_v[pick] = todo_v[left]
+            todo_best[pick] = todo_best[left]
+            todo_from[pick] = todo_from[left]
+            todo_free[pick] = todo_free[left]
         # Dual update, then flip the path's assignments.
         u[start] += reached
         for r in range(n):
