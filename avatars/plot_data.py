@@ -610,3 +610,57 @@ def sample_individuals(
     ids = pd.unique(frame[id_column].dropna())
     chosen = ids[sample_rows(len(ids), size, seed)]
     return frame[frame[id_column].isin(chosen)]
+
+
+# --- trajectories -------------------------------------------------------------------------------
+
+MAX_TRAJECTORIES = 50  # trajectories drawn on a map
+MAX_TRAJECTORY_POINTS = 200  # points kept per drawn trajectory (evenly, first and last kept)
+
+
+def _thin(frame: pd.DataFrame, id_column: str, max_points: int) -> pd.DataFrame:
+    """At most ``max_points`` points of each trajectory: those at the rounded, evenly spaced
+    indices ``round(k (m − 1) / (max_points − 1))`` (first and last kept)."""
+    groups = frame.groupby(id_column, sort=False)
+    position = groups.cumcount().to_numpy(dtype=np.float64)
+    last = groups[id_column].transform("size").to_numpy(dtype=np.float64) - 1
+    slots = max(2, max_points) - 1
+    thin = last > slots
+    span = np.where(thin, last, 1.0)
+    nearest = np.rint(position * slots / span)
+    keep = ~thin | (np.rint(nearest * span / slots) == position)
+    kept: pd.DataFrame = frame[keep]
+    return kept
+
+
+def sample_trajectories(
+    original: pd.DataFrame,
+    avatars: pd.DataFrame,
+    *,
+    id_column: str = "id",
+    time_column: str = "t",
+    max_trajectories: int = MAX_TRAJECTORIES,
+    max_points: int = MAX_TRAJECTORY_POINTS,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same seeded trajectories of both tables, each sorted by time and thinned.
+
+    Trajectories are paired by identifier (method-extended §4.2): ``max_trajectories``
+    identifiers are drawn among the originals' (order of first appearance), and both tables keep
+    the rows of those identifiers, each trajectory's points sorted by ``time_column`` (stable)
+    and thinned to at most ``max_points`` evenly spaced points. Bounded whatever the size of the
+    tables: at most ``max_trajectories × max_points`` rows each.
+    """
+    ids = pd.unique(original[id_column].dropna())
+    chosen = ids[sample_rows(len(ids), max_trajectories, seed)]
+    order = {value: index for index, value in enumerate(chosen)}
+
+    def pick(frame: pd.DataFrame) -> pd.DataFrame:
+        rows = frame[frame[id_column].isin(chosen)]
+        rank = rows[id_column].map(order)
+        rows = rows.assign(__rank=rank.to_numpy()).sort_values(
+            ["__rank", time_column], kind="stable"
+        )
+        return _thin(rows.drop(columns="__rank"), id_column, max_points).reset_index(drop=True)
+
+    return pick(original), pick(avatars)

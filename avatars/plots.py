@@ -36,11 +36,14 @@ from avatars._plot_style import (
 )
 from avatars.plot_data import (
     MAX_BAND_POINTS,
+    MAX_TRAJECTORIES,
+    MAX_TRAJECTORY_POINTS,
     SeriesBand,
     correlation_data,
     first_axes,
     sample_individuals,
     sample_rows,
+    sample_trajectories,
     series_bands,
     series_columns,
     variable_distributions,
@@ -445,6 +448,77 @@ def plot_privacy_distributions(
     return figure
 
 
+# --- trajectories -----------------------------------------------------------------------------
+
+
+def _draw_trajectories(
+    axes: Axes, rows: pd.DataFrame, id_column: str, lat: str, lon: str, colour: str
+) -> None:
+    for _, one in rows.groupby(id_column, sort=False):
+        axes.plot(one[lon], one[lat], color=colour, lw=0.6, alpha=0.55)
+        axes.scatter(one[lon], one[lat], s=1.5, c=colour, lw=0, alpha=0.8)
+
+
+@styled
+def plot_trajectories(
+    original: pd.DataFrame,
+    avatars: pd.DataFrame,
+    *,
+    id_column: str = "id",
+    time_column: str = "t",
+    lat_column: str = "lat",
+    lon_column: str = "lon",
+    max_trajectories: int = MAX_TRAJECTORIES,
+    max_points: int = MAX_TRAJECTORY_POINTS,
+    seed: int = 0,
+    n_total: int | None = None,
+) -> Figure:
+    """Original and treated trajectories on a map-like longitude/latitude plane, side by side.
+
+    The same seeded trajectories of both tables (paired by identifier,
+    :func:`avatars.plot_data.sample_trajectories`) are drawn as lines with their points, the
+    originals in blue on the left, the treated (avatar) trajectories in orange on the right, on
+    shared axes whose aspect is corrected by cos(latitude) so that distances look as on a map.
+    Bounded: at most ``max_trajectories × max_points`` points per panel.
+
+    Args:
+        original: the original point table (identifier, time, latitude, longitude columns).
+        avatars: the treated point table, same columns.
+        id_column, time_column, lat_column, lon_column: the columns (method-extended §4.2).
+        max_trajectories: trajectories drawn.
+        max_points: points kept per trajectory (evenly spaced, first and last kept).
+        seed: seed of the draw of trajectories.
+        n_total: trajectories of the table when ``original`` is already a sample of it.
+    """
+    x_rows, a_rows = sample_trajectories(
+        original,
+        avatars,
+        id_column=id_column,
+        time_column=time_column,
+        max_trajectories=max_trajectories,
+        max_points=max_points,
+        seed=seed,
+    )
+    figure = new_figure(3.4)
+    left, right = figure.subplots(1, 2, sharex=True, sharey=True)
+    _draw_trajectories(left, x_rows, id_column, lat_column, lon_column, ORIGINAL_COLOR)
+    _draw_trajectories(right, a_rows, id_column, lat_column, lon_column, AVATAR_COLOR)
+    latitudes = pd.concat([x_rows[lat_column], a_rows[lat_column]]).dropna()
+    middle = float(latitudes.mean()) if len(latitudes) else 0.0
+    aspect = 1.0 / max(0.05, math.cos(math.radians(middle)))
+    shown = x_rows[id_column].nunique()
+    total = max(n_total or 0, int(original[id_column].nunique()))
+    note = f"{shown:,} of {total:,}" if shown < total else f"all {shown:,}"
+    left.set_title(f"Original trajectories ({note})")
+    right.set_title(f"Treated trajectories (the same {shown:,})")
+    for axes in (left, right):
+        axes.set_aspect(aspect, adjustable="box")
+        axes.set_xlabel("longitude (°)")
+        axes.tick_params(axis="x", labelrotation=30)
+    left.set_ylabel("latitude (°)")
+    return figure
+
+
 # --- time series ------------------------------------------------------------------------------
 
 
@@ -697,4 +771,5 @@ __all__ = [
     "plot_privacy_distributions",
     "plot_projections",
     "plot_time_series",
+    "plot_trajectories",
 ]

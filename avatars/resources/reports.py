@@ -9,6 +9,7 @@ from typing import IO, Any
 from uuid import UUID
 
 from avatar_api_client.api.reports import (
+    create_geolocation_privacy_report,
     create_report,
     create_report_from_batch,
     create_report_from_data,
@@ -20,6 +21,7 @@ from avatar_api_client.models import (
     ReportFormat,
     ReportFromBatchCreate,
     ReportFromDataCreate,
+    ReportGeolocationPrivacyCreate,
 )
 from avatars import _streaming
 from avatars._response import parsed
@@ -66,6 +68,26 @@ class Reports(Resource):
         """
         with self._client.request_options(timeout):
             response = create_report_from_batch.sync_detailed(
+                client=self._client.generated, body=request
+            )
+        return parsed(response, Report)
+
+    def create_geolocation_privacy_report(
+        self, request: ReportGeolocationPrivacyCreate, *, timeout: float | None = None
+    ) -> Report:
+        """A report on a geolocation privacy job: each scenario's metrics against their targets
+        and a map of a sample of the original and treated trajectories. `dataset_id` and
+        `avatars_dataset_id` are the job's original and treated datasets; `Report.job_id` is
+        the privacy job. Sending the same request again returns the same report.
+
+        Raises:
+            NotFoundError: a dataset or the job is unknown or someone else's.
+            ConflictError: the job has not succeeded.
+            UnprocessableEntityError: the job is not a geolocation privacy job, or did not
+                compare these datasets.
+        """
+        with self._client.request_options(timeout):
+            response = create_geolocation_privacy_report.sync_detailed(
                 client=self._client.generated, body=request
             )
         return parsed(response, Report)

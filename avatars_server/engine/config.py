@@ -33,6 +33,22 @@ PRIVACY_TARGETS: Mapping[str, str] = MappingProxyType(
         "closest_rate": "> 90%",
     }
 )
+GEOLOCATION_TARGETS: Mapping[str, str] = MappingProxyType(
+    {
+        "hidden_rate": "> 90%",
+        "local_cloaking": "> 5",
+        "closest_distances_ratio": "> 0.3",
+        "closest_rate": "> 90%",
+        "specific_hidden_rate": "> 90%",
+        "trace_correlation_protection_rate": "> 95%",
+        "features_correlation_protection_rate": "> 95%",
+        "features_inference_rate": "> 10%",
+        "thresholded_signal_inference_rate": "> 10%",
+    }
+)
+"""Targets of the geolocation privacy metrics in reports (docs/method.md §12; not on the wire).
+``distance_to_closest`` has none: its unit is the scenario's projection (Hellinger or z-scored
+features)."""
 SIGNAL_TARGETS: Mapping[str, str] = MappingProxyType(
     {"hellinger_mean": "< 0.1", "correlation_difference_ratio": "< 10%"}
 )

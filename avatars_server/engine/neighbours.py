@@ -132,8 +132,22 @@ def as_tree(tree: SearchTree) -> KDTree:
     return build_tree(np.asarray(getattr(tree, "data", tree), dtype=np.float64))
 
 
+def brute_force_pays(
+    n_points: int,
+    n_queries: int,
+    dim: int,
+    *,
+    max_dim: int = BRUTE_FORCE_DIM,
+    max_pairs: int = BRUTE_FORCE_MAX_PAIRS,
+) -> bool:
+    """Whether a kNN search scans every point in blocks rather than walking the tree: above
+    ``max_dim`` dimensions, unless that would cost more than ``max_pairs`` point-to-point
+    distances (method.md §8)."""
+    return dim > max_dim and n_points * n_queries <= max_pairs
+
+
 def _use_brute(tree: KDTree, m: int) -> bool:
-    return tree.m > BRUTE_FORCE_DIM and tree.n * m <= BRUTE_FORCE_MAX_PAIRS
+    return brute_force_pays(tree.n, m, tree.m)
 
 
 def _queries(queries: FloatArray, dim: int) -> FloatArray:
@@ -150,6 +164,7 @@ def exact_knn(
     labels: IntArray | None = None,
     positions: IntArray | None = None,
     ties: bool = True,
+    brute: bool | None = None,
 ) -> tuple[FloatArray, IntArray]:
     """The k nearest tree points of each query, ties at the k-th distance to the lowest index.
 
@@ -166,6 +181,8 @@ def exact_knn(
         ties: apply the tie rule (default). Without it, the k smallest distances are returned
             exactly as computed, with one of the points at each (for distance-only queries:
             within the tolerance the rule may pick a point a few ulps farther).
+        brute: scan every point in blocks (True) or walk the tree (False); None chooses by
+            :func:`brute_force_pays`. Both are exact and give the same answer.
 
     Returns:
         Distances and indices (labels), each of shape (m, k), sorted by (distance, index).
@@ -180,8 +197,9 @@ def exact_knn(
     label_of = t.perm if labels is None else np.ascontiguousarray(labels, dtype=np.int64)[t.perm]
     ex = _NONE if exclude is None else np.ascontiguousarray(exclude, dtype=np.int64)
     rows = _NONE if positions is None else np.ascontiguousarray(positions, dtype=np.int64)
+    use_brute = _use_brute(t, m) if brute is None else brute
     with _dynamic():
-        _knn(t, q, label_of, ex, rows, k, ties, out_d, out_i)
+        _knn(t, q, label_of, ex, rows, k, ties, out_d, out_i, use_brute)
     return out_d, out_i
 
 
@@ -195,8 +213,9 @@ def _knn(
     ties: bool,
     out_d: FloatArray,
     out_i: IntArray,
+    brute: bool,
 ) -> None:
-    if _use_brute(t, len(q)):
+    if brute:
         kernels.knn_brute(
             t.points, label_of, t.start, t.stop, t.lo, t.hi, q, ex, rows, k, ties, out_d, out_i
         )

@@ -26,7 +26,7 @@ SCHEMA_VERSION = 1
 """Version of this JSON format (``ReportContent.schema_version``)."""
 
 Direction = Literal["higher", "lower"]
-ReportKind = Literal["avatarization", "from_data", "from_batch"]
+ReportKind = Literal["avatarization", "from_data", "from_batch", "geolocation_privacy"]
 DatasetRole = Literal["original", "avatars", "unshuffled_avatars"]
 VariableKind = Literal["continuous", "categorical", "datetime"]
 
@@ -115,6 +115,26 @@ METRIC_MEANINGS: Mapping[str, str] = types.MappingProxyType(
             "How much the correlations between variables changed, in correlation percentage "
             "points on average."
         ),
+        "specific_hidden_rate": (
+            "The hidden rate when only the part of each trajectory the attacker knows (its "
+            "start, middle or end) is compared."
+        ),
+        "features_inference_rate": (
+            "How often, in percent, an attacker who knows some features of a trip (length, "
+            "duration, speed) fails to guess another within 10 %."
+        ),
+        "features_correlation_protection_rate": (
+            "The share of trajectories an attacker who knows some of their features cannot "
+            "link to their treated trajectory."
+        ),
+        "thresholded_signal_inference_rate": (
+            "The share of trajectories whose start or end point an attacker holding part of "
+            "the trace guesses farther than the scenario's threshold."
+        ),
+        "trace_correlation_protection_rate": (
+            "The share of trajectories an attacker holding part of the trace cannot link to "
+            "their treated trajectory."
+        ),
     }
 )
 """One plain sentence per metric: what it means for a person in the data."""
@@ -139,6 +159,11 @@ METRIC_FIXES: Mapping[str, str] = types.MappingProxyType(
         "hellinger_mean": "lower k, or raise ncp, so that avatars stay closer to the originals",
         "hellinger_std": "look at the variables with the largest Hellinger distance",
         "correlation_difference_ratio": "raise ncp so that the projection keeps more structure",
+        "specific_hidden_rate": "treat the known part of the trips more strongly (trim or noise)",
+        "features_inference_rate": "perturb trip lengths, durations or speeds more",
+        "features_correlation_protection_rate": "perturb trip lengths, durations or speeds more",
+        "thresholded_signal_inference_rate": "move or trim the start and end points of the trips",
+        "trace_correlation_protection_rate": "treat the known part of the trips more strongly",
     }
 )
 """What usually fixes a metric that misses its target (used by the conclusion)."""
@@ -179,7 +204,8 @@ class Provenance:
     engine_version: str
     avatarization_job_id: str | None
     privacy_job_id: str
-    signal_job_id: str
+    signal_job_id: str | None
+    """None for a geolocation privacy report (no signal job)."""
     avatarization_job_created_at: str | None = None
     privacy_job_created_at: str | None = None
     signal_job_created_at: str | None = None
@@ -419,6 +445,55 @@ class BatchRow:
 
 
 @dataclass(frozen=True)
+class GeolocationScenarioResult:
+    """One scenario of a geolocation privacy job: its metrics against their targets.
+
+    ``parameters`` is the scenario as the job echoed it (defaults filled in); ``summary`` says
+    in words what the attacker holds. ``inference_distance_median`` is the median of the
+    job's ``inference_distances`` (m), None when it has none.
+    """
+
+    index: int
+    summary: str
+    parameters: dict[str, Any]
+    metrics: list[MetricResult]
+    inference_distance_median: float | None = None
+    inference_distance_count: int = 0
+
+
+@dataclass(frozen=True)
+class TrajectorySample:
+    """A seeded sample of trajectories of both tables, paired by identifier, for the map.
+
+    Flat point lists, trajectory after trajectory (each sorted by time and thinned to at most
+    ``max_points`` points): ``*_ids[p]`` is the trajectory of point p. At most
+    ``n_sampled × max_points`` points per table whatever the size of the data.
+    """
+
+    original_ids: list[str]
+    original_lat: list[float]
+    original_lon: list[float]
+    avatars_ids: list[str]
+    avatars_lat: list[float]
+    avatars_lon: list[float]
+    n_total: int
+    n_sampled: int
+    max_points: int
+    sample_seed: int
+
+
+@dataclass(frozen=True)
+class GeolocationSection:
+    """A geolocation privacy report: one entry per scenario (request order) and the map data
+    (None when the job ran before trajectories were recorded for reports)."""
+
+    scenarios: list[GeolocationScenarioResult]
+    trajectories: TrajectorySample | None
+    id_column: str = "id"
+    n_trajectories: int | None = None
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """The whole report: identity, parameters, privacy, signal, figures, conclusion."""
 
@@ -435,6 +510,8 @@ class ReportContent:
     """Batch reports only: one row per batch, training batch first (empty otherwise)."""
     notes: list[str] = field(default_factory=list)
     """Sentences the renderers print before the figures (what this kind of report leaves out)."""
+    geolocation: GeolocationSection | None = None
+    """Geolocation privacy reports only: the scenarios and the trajectory sample."""
 
     def dataset(self, role: DatasetRole) -> DatasetInfo | None:
         """The dataset playing ``role``, or None."""
@@ -752,6 +829,8 @@ __all__ = [
     "ExplainedVarianceData",
     "FailedTarget",
     "Figures",
+    "GeolocationScenarioResult",
+    "GeolocationSection",
     "MetricResult",
     "MetricSettings",
     "Parameters",
@@ -760,6 +839,7 @@ __all__ = [
     "Provenance",
     "ReportContent",
     "SignalSection",
+    "TrajectorySample",
     "VariableDistribution",
     "VariableHellinger",
     "conclude",

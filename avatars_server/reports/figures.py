@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from avatars_server.reports.content import Figures, ReportContent
+from avatars_server.reports.content import Figures, ReportContent, TrajectorySample
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
 _XML_PROLOGUE = re.compile(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*")
@@ -46,6 +47,20 @@ def _ncp(content: ReportContent) -> int | None:
     if settings is not None and settings.ncp_used is not None:
         return settings.ncp_used
     return content.parameters.metrics.ncp
+
+
+def trajectory_frames(sample: TrajectorySample) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stored trajectory sample as the point tables ``plot_trajectories`` takes (time is
+    the point order: the sample is already sorted by time)."""
+    import pandas as pd
+
+    def frame(ids: list[str], lat: list[float], lon: list[float]) -> pd.DataFrame:
+        return pd.DataFrame({"id": ids, "t": range(len(ids)), "lat": lat, "lon": lon})
+
+    return (
+        frame(sample.original_ids, sample.original_lat, sample.original_lon),
+        frame(sample.avatars_ids, sample.avatars_lat, sample.avatars_lon),
+    )
 
 
 def render_figures(content: ReportContent) -> list[RenderedFigure]:
@@ -149,6 +164,27 @@ def render_figures(content: ReportContent) -> list[RenderedFigure]:
                 "left of the dashed target line are the ones least protected.",
                 plots.plot_privacy_distributions(
                     privacy, local_cloaking_zero_share=content.privacy.local_cloaking_zero_share
+                ),
+            )
+        )
+    section = content.geolocation
+    if section is not None and section.trajectories is not None:
+        trips = section.trajectories
+        original, avatars = trajectory_frames(trips)
+        out.append(
+            (
+                "trajectories",
+                "Original and treated trajectories",
+                f"A random {trips.n_sampled:,} of the {trips.n_total:,} trajectories, each "
+                "drawn as its points joined in time order (longitude across, latitude up): the "
+                "originals on the left, the same trajectories as treated on the right. Treated "
+                "trajectories that retrace the originals point for point are easy to link.",
+                plots.plot_trajectories(
+                    original,
+                    avatars,
+                    max_trajectories=max(1, trips.n_sampled),
+                    max_points=trips.max_points,
+                    n_total=trips.n_total,
                 ),
             )
         )

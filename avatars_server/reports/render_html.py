@@ -86,11 +86,8 @@ def _verdict(metric: MetricResult) -> str:
 def _glance(content: ReportContent) -> str:
     """Every metric in one compact table, privacy then signal (the PDF's page 1)."""
     rows = []
-    for group, metrics in (
-        ("Privacy", content.privacy.metrics),
-        ("Signal", content.signal.metrics),
-    ):
-        rows.append((f"<em>{group}</em>", "", "", ""))
+    for group, metrics in wording.glance_groups(content):
+        rows.append((f"<em>{_e(group)}</em>", "", "", ""))
         rows += [
             (
                 f"{_e(wording.metric_title(m.name))} <code>{_e(m.name)}</code>",
@@ -150,7 +147,8 @@ def _anonymised(content: ReportContent) -> list[str]:
         f"<p>Report <code>{_e(p.report_id)}</code> made on {_e(wording.when(p.created_at))} "
         f"by server {_e(p.server_version)}, engine {_e(p.engine_version)}. Avatarization job "
         f"<code>{_e(p.avatarization_job_id or '—')}</code>, privacy job "
-        f"<code>{_e(p.privacy_job_id)}</code>, signal job <code>{_e(p.signal_job_id)}</code>.</p>"
+        f"<code>{_e(p.privacy_job_id)}</code>, signal job "
+        f"<code>{_e(p.signal_job_id or '—')}</code>.</p>"
     )
     return out
 
@@ -237,10 +235,32 @@ def _batches(content: ReportContent) -> list[str]:
     return out
 
 
-def _figures(figures: Sequence[RenderedFigure]) -> list[str]:
+def _geolocation(content: ReportContent) -> list[str]:
+    """A geolocation privacy report: each scenario's parameters and metrics, then the notes."""
+    section = content.geolocation
+    assert section is not None
+    out = [
+        '<h2 id="scenarios">2. Scenarios</h2>',
+        "<p>Each scenario of the geolocation privacy job: what the attacker holds, and every "
+        "metric against its target; a metric passes when it is strictly beyond its target.</p>",
+    ]
+    for scenario in section.scenarios:
+        out.append(f"<h3>Scenario {scenario.index + 1}</h3><p>{_e(scenario.summary)}.</p>")
+        out.append(_metrics_table(scenario.metrics))
+        if scenario.inference_distance_median is not None:
+            out.append(
+                "<p>Median distance between the inferred and the true point: "
+                f"{scenario.inference_distance_median:,.0f} m over "
+                f"{scenario.inference_distance_count} trajectories.</p>"
+            )
+    out += [f"<p>{_e(note)}</p>" for note in content.notes]
+    return out
+
+
+def _figures(figures: Sequence[RenderedFigure], section: int = 5) -> list[str]:
     if not figures:
         return []
-    out = ['<h2 id="figures">5. Figures</h2>']
+    out = [f'<h2 id="figures">{section}. Figures</h2>']
     for number, figure in enumerate(figures, start=1):
         out.append(
             f'<h3 id="figure-{_e(figure.key)}">{_e(figure.title)}</h3>'
@@ -250,7 +270,7 @@ def _figures(figures: Sequence[RenderedFigure]) -> list[str]:
     return out
 
 
-def _conclusion(content: ReportContent) -> list[str]:
+def _conclusion(content: ReportContent, section: int = 6) -> list[str]:
     conclusion = content.conclusion
     items = "".join(
         f"<li><strong>{_e(wording.metric_title(f.name))}</strong> is "
@@ -258,7 +278,7 @@ def _conclusion(content: ReportContent) -> list[str]:
         for f in conclusion.failed
     )
     return [
-        '<h2 id="conclusion">6. Conclusion</h2>',
+        f'<h2 id="conclusion">{section}. Conclusion</h2>',
         f"<p>{_e(conclusion.summary)}</p>",
         f"<ul>{items}</ul>" if items else "",
     ]
@@ -284,15 +304,15 @@ def render_html(content: ReportContent, *, figures: Sequence[RenderedFigure] | N
             f"{original.name or 'unnamed dataset'}, "
             f"{wording.dimensions(original.rows, original.columns)}. {subtitle}"
         )
-    summary = (
-        f"Privacy: {wording.score(content.privacy.metrics)}. Signal: "
-        f"{wording.score(content.signal.metrics)}. {content.conclusion.summary}"
-    )
+    summary = wording.summary_line(content)
+    geolocation = content.geolocation is not None
     toc = [
         ("anonymised", "What was anonymised"),
-        ("parameters", "Parameters"),
-        ("privacy", "Privacy"),
-        ("signal", "Signal"),
+        *(
+            [("scenarios", "Scenarios")]
+            if geolocation
+            else [("parameters", "Parameters"), ("privacy", "Privacy"), ("signal", "Signal")]
+        ),
         ("figures", "Figures"),
         ("conclusion", "Conclusion"),
     ]
@@ -308,10 +328,13 @@ def render_html(content: ReportContent, *, figures: Sequence[RenderedFigure] | N
         _glance(content),
         f"<nav><h2>Contents</h2><ol>{nav}</ol></nav>",
         *_anonymised(content),
-        *_parameters(content),
-        *_privacy_and_signal(content),
-        *_figures(figures),
-        *_conclusion(content),
+        *(
+            _geolocation(content)
+            if geolocation
+            else [*_parameters(content), *_privacy_and_signal(content)]
+        ),
+        *_figures(figures, 3 if geolocation else 5),
+        *_conclusion(content, 3 + bool(figures) if geolocation else 6),
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

@@ -88,11 +88,8 @@ def _verdict(metric: MetricResult) -> str:
 def _glance(content: ReportContent) -> str:
     """Page 1: every metric in one compact table, privacy then signal."""
     rows: list[tuple[str, ...]] = []
-    for group, metrics in (
-        ("Privacy", content.privacy.metrics),
-        ("Signal", content.signal.metrics),
-    ):
-        rows.append((f"table.cell(colspan: 4)[_{group}_]",))
+    for group, metrics in wording.glance_groups(content):
+        rows.append((f"table.cell(colspan: 4)[_{_text(group)}_]",))
         rows += [
             (
                 f"[{_text(wording.metric_title(m.name))} #raw({typst_string(m.name)})]",
@@ -167,7 +164,7 @@ def _anonymised(content: ReportContent) -> list[str]:
         f"\nReport {_text(p.report_id)} made on {_text(wording.when(p.created_at))} by server "
         f"{_text(p.server_version)}, engine {_text(p.engine_version)}. "
         f"Avatarization job {_text(p.avatarization_job_id or '—')}, privacy job "
-        f"{_text(p.privacy_job_id)}, signal job {_text(p.signal_job_id)}.\n"
+        f"{_text(p.privacy_job_id)}, signal job {_text(p.signal_job_id or '—')}.\n"
     )
     return out
 
@@ -279,6 +276,36 @@ def _batches(content: ReportContent) -> list[str]:
     return out
 
 
+def _geolocation(content: ReportContent) -> list[str]:
+    """A geolocation privacy report: each scenario's parameters and metrics, then the notes."""
+    section = content.geolocation
+    assert section is not None
+    out = [
+        "= Scenarios\n",
+        _text(
+            "Each scenario of the geolocation privacy job: what the attacker holds, and every "
+            "metric against its target; a metric passes when it is strictly beyond its target."
+        ),
+        "\n",
+    ]
+    for scenario in section.scenarios:
+        out.append(f"== {_text(f'Scenario {scenario.index + 1}')}\n")
+        out.append(_text(scenario.summary + ".") + "\n\n")
+        out.append(_metrics_table(scenario.metrics))
+        if scenario.inference_distance_median is not None:
+            out.append(
+                "\n"
+                + _text(
+                    f"Median distance between the inferred and the true point: "
+                    f"{scenario.inference_distance_median:,.0f} m over "
+                    f"{scenario.inference_distance_count} trajectories."
+                )
+                + "\n"
+            )
+    out += ["\n" + _text(note) + "\n" for note in content.notes]
+    return out
+
+
 def _figures(figures: Sequence[RenderedFigure]) -> list[str]:
     if not figures:
         return []
@@ -319,11 +346,7 @@ def typst_source(content: ReportContent, figures: Sequence[RenderedFigure]) -> s
             f"{_text(wording.dimensions(original.rows, original.columns))}; "
             f"report of {_text(wording.when(content.provenance.created_at))}]\n\n"
         )
-    privacy, signal = content.privacy.metrics, content.signal.metrics
-    summary = (
-        f"Privacy: {wording.score(privacy)}. Signal: {wording.score(signal)}. "
-        f"{content.conclusion.summary}"
-    )
+    summary = wording.summary_line(content)
     parts.append(
         f"#block(fill: luma(95%), inset: 9pt, radius: 3pt, width: 100%)[{_text(summary)}]\n\n"
     )
@@ -331,8 +354,11 @@ def typst_source(content: ReportContent, figures: Sequence[RenderedFigure]) -> s
     parts.append(_glance(content))
     parts.append("#v(0.5em)\n#outline(title: [Contents], depth: 1)\n#pagebreak()\n")
     parts += _anonymised(content)
-    parts += _parameters(content)
-    parts += _privacy_and_signal(content)
+    if content.geolocation is not None:
+        parts += _geolocation(content)
+    else:
+        parts += _parameters(content)
+        parts += _privacy_and_signal(content)
     parts += _figures(figures)
     parts += _conclusion(content)
     return "".join(parts)

@@ -44,6 +44,7 @@ _GET_ROUTES = {
     "avatarization_batch": "GET /jobs/avatarization_batch/{id}",
     "privacy_metrics_batch": "GET /jobs/{id}/metrics/privacy_batch",
     "signal_metrics_batch": "GET /jobs/{id}/metrics/signal_batch",
+    "privacy_metrics_geolocation": "GET /jobs/{id}/metrics/privacy_geolocation",
 }
 
 
@@ -55,19 +56,20 @@ class ReportSources:
     job_id: uuid.UUID
     avatarization_job: JobRow | None
     privacy_job: JobRow
-    signal_job: JobRow
+    signal_job: JobRow | None
+    """None for a geolocation privacy report."""
     datasets: dict[DatasetRole, DatasetRow]
     request_key: str
 
 
-def _invalid(field: str, message: str) -> InvalidInputError:
+def invalid(field: str, message: str) -> InvalidInputError:
     return InvalidInputError(
         f"{field}: {message}",
         detail=[{"loc": ["body", field], "msg": message, "type": "value_error"}],
     )
 
 
-def _job(session: Session, job_id: uuid.UUID, owner_id: uuid.UUID, field: str) -> JobRow:
+def find_job(session: Session, job_id: uuid.UUID, owner_id: uuid.UUID, field: str) -> JobRow:
     try:
         return jobs.get_owned_job(session, job_id, owner_id)
     except NotFoundError as exc:
@@ -77,7 +79,7 @@ def _job(session: Session, job_id: uuid.UUID, owner_id: uuid.UUID, field: str) -
         ) from exc
 
 
-def _dataset(
+def find_dataset(
     session: Session, dataset_id: uuid.UUID, owner_id: uuid.UUID, field: str
 ) -> DatasetRow:
     try:
@@ -98,10 +100,10 @@ def _check_kind(job: JobRow, field: str, kind: str, *, full_allowed: bool) -> No
     if job.kind == kind or (full_allowed and _is_full(job)):
         return
     wanted = f"a {kind} job" + (" or a full avatarization job (POST /jobs)" if full_allowed else "")
-    raise _invalid(field, f"must name {wanted}; job {job.id} is a {job.kind} job.")
+    raise invalid(field, f"must name {wanted}; job {job.id} is a {job.kind} job.")
 
 
-def _check_success(job: JobRow, field: str) -> None:
+def check_success(job: JobRow, field: str) -> None:
     if job.status == "success":
         return
     route = _GET_ROUTES.get(job.kind, "GET /jobs").replace("{id}", str(job.id))
@@ -157,7 +159,7 @@ def _result_dataset(session: Session, dataset_id: str, owner_id: uuid.UUID) -> D
 
 
 def _unrelated(field: str, job: JobRow, expected: str, what: str) -> InvalidInputError:
-    return _invalid(
+    return invalid(
         field,
         f"job {job.id} compared {what} {original_id(job)}, not {expected}. Name the jobs run on "
         "the same original dataset.",
@@ -173,9 +175,9 @@ def check_report(
 ) -> ReportSources:
     """Check a POST /reports request: 404 unknown jobs, 422 wrong kinds or unrelated jobs, 409
     unfinished jobs."""
-    avatarization = _job(session, avatarization_job_id, owner_id, "avatarization_job_id")
-    privacy = _job(session, privacy_job_id, owner_id, "privacy_job_id")
-    signal = _job(session, signal_job_id, owner_id, "signal_job_id")
+    avatarization = find_job(session, avatarization_job_id, owner_id, "avatarization_job_id")
+    privacy = find_job(session, privacy_job_id, owner_id, "privacy_job_id")
+    signal = find_job(session, signal_job_id, owner_id, "signal_job_id")
     _check_kind(avatarization, "avatarization_job_id", "avatarization", full_allowed=False)
     _check_kind(privacy, "privacy_job_id", "privacy_metrics", full_allowed=True)
     _check_kind(signal, "signal_job_id", "signal_metrics", full_allowed=True)
@@ -188,7 +190,7 @@ def check_report(
         ("privacy_job_id", privacy),
         ("signal_job_id", signal),
     ):
-        _check_success(job, field)
+        check_success(job, field)
     produced = avatar_ids(avatarization)
     datasets: dict[DatasetRole, DatasetRow] = {
         "original": _result_dataset(session, original, owner_id),
@@ -214,20 +216,20 @@ def check_report_from_data(
     signal_job_id: uuid.UUID,
 ) -> ReportSources:
     """Check a POST /reports/from_data request (404, 422 unrelated, 409 unfinished)."""
-    original = _dataset(session, dataset_id, owner_id, "dataset_id")
-    avatars = _dataset(session, avatars_dataset_id, owner_id, "avatars_dataset_id")
-    privacy = _job(session, privacy_job_id, owner_id, "privacy_job_id")
-    signal = _job(session, signal_job_id, owner_id, "signal_job_id")
+    original = find_dataset(session, dataset_id, owner_id, "dataset_id")
+    avatars = find_dataset(session, avatars_dataset_id, owner_id, "avatars_dataset_id")
+    privacy = find_job(session, privacy_job_id, owner_id, "privacy_job_id")
+    signal = find_job(session, signal_job_id, owner_id, "signal_job_id")
     _check_kind(privacy, "privacy_job_id", "privacy_metrics", full_allowed=True)
     _check_kind(signal, "signal_job_id", "signal_metrics", full_allowed=True)
     for field, job in (("privacy_job_id", privacy), ("signal_job_id", signal)):
         if original_id(job) != str(original.id):
             raise _unrelated(field, job, str(original.id), "the original dataset")
-    _check_success(privacy, "privacy_job_id")
-    _check_success(signal, "signal_job_id")
+    check_success(privacy, "privacy_job_id")
+    check_success(signal, "signal_job_id")
     compared = {*avatar_ids(privacy).values(), *avatar_ids(signal).values()}
     if str(avatars.id) not in compared:
-        raise _invalid(
+        raise invalid(
             "avatars_dataset_id",
             f"dataset {avatars.id} is not among the avatars the privacy and signal jobs "
             f"compared ({', '.join(sorted(compared))}). Name the avatars those jobs used.",
@@ -290,7 +292,7 @@ def _check_pairs(
     if paired is not None:
         if str(paired) == str(avatarization.id):
             return
-        raise _invalid(
+        raise invalid(
             field,
             f"job {metrics.id} measured the avatarization batch job {paired}, not "
             f"{avatarization.id}. Name the metrics batch jobs run on that avatarization batch "
@@ -306,7 +308,7 @@ def _check_pairs(
     )
     if same_originals and same_avatars:
         return
-    raise _invalid(
+    raise invalid(
         field,
         f"job {metrics.id} does not pair the avatarization batch job {avatarization.id}: its "
         "dataset mappings do not name that job's batches (training batch first, same order) "
@@ -325,11 +327,11 @@ def check_report_from_batch(
 ) -> ReportSources:
     """Check a POST /reports/from_batch request: 404 unknown jobs, 422 wrong kinds or metrics
     jobs that do not pair the avatarization batch job, 409 unfinished jobs."""
-    avatarization = _job(
+    avatarization = find_job(
         session, avatarization_batch_job_id, owner_id, _BATCH_FIELDS["avatarization"]
     )
-    privacy = _job(session, privacy_batch_job_id, owner_id, _BATCH_FIELDS["privacy"])
-    signal = _job(session, signal_batch_job_id, owner_id, _BATCH_FIELDS["signal"])
+    privacy = find_job(session, privacy_batch_job_id, owner_id, _BATCH_FIELDS["privacy"])
+    signal = find_job(session, signal_batch_job_id, owner_id, _BATCH_FIELDS["signal"])
     checks = (
         (avatarization, _BATCH_FIELDS["avatarization"], "avatarization_batch"),
         (privacy, _BATCH_FIELDS["privacy"], "privacy_metrics_batch"),
@@ -346,7 +348,7 @@ def check_report_from_batch(
     )
     _check_pairs(_BATCH_FIELDS["signal"], signal, avatarization, "avatars_id", "avatars_dataset_id")
     for job, field, _ in checks:
-        _check_success(job, field)
+        check_success(job, field)
     training = (avatarization.result or {})["training_result"]
     datasets: dict[DatasetRole, DatasetRow] = {
         "original": _result_dataset(session, str(training["original_id"]), owner_id),
@@ -374,7 +376,7 @@ def _metric_values(recorded: Mapping[str, Any]) -> dict[str, float | None]:
 
 def batch_rows(session: Session, sources: ReportSources) -> list[BatchRow]:
     """One row per batch (training first): its original and its own privacy and signal."""
-    assert sources.avatarization_job is not None
+    assert sources.avatarization_job is not None and sources.signal_job is not None
     made = sources.avatarization_job.result or {}
     outputs = [made["training_result"], *(made.get("batch_results") or [])]
     privacy = sources.privacy_job.result or {}
@@ -407,7 +409,7 @@ def batch_rows(session: Session, sources: ReportSources) -> list[BatchRow]:
     return rows
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
@@ -420,11 +422,11 @@ def _job_dict(job: JobRow) -> dict[str, Any]:
         "kind": job.kind,
         "parameters": dict(job.parameters),
         "result": dict(job.result or {}),
-        "created_at": _iso(job.created_at),
+        "created_at": iso(job.created_at),
     }
 
 
-def _dataset_info(role: DatasetRole, row: DatasetRow) -> DatasetInfo:
+def dataset_description(role: DatasetRole, row: DatasetRow) -> DatasetInfo:
     return dataset_info(
         role,
         {
@@ -433,7 +435,7 @@ def _dataset_info(role: DatasetRole, row: DatasetRow) -> DatasetInfo:
             "hash": row.hash,
             "nb_lines": row.nb_lines,
             "columns": row.columns,
-            "created_at": _iso(row.created_at),
+            "created_at": iso(row.created_at),
             "filetype": row.filetype,
         },
     )
@@ -444,7 +446,7 @@ def build_batch_content(
 ) -> ReportContent:
     """A batch report: worst privacy over the batches (against the targets), mean signal, and
     one row per batch; no figures (the batch jobs keep no per-individual data)."""
-    assert sources.avatarization_job is not None
+    assert sources.avatarization_job is not None and sources.signal_job is not None
     original = sources.datasets["original"]
     privacy = sources.privacy_job.result or {}
     signal = sources.signal_job.result or {}
@@ -453,7 +455,7 @@ def build_batch_content(
     inputs = ReportInputs(
         report_id=str(report.id),
         kind=sources.kind,
-        created_at=_iso(report.created_at) or "",
+        created_at=iso(report.created_at) or "",
         server_version=__version__,
         engine_version=__version__,
         title=f"Batch avatarization report: {original.name or original.id} and "
@@ -461,7 +463,7 @@ def build_batch_content(
         avatarization_job=_job_dict(sources.avatarization_job),
         privacy_job=_job_dict(sources.privacy_job),
         signal_job=_job_dict(sources.signal_job),
-        datasets=[_dataset_info(role, row) for role, row in sources.datasets.items()],
+        datasets=[dataset_description(role, row) for role, row in sources.datasets.items()],
         privacy_metrics=dict(privacy.get("worst_metrics") or {}),
         signal_metrics=dict(signal.get("mean_metrics") or {}),
         privacy_artifacts=None,
@@ -482,10 +484,11 @@ def build_content(settings: Settings, report: ReportRow, sources: ReportSources)
     """The report's content from the jobs' results and what they recorded."""
     projection_job = sources.avatarization_job or sources.privacy_job
     original = sources.datasets["original"]
+    assert sources.signal_job is not None
     inputs = ReportInputs(
         report_id=str(report.id),
         kind=sources.kind,
-        created_at=_iso(report.created_at) or "",
+        created_at=iso(report.created_at) or "",
         server_version=__version__,
         engine_version=__version__,
         title=f"Avatarization report: {original.name or original.id}",
@@ -494,7 +497,7 @@ def build_content(settings: Settings, report: ReportRow, sources: ReportSources)
         else None,
         privacy_job=_job_dict(sources.privacy_job),
         signal_job=_job_dict(sources.signal_job),
-        datasets=[_dataset_info(role, row) for role, row in sources.datasets.items()],
+        datasets=[dataset_description(role, row) for role, row in sources.datasets.items()],
         privacy_metrics=privacy_result(sources.privacy_job),
         signal_metrics=signal_result(sources.signal_job),
         privacy_artifacts=artifacts.read_json(settings, sources.privacy_job.id, artifacts.PRIVACY),
@@ -502,6 +505,18 @@ def build_content(settings: Settings, report: ReportRow, sources: ReportSources)
         projection_artifacts=artifacts.read_json(settings, projection_job.id, artifacts.PROJECTION),
     )
     return assemble(inputs)
+
+
+def _build(
+    session: Session, settings: Settings, row: ReportRow, sources: ReportSources
+) -> ReportContent:
+    if sources.kind == "from_batch":
+        return build_batch_content(session, row, sources)
+    if sources.kind == "geolocation_privacy":
+        from avatars_server.reports.geolocation import build_geolocation_content
+
+        return build_geolocation_content(settings, row, sources)
+    return build_content(settings, row, sources)
 
 
 def find_or_create(
@@ -523,19 +538,17 @@ def find_or_create(
             if sources.avatarization_job
             else None,
             privacy_job_id=sources.privacy_job.id,
-            signal_job_id=sources.signal_job.id,
+            signal_job_id=sources.signal_job.id if sources.signal_job else None,
             dataset_id=sources.datasets["original"].id,
-            avatars_dataset_id=sources.datasets["avatars"].id,
+            avatars_dataset_id=(
+                sources.datasets.get("avatars") or sources.datasets["unshuffled_avatars"]
+            ).id,
             request_key=sources.request_key,
             status="pending",
             created_at=utcnow(),
             rendering_since=utcnow(),
         )
-        content = (
-            build_batch_content(session, row, sources)
-            if sources.kind == "from_batch"
-            else build_content(settings, row, sources)
-        )
+        content = _build(session, settings, row, sources)
         storage.write_report_file(settings, row.id, "json", content.to_json().encode("utf-8"))
         created = storage.create_report(session, row)
         if created is not row:  # an identical request inserted its report first
@@ -574,7 +587,7 @@ def projection_job(
             "avatarization job or a privacy metrics job.",
             detail={"kind": job.kind},
         )
-    _check_success(job, "job_id")
+    check_success(job, "job_id")
     recorded = artifacts.read_json(settings, job.id, artifacts.PROJECTION)
     if recorded is None:
         raise ConflictError(

@@ -156,7 +156,8 @@ def verify(
 
     Raises:
         ValueError: a file cannot be read with the report's columns, or the report is a batch
-            report (its metrics aggregate several pairs; this checks one pair).
+            report (its metrics aggregate several pairs; this checks one pair) or a geolocation
+            privacy report (not verified: the message says how to reproduce it).
     """
     if content.provenance.kind == "from_batch":
         raise ValueError(
@@ -164,6 +165,13 @@ def verify(
             "the mean over every batch, which one original/avatars pair cannot reproduce. Check "
             "its per-batch table instead (the JSON's `batches`, one ordinary metrics job per "
             "batch gives the same values)."
+        )
+    if content.provenance.kind == "geolocation_privacy":
+        raise ValueError(
+            "this is a geolocation privacy report: verify-report recomputes the metrics of "
+            "tabular reports only. Its JSON (`geolocation.scenarios`) holds every scenario's "
+            "parameters; run POST /jobs/metrics/privacy_geolocation again with them on the same "
+            "datasets to reproduce its values."
         )
     from avatars_server.engine import (
         ImputationConfig,

@@ -22,8 +22,22 @@ METRIC_TITLES = {
     "hellinger_mean": "Hellinger distance, mean",
     "hellinger_std": "Hellinger distance, sd",
     "correlation_difference_ratio": "Correlation difference ratio",
+    "specific_hidden_rate": "Specific hidden rate (known part)",
+    "features_inference_rate": "Feature inference",
+    "features_correlation_protection_rate": "Feature linkage protection",
+    "thresholded_signal_inference_rate": "Point-of-interest inference",
+    "trace_correlation_protection_rate": "Trace linkage protection",
 }
 
+_GEOLOCATION_NEEDS = {
+    "specific_hidden_rate": "known part of the trace (known_signal_position)",
+    "trace_correlation_protection_rate": "known part of the trace (known_signal_position)",
+    "features_correlation_protection_rate": "known features (known_features)",
+    "features_inference_rate": "known features and target feature (target_feature)",
+    "thresholded_signal_inference_rate": (
+        "known part of the trace and point to infer (target_signal_poi)"
+    ),
+}
 _NEEDS_KNOWN = {"correlation_protection_rate", "inference_continuous", "inference_categorical"}
 
 ROLE_TITLES = {
@@ -60,6 +74,8 @@ def why_missing(metric: MetricResult) -> str:
         return ""
     if metric.name in _NEEDS_KNOWN:
         return "Not computed: it needs the variables an attacker knows (known_variables)"
+    if metric.name in _GEOLOCATION_NEEDS:
+        return f"Not computed: the scenario sets no {_GEOLOCATION_NEEDS[metric.name]}"
     return "Not computed for this data"
 
 
@@ -132,3 +148,29 @@ def batch_table(content: ReportContent) -> tuple[list[str], list[list[str]]]:
             ]
         )
     return header, rows
+
+
+def glance_groups(content: ReportContent) -> list[tuple[str, list[MetricResult]]]:
+    """The groups of the "at a glance" table: privacy and signal, or one per geolocation
+    scenario."""
+    if content.geolocation is not None:
+        return [
+            (f"Scenario {s.index + 1}: {s.summary}", s.metrics)
+            for s in content.geolocation.scenarios
+        ]
+    return [("Privacy", content.privacy.metrics), ("Signal", content.signal.metrics)]
+
+
+def summary_line(content: ReportContent) -> str:
+    """The one-paragraph summary under the title."""
+    if content.geolocation is not None:
+        metrics = [m for s in content.geolocation.scenarios for m in s.metrics]
+        count = len(content.geolocation.scenarios)
+        return (
+            f"Geolocation privacy over {count} scenario(s): {score(metrics)}. "
+            f"{content.conclusion.summary}"
+        )
+    return (
+        f"Privacy: {score(content.privacy.metrics)}. Signal: {score(content.signal.metrics)}. "
+        f"{content.conclusion.summary}"
+    )

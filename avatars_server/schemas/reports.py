@@ -48,6 +48,16 @@ class ReportFromBatchCreate(RequestModel):
     signal_batch_job_id: uuid.UUID
 
 
+class ReportGeolocationPrivacyCreate(RequestModel):
+    """A report on a geolocation privacy job: its per-scenario metrics against their targets
+    and a map of original and treated trajectories. `dataset_id` and `avatars_dataset_id` are
+    the job's original and treated (unshuffled avatar) datasets."""
+
+    dataset_id: uuid.UUID
+    avatars_dataset_id: uuid.UUID
+    privacy_job_id: uuid.UUID
+
+
 class ReportFormat(StrEnum):
     """Format of a report download."""
 

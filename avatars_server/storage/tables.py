@@ -92,13 +92,14 @@ class ReportRow(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
-    # "avatarization" (POST /reports) or "from_data" (POST /reports/from_data).
+    # "avatarization" (POST /reports), "from_data", "from_batch" or "geolocation_privacy".
     kind: Mapped[str] = mapped_column(String(32))
     # Report.job_id: the avatarization job, or the privacy job of a report from data.
     job_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     avatarization_job_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     privacy_job_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    signal_job_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # None for a geolocation privacy report (it has no signal job).
+    signal_job_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     dataset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     avatars_dataset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     # The request as sent (owner, kind, ids): an identical request returns the same report.

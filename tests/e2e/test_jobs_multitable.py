@@ -148,6 +148,9 @@ def small(user_client: ApiClient) -> dict[str, uuid.UUID]:
     b = pd.DataFrame({"id": range(10), "y": rng.normal(size=10)})
     c = pd.DataFrame({"id": range(30), "a_id": np.arange(30) % 10, "z": rng.normal(size=30)})
     both = c.assign(b_id=np.arange(30) % 10)
+    series = pd.DataFrame(
+        {"id": np.repeat(np.arange(10), 4), "t": np.tile(np.arange(4), 10), "v": rng.random(40)}
+    )
     return {
         "a": _upload(user_client, "a", a, ["id"]),
         "b": _upload(user_client, "b", b, ["id"]),
@@ -164,7 +167,19 @@ def small(user_client: ApiClient) -> dict[str, uuid.UUID]:
         "orphan": _upload(
             user_client, "orphan", c.assign(a_id=np.arange(30) % 10 + 5), ["id", "a_id"]
         ),
+        "series": _upload(user_client, "series", series, ["id"]),
+        "stray": _upload(user_client, "stray", series.assign(id=series["id"] + 20), ["id"]),
     }
+
+
+def _series(dataset: uuid.UUID, nf: int = 2) -> dict[str, Any]:
+    return {"dataset_id": str(dataset), "projection_parameters": {"nf": nf}}
+
+
+def _with_series(
+    ids: dict[str, uuid.UUID], vanilla: str, series: uuid.UUID, nf: int = 2
+) -> dict[str, Any]:
+    return {"k": 3, "vanilla_dataset_id": str(ids[vanilla]), "time_series": [_series(series, nf)]}
 
 
 def _tables(ids: dict[str, uuid.UUID], *names: str) -> list[dict[str, Any]]:
@@ -234,10 +249,30 @@ CASES: dict[str, Callable[[dict[str, uuid.UUID]], tuple[list[Any], list[Any], st
         _tables(i, "a", "orphan"),
         "row 5 of 'orphan'",
     ),
-    "time-series-entry": lambda i: (
+    "time-series-entry-without-series": lambda i: (
         [_link(i["a"], i["c"], "id", "a_id")],
         [{"k": 3, "vanilla_dataset_id": str(i["a"]), "time_series": []}, *_tables(i, "c")],
-        "time series are not supported in multi-table jobs",
+        r"table_parameters\.0\.time_series: give at least one time-series dataset",
+    ),
+    "time-series-entry-without-vanilla": lambda i: (
+        [_link(i["a"], i["c"], "id", "a_id")],
+        [{"k": 3, "time_series": [_series(i["series"])]}, *_tables(i, "c")],
+        r"table_parameters\.0\.vanilla_dataset_id: a table given with time series needs",
+    ),
+    "series-that-is-a-graph-table": lambda i: (
+        [_link(i["a"], i["c"], "id", "a_id")],
+        [_with_series(i, "a", i["c"]), *_tables(i, "c")],
+        "is a table of the graph",
+    ),
+    "series-of-unknown-individuals": lambda i: (
+        [_link(i["a"], i["c"], "id", "a_id")],
+        [_with_series(i, "a", i["stray"]), *_tables(i, "c")],
+        "UNKNOWN_INDIVIDUAL|absent from",
+    ),
+    "series-nf-too-large": lambda i: (
+        [_link(i["a"], i["c"], "id", "a_id")],
+        [_with_series(i, "a", i["series"], nf=9), *_tables(i, "c")],
+        r"table_parameters\.0\.time_series",
     ),
     "k-too-large": lambda i: (
         [_link(i["a"], i["c"], "id", "a_id")],

@@ -40,6 +40,7 @@ from avatars.models import (
     PrivacyMetricsGeolocationScenario,
     PrivacyMetricsMultiTableJobCreate,
     PrivacyMetricsMultiTableParameters,
+    ReportGeolocationPrivacyCreate,
     SignalPosition,
     TableLink,
     TableReference,
@@ -151,6 +152,23 @@ geo = client.jobs.create_privacy_metrics_geolocation_job(
     )
 )
 geo = wait(client.jobs.get_privacy_metrics_geolocation_job, geo.id)
+report = client.reports.create_geolocation_privacy_report(
+    ReportGeolocationPrivacyCreate(
+        dataset_id=original.id, avatars_dataset_id=trimmed.id, privacy_job_id=geo.id
+    )
+)
+report_again = client.reports.create_geolocation_privacy_report(
+    ReportGeolocationPrivacyCreate(
+        dataset_id=original.id, avatars_dataset_id=trimmed.id, privacy_job_id=geo.id
+    )
+)
+pdf = b""
+for _ in range(240):
+    try:
+        pdf = client.reports.download_report(id=str(report.id))
+        break
+    except Exception:
+        time.sleep(0.5)
 visits, scenarios = avatars["visit"], geo.result.privacy_metrics_per_scenario
 print(json.dumps({
     "status": job.status.value,
@@ -166,6 +184,9 @@ print(json.dumps({
     "geo_status": geo.status.value,
     "geo_hidden_rates": [s.privacy_metrics.hidden_rate for s in scenarios],
     "geo_distances": len(scenarios[0].privacy_metrics.inference_distances),
+    "report_job": str(report.job_id) == str(geo.id),
+    "report_same": str(report.id) == str(report_again.id),
+    "report_pdf": pdf[:5].decode("latin-1") if isinstance(pdf, bytes) else repr(type(pdf)),
 }))
 """
 
@@ -214,3 +235,5 @@ def test_published_client_multi_table_and_geolocation(
     assert out["geo_status"] == "success"
     assert out["geo_hidden_rates"] == pytest.approx([5.0, 97.5])
     assert out["geo_distances"] == 200
+    assert out["report_job"] and out["report_same"]
+    assert out["report_pdf"] == "%PDF-"

@@ -29,6 +29,7 @@ from avatars_server.config import Settings
 from avatars_server.errors import ConflictError
 from avatars_server.jobs.runner import JobRunner
 from avatars_server.reports import service
+from avatars_server.reports.geolocation import check_geolocation_report
 from avatars_server.reports.rendering import start_rendering
 from avatars_server.schemas.common import error_responses
 from avatars_server.schemas.reports import (
@@ -37,6 +38,7 @@ from avatars_server.schemas.reports import (
     ReportFormat,
     ReportFromBatchCreate,
     ReportFromDataCreate,
+    ReportGeolocationPrivacyCreate,
 )
 from avatars_server.storage import reports as storage
 
@@ -157,6 +159,31 @@ def create_report_from_batch(
         body.avatarization_batch_job_id,
         body.privacy_batch_job_id,
         body.signal_batch_job_id,
+    )
+    return _answer(request, session, settings, runner, user, sources)
+
+
+@router.post(
+    "/reports/geolocation_privacy",
+    operation_id="create_geolocation_privacy_report",
+    response_model=Report,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(404, 409),
+)
+def create_geolocation_privacy_report(
+    body: ReportGeolocationPrivacyCreate,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    runner: RunnerDep,
+) -> Report:
+    """A report on a geolocation privacy job (POST /jobs/metrics/privacy_geolocation): each
+    scenario's metrics against their targets and a map of a sample of the original and treated
+    trajectories. `dataset_id` and `avatars_dataset_id` must be the job's original and treated
+    datasets; `job_id` is the privacy job. An identical request returns the same report."""
+    sources = check_geolocation_report(
+        session, user.id, body.dataset_id, body.avatars_dataset_id, body.privacy_job_id
     )
     return _answer(request, session, settings, runner, user, sources)
 

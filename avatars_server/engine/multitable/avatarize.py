@@ -3,8 +3,8 @@ its own parameters, links rebuilt from avatar content, surrogate keys."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,12 @@ from avatars_server.engine.multitable.linking import (
     nearest_parent,
 )
 from avatars_server.engine.table import IntArray
+from avatars_server.engine.timeseries.avatarization import (
+    TableInput,
+    TableResult,
+    avatarize_with_time_series,
+)
+from avatars_server.engine.timeseries.grid import DEFAULT_G_MAX
 
 Progress = Callable[[str, float], None]
 
@@ -52,11 +58,14 @@ class TableAvatars:
 @dataclass(frozen=True)
 class MultiTableOutput:
     """Every table's avatars (by key, `table_parameters` order) and, per link position, the
-    parent avatar (unshuffled row) of each child avatar and the capacities used (LSA only)."""
+    parent avatar (unshuffled row) of each child avatar and the capacities used (LSA only), and
+    the series avatars of the tables given with time series."""
 
     tables: Mapping[str, TableAvatars]
     assignments: Mapping[int, IntArray]
     capacities: Mapping[int, IntArray | None]
+    series: Mapping[str, list[TableResult]] = field(default_factory=dict)
+    """Per table given with time series, its series avatars in request order (§3.4)."""
 
 
 def _ignore(stage: str, fraction: float) -> None:
@@ -73,6 +82,8 @@ def avatarize_multi_table(
     block_size: int = DEFAULT_BLOCK_SIZE,
     max_dimensions: int = DEFAULT_MAX_DIMENSIONS,
     progress: Progress | None = None,
+    series: Mapping[str, Sequence[TableInput]] | None = None,
+    g_max: int = DEFAULT_G_MAX,
 ) -> MultiTableOutput:
     """Avatarize every table of the graph and link the avatars (§3.3-§3.6).
 
@@ -83,6 +94,11 @@ def avatarize_multi_table(
         identifier_types: per table, the declared type of each identifier column.
         seed: the job's master seed (§0.1); None for fresh entropy.
         block_size: L, the largest assignment solved at once.
+        series: per table given with time-series parameters, its series tables (each with its
+            projection). Its enriched table E_T, keyed by its primary key, is the vanilla of a
+            method-extended §2 avatarization with these series, driven by the table's child
+            seed (§3.4); the other tables go through the core avatarization.
+        g_max: the largest time grid of those series.
 
     Raises:
         AvatarError: keys (``DUPLICATE_KEY``, ``ORPHAN_ROW``) or a table's parameters.
@@ -94,9 +110,23 @@ def avatarize_multi_table(
     enriched: dict[str, pd.DataFrame] = {}
     orders: dict[str, IntArray] = {}
     ncps: dict[str, int] = {}
+    series_avatars: dict[str, list[TableResult]] = {}
     for position, key in enumerate(keys):
         report(f"avatarizing {graph.tables[key].name}", position / (len(keys) + 1))
         table = enrich(graph, key, frames, parent_rows)
+        if series and series.get(key):
+            timed = avatarize_with_time_series(
+                vanilla_input(graph, key, table, frames[key]),
+                series[key],
+                configs[key],
+                g_max=g_max,
+                max_dimensions=max_dimensions,
+                seed_sequence=children[position],
+            )
+            assert timed.order is not None
+            enriched[key], orders[key], ncps[key] = timed.avatar_individuals, timed.order, timed.ncp
+            series_avatars[key] = timed.series
+            continue
         output = avatarize(
             table,
             configs[key],
@@ -159,4 +189,13 @@ def avatarize_multi_table(
         released = unshuffled.take(order).reset_index(drop=True)
         tables[key] = TableAvatars(released, unshuffled, order, ncps[key])
     report("done", 1.0)
-    return MultiTableOutput(tables, assignments, used)
+    return MultiTableOutput(tables, assignments, used, series_avatars)
+
+
+def vanilla_input(graph: Graph, key: str, table: pd.DataFrame, frame: pd.DataFrame) -> TableInput:
+    """The vanilla of a table given with time series: its enriched table E_T (or any table of
+    its rows) with its primary key first, the one identifier its series are matched on."""
+    primary = graph.primary_keys[key]
+    vanilla = table.reset_index(drop=True).copy()
+    vanilla.insert(0, primary, frame[primary].reset_index(drop=True))
+    return TableInput(graph.tables[key].name, vanilla, (primary,))

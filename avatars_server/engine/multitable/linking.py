@@ -3,18 +3,28 @@ nearest parent (`bottom_projection`) and the capacitated assignment (`linear_sum
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
-from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
 from avatars_server.engine.config import ImputationConfig, PrivacyConfig
 from avatars_server.engine.metric_space import build_metric_space, known_variable_space
-from avatars_server.engine.neighbours import exact_knn
+from avatars_server.engine.multitable.assignment import solve
+from avatars_server.engine.neighbours import (
+    BRUTE_FORCE_MAX_PAIRS,
+    brute_force_pays,
+    build_tree,
+    exact_knn,
+)
 from avatars_server.engine.table import FloatArray, IntArray
 
 DEFAULT_BLOCK_SIZE = 2_000
+NEAREST_PARENT_TREE_MAX_DIM = 10
+"""Nearest-parent search walks a KD-tree up to this encoded dimension of P, and scans the
+parents in blocks (brute force) above it (method-extended §5)."""
 
 
 def link_space(
@@ -46,14 +56,30 @@ def link_space(
     return encoded[:n_p], encoded[n_p:]
 
 
-def nearest_parent(parents: FloatArray, children: FloatArray) -> IntArray:
+def nearest_parent(
+    parents: FloatArray, children: FloatArray, *, max_pairs: int = BRUTE_FORCE_MAX_PAIRS
+) -> IntArray:
     """`bottom_projection`: each child to its nearest parent, ties to the lowest index.
+
+    The search follows method-extended §5: a KD-tree when P's encoded dimension is at most
+    :data:`NEAREST_PARENT_TREE_MAX_DIM`, the blocked brute force of
+    :mod:`~avatars_server.engine.neighbours` above it, except when n_P × n_C exceeds
+    ``max_pairs`` distances (method.md §8's bound: the tree is then far cheaper, as measured in
+    docs/method.md §12.5). Both searches are exact with the same tie rule, so the choice never
+    changes the links.
 
     Returns:
         Shape (n_C,), the parent row of each child.
     """
-    tree = cKDTree(parents)
-    _, index = exact_knn(tree, children, 1)
+    tree = build_tree(parents)
+    brute = brute_force_pays(
+        len(parents),
+        len(children),
+        tree.m,
+        max_dim=NEAREST_PARENT_TREE_MAX_DIM,
+        max_pairs=max_pairs,
+    )
+    _, index = exact_knn(tree, children, 1, brute=brute)
     return np.asarray(index[:, 0], dtype=np.int64)
 
 
@@ -81,15 +107,32 @@ def capacities(estimated: IntArray, n_children: int, smallest_original: int) -> 
     return np.asarray(m_min + whole, dtype=np.int64)
 
 
+def _solve_block(
+    parents: FloatArray, children: FloatArray, rows: IntArray, block_slots: IntArray
+) -> IntArray:
+    """One block of §3.5 step 3: the parent of each of its children (rows in order)."""
+    cost = cdist(children[rows], parents[block_slots])
+    return block_slots[solve(cost)]
+
+
 def assign_with_capacities(
     parents: FloatArray,
     children: FloatArray,
     capacity: IntArray,
     rng: np.random.Generator,
     block_size: int = DEFAULT_BLOCK_SIZE,
+    *,
+    workers: int | None = None,
 ) -> IntArray:
     """`linear_sum_assignement`: children to parent slots (parent j repeated c_j times) with
     minimal total distance, in blocks of at most ``block_size`` children (§3.5 steps 2-3).
+
+    The blocks are independent once the linking stream has drawn the two permutations, so they
+    are solved on ``workers`` threads at once (the solver releases the GIL); each block's answer
+    is written to its own children, so the result does not depend on ``workers``.
+
+    Args:
+        workers: threads solving blocks at once; numba's thread count when None.
 
     Returns:
         Shape (n_C,), the parent row of each child; parent j gets exactly c_j children.
@@ -107,9 +150,13 @@ def assign_with_capacities(
         count = -(-n_c // block_size)
         blocks_c = np.array_split(child_order, count)
         blocks_s = np.array_split(slot_order, count)
-    for rows, slot_rows in zip(blocks_c, blocks_s, strict=True):
-        block_slots = slots[slot_rows]
-        cost = cdist(children[rows], parents[block_slots])
-        child_index, slot_index = linear_sum_assignment(cost)
-        out[rows[child_index]] = block_slots[slot_index]
+    threads = max(1, min(len(blocks_c), workers or numba.get_num_threads()))
+    tasks = [(rows, slots[slot_rows]) for rows, slot_rows in zip(blocks_c, blocks_s, strict=True)]
+    if threads == 1:
+        answers = [_solve_block(parents, children, rows, block) for rows, block in tasks]
+    else:
+        with ThreadPoolExecutor(threads, thread_name_prefix="lsa") as pool:
+            answers = list(pool.map(lambda task: _solve_block(parents, children, *task), tasks))
+    for (rows, _), answer in zip(tasks, answers, strict=True):
+        out[rows] = answer
     return out

@@ -72,6 +72,7 @@ class TimeSeriesOutput:
         models: per series table, its fitted grid and projections.
         neighbours: shape (n, k), each individual's neighbours (``keep_neighbours``).
         ncp: the ncp used.
+        order: released individual i is individual ``order[i]`` (the surrogates' order).
     """
 
     vanilla: TableResult | None
@@ -81,6 +82,7 @@ class TimeSeriesOutput:
     models: list[SeriesModel]
     neighbours: IntArray | None
     ncp: int
+    order: IntArray | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,7 @@ def avatarize_with_time_series(
     progress: Progress | None = None,
     max_dimensions: int = DEFAULT_MAX_DIMENSIONS,
     keep_neighbours: bool = False,
+    seed_sequence: np.random.SeedSequence | None = None,
 ) -> TimeSeriesOutput:
     """Avatarize individuals with their series (method-extended.md §2).
 
@@ -248,6 +251,9 @@ def avatarize_with_time_series(
         progress: called as ``progress(stage, fraction)``.
         max_dimensions: limit on D_enc of the individual table.
         keep_neighbours: return the neighbours (reference checks).
+        seed_sequence: the master seed sequence of this avatarization (a multi-table job's
+            child seed, method-extended §3.4); ``SeedSequence(config.seed)`` when None. Its
+            child 0 drives the avatarization (§2.6).
 
     Raises:
         AvatarError: the codes of method-extended.md §0.3 and method.md §2.3.
@@ -265,8 +271,9 @@ def avatarize_with_time_series(
         for name in vanilla_variables:
             data[name] = frame[name]
     weights = {k: v for k, v in user.items() if k in set(vanilla_variables)}
+    master = np.random.SeedSequence(config.seed) if seed_sequence is None else seed_sequence
     options = TableOptions(
-        seed_sequence=np.random.SeedSequence(config.seed).spawn(1)[0],
+        seed_sequence=master.spawn(1)[0],
         indicator_groups=[g for p in prepared for g in p.part.groups],
         no_indicator=frozenset(name for p in prepared for name in p.part.float_columns),
         unrounded=frozenset(name for p in prepared for name in p.part.float_columns),
@@ -311,6 +318,7 @@ def avatarize_with_time_series(
         models=[p.model for p in prepared],
         neighbours=output.neighbours,
         ncp=output.ncp,
+        order=np.asarray(output.order, dtype=np.int64),
     )
 
 

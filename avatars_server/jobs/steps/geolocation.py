@@ -10,6 +10,8 @@ from avatars_server.jobs.context import JobContext
 from avatars_server.jobs.steps.common import identifiers, load_dataset
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from avatars_server.datasets.columns import ColumnDescriptor
     from avatars_server.engine.geolocation import Scenario
 
@@ -67,11 +69,24 @@ def run_geolocation_job(
     _, avatars = load_dataset(
         context, uuid.UUID(parameters["unshuffled_avatar_dataset_id"]), owner_id
     )
-    trajectories = paired(original, avatars, id_column(original_row.columns))
+    identifier = id_column(original_row.columns)
+    trajectories = paired(original, avatars, identifier)
     scenarios = list(parameters.get("scenarios") or [])
     results = []
     for index, values in enumerate(scenarios):
         progress(f"scenario {index + 1} of {len(scenarios)}", 0.1 + 0.9 * index / len(scenarios))
         metrics = scenario_metrics(scenario(values), *trajectories)
         results.append({"privacy_metrics": dict(vars(metrics)), "parameters": echo(values)})
+    _record_trajectories(context, original, avatars, identifier)
     return {"privacy_metrics_per_scenario": results}
+
+
+def _record_trajectories(
+    context: JobContext, original: pd.DataFrame, avatars: pd.DataFrame, identifier: str
+) -> None:
+    """The trajectory sample the geolocation report draws its map from (bounded)."""
+    from avatars_server.reports.geolocation import trajectory_artifacts
+    from avatars_server.storage import artifacts
+
+    data = trajectory_artifacts(original, avatars, identifier)
+    artifacts.write_json(context.settings, context.job_id, artifacts.GEOLOCATION, data)

@@ -10,6 +10,7 @@ from avatars_server.jobs.context import JobContext
 from avatars_server.jobs.steps.avatarization import avatarization_config
 from avatars_server.jobs.steps.common import finite, finite_or_none, identifiers, load_dataset
 from avatars_server.jobs.steps.metrics import privacy_config
+from avatars_server.jobs.steps.time_series import store_result
 from avatars_server.schemas.metrics import OPTIONAL_PRIVACY_METRICS, REQUIRED_PRIVACY_METRICS
 
 if TYPE_CHECKING:
@@ -17,13 +18,17 @@ if TYPE_CHECKING:
 
     from avatars_server.datasets.columns import ColumnDescriptor
     from avatars_server.engine.multitable import Graph, Link, TableInfo
+    from avatars_server.engine.timeseries import TableInput
     from avatars_server.storage.tables import DatasetRow
 
 
 def table_key(entry: Mapping[str, Any]) -> str | None:
-    """The graph node of a `table_parameters` entry: its dataset (avatarization) or its
-    original (privacy); None for a time-series entry."""
+    """The graph node of a `table_parameters` entry: its dataset (avatarization), its vanilla
+    dataset (avatarization with time series, §3.4) or its original (privacy); None for a
+    time-series entry without vanilla, or a privacy entry with time series."""
     value = entry.get("dataset_id") or entry.get("original_id")
+    if value is None and "time_series" in entry and "vanilla_original_id" not in entry:
+        value = entry.get("vanilla_dataset_id")
     return None if value is None else str(value)
 
 
@@ -114,6 +119,31 @@ def _store(context: JobContext, frame: pd.DataFrame, original: DatasetRow, suffi
         return str(row.id)
 
 
+def _load_series(
+    context: JobContext,
+    owner_id: uuid.UUID,
+    keys: Sequence[str],
+    entries: Sequence[Mapping[str, Any]],
+) -> tuple[dict[str, list[DatasetRow]], dict[str, list[TableInput]]]:
+    """The series datasets of the time-series entries, by table key, with their projections."""
+    from avatars_server.jobs.steps.time_series import projection_spec, table_input, unique_names
+
+    rows: dict[str, list[DatasetRow]] = {}
+    inputs: dict[str, list[TableInput]] = {}
+    for key, entry in zip(keys, entries, strict=True):
+        items = entry.get("time_series") or []
+        if not items:
+            continue
+        loaded = [load_dataset(context, uuid.UUID(item["dataset_id"]), owner_id) for item in items]
+        names = unique_names([row for row, _ in loaded])
+        rows[key] = [row for row, _ in loaded]
+        inputs[key] = [
+            table_input(row, frame, projection_spec(item["projection_parameters"]), name=name)
+            for (row, frame), item, name in zip(loaded, items, names, strict=True)
+        ]
+    return rows, inputs
+
+
 def run_multi_table_avatarization(
     context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -125,9 +155,10 @@ def run_multi_table_avatarization(
 
     context.report("reading", 0.0)
     entries = list(parameters["table_parameters"])
-    keys = [str(entry["dataset_id"]) for entry in entries]
+    keys = [str(table_key(entry)) for entry in entries]
     rows, frames = _load_all(context, owner_id, keys)
     graph = _graph(parameters, rows)
+    series_rows, series = _load_series(context, owner_id, keys, entries)
     configs = {
         key: avatarization_config({**entry, "seed": None})
         for key, entry in zip(keys, entries, strict=True)
@@ -145,6 +176,8 @@ def run_multi_table_avatarization(
         block_size=context.settings.multi_table_block_size,
         max_dimensions=context.settings.max_encoded_dimensions,
         progress=context.phase(0.02, 0.85),
+        series=series,
+        g_max=context.settings.time_series_max_grid,
     )
     context.report("storing", 0.85)
     datasets = []
@@ -161,6 +194,23 @@ def run_multi_table_avatarization(
                 "original_id": key,
             }
         )
+        # A time-series entry: its vanilla, then its series in request order (§3.6).
+        for row, result in zip(series_rows.get(key, []), output.series.get(key, []), strict=True):
+            datasets.append(
+                {
+                    "privacy_metrics": None,
+                    "signal_metrics": None,
+                    "avatars_dataset_id": str(
+                        store_result(context, result.avatars, row, "avatars")
+                    ),
+                    "sensitive_unshuffled_avatars_datasets_id": str(
+                        store_result(
+                            context, result.unshuffled, row, "sensitive unshuffled avatars"
+                        )
+                    ),
+                    "original_id": str(row.id),
+                }
+            )
     context.report("utility checks", 0.95)
     released = {key: output.tables[key].avatars for key in keys}
     # Not on the wire (0.7.3 has no route for them): kept with the job for reports (§3.8).

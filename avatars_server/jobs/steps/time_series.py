@@ -74,7 +74,7 @@ def _columns_with_surrogates(
     return out
 
 
-def _store(
+def store_result(
     context: JobContext, frame: pd.DataFrame, original: DatasetRow, suffix: str
 ) -> uuid.UUID:
     from avatars_server.storage.datasets import store_dataframe
@@ -151,9 +151,9 @@ def run_avatarization_time_series_job(
         datasets.append(
             {
                 "original_id": str(row.id),
-                "avatars_dataset_id": str(_store(context, avatars, row, "avatars")),
+                "avatars_dataset_id": str(store_result(context, avatars, row, "avatars")),
                 "sensitive_unshuffled_avatars_datasets_id": str(
-                    _store(context, unshuffled, row, "sensitive unshuffled avatars")
+                    store_result(context, unshuffled, row, "sensitive unshuffled avatars")
                 ),
             }
         )

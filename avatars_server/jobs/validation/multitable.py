@@ -20,6 +20,7 @@ from avatars_server.jobs.validation.common import (
     _owned,
     invalid,
 )
+from avatars_server.jobs.validation.multitable_series import check_table_series
 from avatars_server.schemas.multitable import (
     AvatarizationMultiTableParameters,
     BaseAvatarizationParameters,
@@ -39,9 +40,15 @@ if TYPE_CHECKING:
 # --- multi-table (issue #17, method-extended §3, reference §3.10) ---------------------------------
 
 _TIME_SERIES_NOTE = (
-    "tables with time series are not supported in multi-table jobs by this server (the "
-    "time-series method is not wired into the multi-table enrichment and linking); give this "
-    "table as a plain dataset, or avatarize it with an avatarization_with_time_series job"
+    "tables with time series are not supported in multi-table privacy jobs by this server; "
+    "measure the table's series with a privacy_metrics_with_time_series job, and give its "
+    "vanilla table here as a plain BasePrivacyMetricsParameters entry"
+)
+_NO_VANILLA = (
+    "a table given with time series needs its vanilla_dataset_id: the vanilla table (one row "
+    "per individual, its primary key matching the series' identifier) is the table's node in "
+    "table_links (method-extended §3.4). Give it, or avatarize series without a vanilla table "
+    "with an avatarization_with_time_series job"
 )
 
 
@@ -58,6 +65,8 @@ def _multi_table_rows(
     for index, entry in enumerate(parameters.table_parameters):
         field = f"parameters.table_parameters.{index}"
         key = table_key(entry.model_dump(mode="json"))
+        if key is None and isinstance(entry, BaseAvatarizationWithTimeSeriesParameters):
+            raise invalid(f"{field}.vanilla_dataset_id", _NO_VANILLA)
         if key is None:
             raise invalid(field, _TIME_SERIES_NOTE, "NOT_SUPPORTED")
         if key in rows:
@@ -113,22 +122,20 @@ def check_multi_table_avatarization(
     parameters: AvatarizationMultiTableParameters,
 ) -> None:
     """404 for another user's dataset; 422 for every consistency rule of reference §3.10, a
-    table's own parameters, and (small tables) duplicate or orphan keys."""
-    if any(
-        isinstance(e, BaseAvatarizationWithTimeSeriesParameters)
-        for e in parameters.table_parameters
-    ):
-        index = next(
-            i
-            for i, e in enumerate(parameters.table_parameters)
-            if isinstance(e, BaseAvatarizationWithTimeSeriesParameters)
-        )
-        raise invalid(f"parameters.table_parameters.{index}", _TIME_SERIES_NOTE, "NOT_SUPPORTED")
+    table's own parameters, the series of time-series entries, and (small tables) duplicate
+    or orphan keys."""
     rows = _multi_table_rows(session, owner_id, parameters)
     graph = _check_graph(parameters, rows)
     for index, entry in enumerate(parameters.table_parameters):
         field = f"parameters.table_parameters.{index}"
-        assert isinstance(entry, BaseAvatarizationParameters)
+        key = str(
+            entry.dataset_id
+            if isinstance(entry, BaseAvatarizationParameters)
+            else entry.vanilla_dataset_id
+        )
+        values: list[str] = []
+        if isinstance(entry, BaseAvatarizationWithTimeSeriesParameters):
+            values = check_table_series(session, settings, owner_id, graph, key, rows, entry, field)
         for knob in (
             "use_categorical_reduction",
             "exclude_categorical",
@@ -139,15 +146,17 @@ def check_multi_table_avatarization(
                     f"{field}.{knob}",
                     f"{knob} is not supported in multi-table jobs by this server; send null",
                 )
-        row = rows[str(entry.dataset_id)]
+        row = rows[key]
+        # A time-series entry's column_weights may also name its series value columns (§2.5).
         columns = [str(c["label"]) for c in row.columns or []]
+        columns += [v for v in dict.fromkeys(values) if v not in set(columns)]
         config = avatarization_config(entry.model_dump(mode="json"))
         try:
             check_avatarization_parameters(
                 config,
                 columns=columns,
                 n_rows=int(row.nb_lines or 0),
-                identifiers=list(graph.tables[str(entry.dataset_id)].identifiers),
+                identifiers=list(graph.tables[key].identifiers),
             )
         except AvatarError as exc:
             raise _from_engine(exc, field) from exc

@@ -138,6 +138,7 @@ from .report_create import ReportCreate
 from .report_format import ReportFormat
 from .report_from_batch_create import ReportFromBatchCreate
 from .report_from_data_create import ReportFromDataCreate
+from .report_geolocation_privacy_create import ReportGeolocationPrivacyCreate
 from .reset_password_request import ResetPasswordRequest
 from .signal_batch_dataset_mapping import SignalBatchDatasetMapping
 from .signal_metrics import SignalMetrics
@@ -282,6 +283,7 @@ __all__ = (
     "ReportFormat",
     "ReportFromBatchCreate",
     "ReportFromDataCreate",
+    "ReportGeolocationPrivacyCreate",
     "ResetPasswordRequest",
     "SignalBatchDatasetMapping",
     "SignalMetrics",

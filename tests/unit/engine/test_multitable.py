@@ -44,6 +44,42 @@ def test_nearest_parent_ties_go_to_the_lowest_index() -> None:
     assert nearest_parent(parents, np.array([[1.0], [3.0]])).tolist() == [0, 0]
 
 
+def _naive_nearest(parents: np.ndarray, children: np.ndarray) -> np.ndarray:
+    """argmin_j d_ij with ties (exact equality here) to the lowest j."""
+    d = np.sqrt(((children[:, None, :] - parents[None, :, :]) ** 2).sum(axis=2))
+    return np.argmin(d, axis=1)  # the first minimum: the lowest index
+
+
+@pytest.mark.parametrize("dim", [3, 10, 11, 14])
+def test_nearest_parent_matches_a_naive_search_on_both_sides_of_the_threshold(
+    dim: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """method-extended §5: KD-tree up to 10 encoded dimensions, blocked brute force above; the
+    same links either way, ties (duplicated parents, one-hot data) to the lowest index."""
+    from avatars_server.engine import kdtree_kernels
+    from avatars_server.engine.multitable import linking
+
+    rng = np.random.default_rng(dim)
+    base = np.hstack([rng.normal(size=(300, dim - 2)), np.eye(2)[rng.integers(0, 2, 300)]])
+    parents = np.vstack([base, base[:40]])  # duplicates: exact ties, lowest index wins
+    children = np.vstack([base[rng.integers(0, 300, 200)], rng.normal(size=(300, dim))])
+    used: list[str] = []
+    for name in ("knn_brute", "knn_tree"):
+        kernel = getattr(kdtree_kernels, name)
+        monkeypatch.setattr(
+            kdtree_kernels,
+            name,
+            lambda *args, _k=kernel, _n=name: (used.append(_n), _k(*args))[1],
+        )
+    expected = _naive_nearest(parents, children)
+    assert (nearest_parent(parents, children) == expected).all()
+    assert used == ["knn_brute" if dim > linking.NEAREST_PARENT_TREE_MAX_DIM else "knn_tree"]
+    # Beyond the pair bound the tree is used at any dimension, with the same answer.
+    used.clear()
+    assert (nearest_parent(parents, children, max_pairs=0) == expected).all()
+    assert used == ["knn_tree"]
+
+
 @pytest.mark.parametrize(
     ("estimated", "n_children", "smallest", "expected"),
     [
