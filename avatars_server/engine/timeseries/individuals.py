@@ -82,7 +82,9 @@ def individual_index(keys: pd.Index, individuals: pd.Index, dataset: str) -> Int
     """
     keys = _comparable(keys, individuals)
     individuals = _comparable(individuals, keys)
-    position = np.asarray(individuals.get_indexer(keys), dtype=np.int64)
+    position = _dense_positions(keys, individuals)
+    if position is None:
+        position = np.asarray(individuals.get_indexer(keys), dtype=np.int64)
     unknown = np.flatnonzero(position < 0)
     if unknown.size:
         value = str(keys[int(unknown[0])])
@@ -93,6 +95,31 @@ def individual_index(keys: pd.Index, individuals: pd.Index, dataset: str) -> Int
             "identifier of the vanilla table",
             field="id",
         )
+    return position
+
+
+def _dense_positions(keys: pd.Index, individuals: pd.Index) -> IntArray | None:
+    """``individuals.get_indexer(keys)`` for unique integer individuals spanning a range of at
+    most a few times their number (the usual 0..n-1 identifiers or surrogates): a lookup table
+    instead of a hash table. None when it does not apply."""
+    if not (
+        len(keys)
+        and len(individuals)
+        and keys.dtype == np.int64
+        and individuals.dtype == np.int64
+        and individuals.is_unique
+    ):
+        return None
+    values = individuals.to_numpy()
+    low, high = int(values.min()), int(values.max())
+    if high - low > 4 * len(values) + 1024:
+        return None
+    table = np.full(high - low + 1, -1, dtype=np.int64)
+    table[values - low] = np.arange(len(values), dtype=np.int64)
+    wanted = keys.to_numpy()
+    inside = (wanted >= low) & (wanted <= high)
+    position = np.full(len(wanted), -1, dtype=np.int64)
+    position[inside] = table[wanted[inside] - low]
     return position
 
 

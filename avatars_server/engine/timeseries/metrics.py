@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from avatars_server.engine.config import PRIVACY_TARGETS, PrivacyConfig, check_privacy_parameters
@@ -39,6 +40,10 @@ from avatars_server.engine.timeseries.individuals import (
 from avatars_server.engine.timeseries.projection import FPCA
 
 _DECIMALS = 9
+# Odd 64-bit constants of the series hash (wrapping uint64 arithmetic).
+_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_HASH_POSITION = np.uint64(0xC2B2AE3D27D4EB4F)
+_HASH_COUNT = np.uint64(0x165667B19E3779F9)
 
 
 @dataclass(frozen=True)
@@ -169,13 +174,56 @@ def _linkage(x: FloatArray, a: FloatArray, own: IntArray) -> tuple[FloatArray, I
     return success, cloaking
 
 
-def _series_bytes(points: Points) -> list[bytes]:
-    """Each individual's whole series (times and values rounded to 9 decimals), as bytes."""
+def _series_table(points: Points) -> npt.NDArray[np.uint64]:
+    """Each point's time and values rounded to 9 decimals, as their bits, shape (r, 1 + V)."""
     table = np.round(np.column_stack([points.time, points.values]), _DECIMALS)
     # -0.0 and 0.0 are one value.
     table += 0.0
-    start, count = points.start.tolist(), points.count.tolist()
-    return [table[s : s + c].tobytes() for s, c in zip(start, count, strict=True)]
+    return np.ascontiguousarray(table).view(np.uint64)
+
+
+def _series_hashes(points: Points, table: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """A hash of each individual's whole series (the bits of ``table``, in order), shape (n,).
+
+    Equal series have equal hashes; the converse is checked on the bytes.
+    """
+    n = points.n_individuals
+    out = np.zeros(n, dtype=np.uint64)
+    if not len(table):
+        return out
+    columns = np.arange(table.shape[1], dtype=np.uint64)
+    mix = _HASH_MULTIPLIER ** (columns + np.uint64(1))
+    point = (table * mix).sum(axis=1, dtype=np.uint64)
+    point ^= point >> np.uint64(29)
+    position = (np.arange(len(table)) - np.repeat(points.start, points.count)).astype(np.uint64)
+    point *= _HASH_POSITION ** (position + np.uint64(1))
+    present = np.flatnonzero(points.count > 0)
+    sums = np.add.reduceat(point, points.start[present], dtype=np.uint64)
+    out[present] = sums + points.count[present].astype(np.uint64) * _HASH_COUNT
+    return out
+
+
+def _copied_series(x: Points, x_rows: IntArray, a: Points, a_rows: IntArray) -> int:
+    """Number of avatar individuals (among ``a_rows``) whose whole series (times and values,
+    rounded to 9 decimals) equals the series of an original individual (among ``x_rows``).
+
+    Series are compared as bytes; a hash of each series limits the comparison to the
+    candidates whose hash some original shares.
+    """
+    x_table, a_table = _series_table(x), _series_table(a)
+    x_hash = _series_hashes(x, x_table)[x_rows]
+    a_hash = _series_hashes(a, a_table)[a_rows]
+    candidates = a_rows[np.isin(a_hash, x_hash)]
+    if not candidates.size:
+        return 0
+    wanted = x_rows[np.isin(x_hash, a_hash)]
+
+    def series_bytes(points: Points, table: npt.NDArray[np.uint64], i: int) -> bytes:
+        start = int(points.start[i])
+        return table[start : start + int(points.count[i])].tobytes()
+
+    originals = {series_bytes(x, x_table, i) for i in wanted.tolist()}
+    return sum(series_bytes(a, a_table, i) in originals for i in candidates.tolist())
 
 
 def check_privacy_pair(
@@ -254,9 +302,7 @@ def series_privacy_metrics(
     rate = closest_rate(
         near, config.closest_rate_percentage_threshold, config.closest_rate_ratio_threshold
     )
-    x_bytes, a_bytes = _series_bytes(x_points), _series_bytes(a_points)
-    originals = {x_bytes[i] for i in x_rows.tolist()}
-    copies = sum(a_bytes[i] in originals for i in a_rows.tolist())
+    copies = _copied_series(x_points, x_rows, a_points, a_rows)
     row_dmp = 100.0 * (1.0 - copies / a_rows.size)
     per_column: dict[str, float] = {}
     for name in x_cols.values:
