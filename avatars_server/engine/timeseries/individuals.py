@@ -117,6 +117,8 @@ def _dense_positions(keys: pd.Index, individuals: pd.Index) -> IntArray | None:
     table = np.full(high - low + 1, -1, dtype=np.int64)
     table[values - low] = np.arange(len(values), dtype=np.int64)
     wanted = keys.to_numpy()
+    if int(wanted.min()) >= low and int(wanted.max()) <= high:
+        return np.asarray(table[wanted - low] if low else table[wanted], dtype=np.int64)
     inside = (wanted >= low) & (wanted <= high)
     position = np.full(len(wanted), -1, dtype=np.int64)
     position[inside] = table[wanted[inside] - low]

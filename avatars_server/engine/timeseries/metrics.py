@@ -41,9 +41,10 @@ from avatars_server.engine.timeseries.projection import FPCA
 
 _DECIMALS = 9
 # Odd 64-bit constants of the series hash (wrapping uint64 arithmetic).
-_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-_HASH_POSITION = np.uint64(0xC2B2AE3D27D4EB4F)
-_HASH_COUNT = np.uint64(0x165667B19E3779F9)
+_HASH_MULTIPLIERS = tuple(
+    np.uint64(c) for c in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
+)
+_HASH_MIX = np.uint64(0xFF51AFD7ED558CCD)
 
 
 @dataclass(frozen=True)
@@ -174,56 +175,59 @@ def _linkage(x: FloatArray, a: FloatArray, own: IntArray) -> tuple[FloatArray, I
     return success, cloaking
 
 
-def _series_table(points: Points) -> npt.NDArray[np.uint64]:
-    """Each point's time and values rounded to 9 decimals, as their bits, shape (r, 1 + V)."""
-    table = np.round(np.column_stack([points.time, points.values]), _DECIMALS)
+def _rounded_columns(points: Points) -> list[FloatArray]:
+    """Times and each value column rounded to 9 decimals, -0.0 made 0.0, each shape (r,)."""
+    columns = [points.time] + [points.values[:, v] for v in range(points.values.shape[1])]
     # -0.0 and 0.0 are one value.
-    table += 0.0
-    return np.ascontiguousarray(table).view(np.uint64)
+    return [np.ascontiguousarray(np.round(c, _DECIMALS) + 0.0) for c in columns]
 
 
-def _series_hashes(points: Points, table: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """A hash of each individual's whole series (the bits of ``table``, in order), shape (n,).
+def _series_hashes(points: Points, columns: list[FloatArray]) -> npt.NDArray[np.uint64]:
+    """A hash of each individual's whole series (the bits of its rounded points), shape (n,).
 
-    Equal series have equal hashes; the converse is checked on the bytes.
+    Equal series have equal hashes (the converse is checked on the bytes). Within a series
+    times are distinct and increasing, so the sum over its points determines nothing about
+    their order that equality needs: a sum of point hashes is a valid filter.
     """
     n = points.n_individuals
     out = np.zeros(n, dtype=np.uint64)
-    if not len(table):
+    if not len(points.time):
         return out
-    columns = np.arange(table.shape[1], dtype=np.uint64)
-    mix = _HASH_MULTIPLIER ** (columns + np.uint64(1))
-    point = (table * mix).sum(axis=1, dtype=np.uint64)
-    point ^= point >> np.uint64(29)
-    position = (np.arange(len(table)) - np.repeat(points.start, points.count)).astype(np.uint64)
-    point *= _HASH_POSITION ** (position + np.uint64(1))
+    point = np.zeros(len(points.time), dtype=np.uint64)
+    for j, column in enumerate(columns):
+        point += column.view(np.uint64) * _HASH_MULTIPLIERS[j % len(_HASH_MULTIPLIERS)]
+        point ^= point >> np.uint64(29)
+    point *= _HASH_MIX
+    point ^= point >> np.uint64(32)
     present = np.flatnonzero(points.count > 0)
     sums = np.add.reduceat(point, points.start[present], dtype=np.uint64)
-    out[present] = sums + points.count[present].astype(np.uint64) * _HASH_COUNT
+    out[present] = sums + points.count[present].astype(np.uint64) * _HASH_MIX
     return out
 
 
 def _copied_series(x: Points, x_rows: IntArray, a: Points, a_rows: IntArray) -> int:
     """Number of avatar individuals (among ``a_rows``) whose whole series (times and values,
-    rounded to 9 decimals) equals the series of an original individual (among ``x_rows``).
+    rounded to 9 decimals, as bytes) equals the series of an original individual (among
+    ``x_rows``).
 
-    Series are compared as bytes; a hash of each series limits the comparison to the
-    candidates whose hash some original shares.
+    A hash of each series limits the byte comparison to the candidates whose hash some
+    original shares.
     """
-    x_table, a_table = _series_table(x), _series_table(a)
-    x_hash = _series_hashes(x, x_table)[x_rows]
-    a_hash = _series_hashes(a, a_table)[a_rows]
+    x_columns, a_columns = _rounded_columns(x), _rounded_columns(a)
+    x_hash = _series_hashes(x, x_columns)[x_rows]
+    a_hash = _series_hashes(a, a_columns)[a_rows]
     candidates = a_rows[np.isin(a_hash, x_hash)]
     if not candidates.size:
         return 0
     wanted = x_rows[np.isin(x_hash, a_hash)]
 
-    def series_bytes(points: Points, table: npt.NDArray[np.uint64], i: int) -> bytes:
+    def series_bytes(points: Points, columns: list[FloatArray], i: int) -> bytes:
         start = int(points.start[i])
-        return table[start : start + int(points.count[i])].tobytes()
+        stop = start + int(points.count[i])
+        return np.column_stack([c[start:stop] for c in columns]).tobytes()
 
-    originals = {series_bytes(x, x_table, i) for i in wanted.tolist()}
-    return sum(series_bytes(a, a_table, i) in originals for i in candidates.tolist())
+    originals = {series_bytes(x, x_columns, i) for i in wanted.tolist()}
+    return sum(series_bytes(a, a_columns, i) in originals for i in candidates.tolist())
 
 
 def check_privacy_pair(
