@@ -102,6 +102,13 @@ def _first_appearance(table: TableInput, columns: TableColumns) -> tuple[IntArra
         raise AvatarError(
             "UNKNOWN_INDIVIDUAL", f"dataset {table.name!r}: some rows have no identifier value"
         )
+    if keys.dtype == np.int64 and len(keys) and keys.is_monotonic_increasing:
+        # Sorted keys (the usual long table): codes by order of first appearance are the
+        # running count of key changes, as pd.factorize gives them.
+        values = keys.to_numpy()
+        codes = np.zeros(len(values), dtype=np.int64)
+        np.cumsum(values[1:] != values[:-1], out=codes[1:])
+        return codes, int(codes[-1]) + 1
     codes, uniques = pd.factorize(keys)
     return np.asarray(codes, dtype=np.int64), len(uniques)
 
@@ -362,13 +369,19 @@ def _features(points: Points) -> dict[str, FloatArray]:
     for v in range(points.values.shape[1]):
         y = points.values[:, v]
         observed = ~np.isnan(y)
-        ind, y = points.individual[observed], y[observed]
         stats = {name: np.full(n, np.nan) for name in ("mean", "sd", "min", "max", "first", "last")}
-        if y.size:
+        if observed.all():
+            # Every point observes v: the segments are the individuals' own.
+            y = np.ascontiguousarray(y)
+            who = np.flatnonzero(points.present)
+            starts, count = points.start[who], points.count[who]
+        else:
+            ind, y = points.individual[observed], y[observed]
             # Points are sorted by individual: one segment per individual observing v.
             starts = np.flatnonzero(np.concatenate([[True], ind[1:] != ind[:-1]]))
             who = ind[starts]
             count = np.diff(np.append(starts, y.size))
+        if y.size:
             mean = np.add.reduceat(y, starts) / count
             deviation = y - np.repeat(mean, count)
             stats["mean"][who] = mean
@@ -392,9 +405,13 @@ def series_signal_metrics(pair: SeriesPair, *, g_max: int = DEFAULT_G_MAX) -> Ti
     grid = _signal_grid(x_points, a_points, g_max)
     x_curves = grid_values(x_points, grid, support(x_points))
     a_curves = grid_values(a_points, grid, support(a_points))
+    # Grid points as contiguous rows (the same values as the columns of the curves).
     pointwise = [
-        hellinger_continuous(xc[:, g], ac[:, g])
-        for xc, ac in zip(x_curves, a_curves, strict=False)
+        hellinger_continuous(xt[g], at[g])
+        for xt, at in (
+            (np.ascontiguousarray(xc.T), np.ascontiguousarray(ac.T))
+            for xc, ac in zip(x_curves, a_curves, strict=False)
+        )
         for g in range(grid.size)
     ]
     x_features, a_features = _features(x_points), _features(a_points)
