@@ -45,6 +45,8 @@ _HASH_MULTIPLIERS = tuple(
     np.uint64(c) for c in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
 )
 _HASH_MIX = np.uint64(0xFF51AFD7ED558CCD)
+# Above this many series to compare in full, their points are rounded all at once.
+_FEW_CANDIDATES = 256
 
 
 @dataclass(frozen=True)
@@ -182,33 +184,39 @@ def _linkage(x: FloatArray, a: FloatArray, own: IntArray) -> tuple[FloatArray, I
     return success, cloaking
 
 
-def _rounded_columns(points: Points) -> list[FloatArray]:
-    """Times and each value column rounded to 9 decimals, -0.0 made 0.0, each shape (r,)."""
-    columns = [points.time] + [points.values[:, v] for v in range(points.values.shape[1])]
-    # -0.0 and 0.0 are one value.
-    return [np.ascontiguousarray(np.round(c, _DECIMALS) + 0.0) for c in columns]
+def _rounded(points: Points, rows: IntArray) -> FloatArray:
+    """Time and values of the given points rounded to 9 decimals, -0.0 made 0.0, (r, 1 + V)."""
+    table = np.round(np.column_stack([points.time[rows], points.values[rows]]), _DECIMALS)
+    table += 0.0
+    return np.asarray(table, dtype=np.float64)
 
 
-def _series_hashes(points: Points, columns: list[FloatArray]) -> npt.NDArray[np.uint64]:
-    """A hash of each individual's whole series (the bits of its rounded points), shape (n,).
+def _sample_hashes(points: Points, who: IntArray) -> npt.NDArray[np.uint64]:
+    """A hash of the count and of the first, middle and last rounded points of each given
+    individual's series, shape (len(who),): equal series have equal hashes."""
+    count = points.count[who]
+    start = points.start[who]
+    out = count.astype(np.uint64) * _HASH_MIX
+    for offset in (np.zeros_like(count), count // 2, count - 1):
+        bits = np.ascontiguousarray(_rounded(points, start + offset)).view(np.uint64)
+        for j in range(bits.shape[1]):
+            out = (out ^ bits[:, j]) * _HASH_MULTIPLIERS[j % len(_HASH_MULTIPLIERS)]
+            out ^= out >> np.uint64(29)
+    return out
 
-    Equal series have equal hashes (the converse is checked on the bytes). Within a series
-    times are distinct and increasing, so the sum over its points determines nothing about
-    their order that equality needs: a sum of point hashes is a valid filter.
-    """
-    n = points.n_individuals
-    out = np.zeros(n, dtype=np.uint64)
-    if not len(points.time):
-        return out
-    point = np.zeros(len(points.time), dtype=np.uint64)
-    for j, column in enumerate(columns):
-        point += column.view(np.uint64) * _HASH_MULTIPLIERS[j % len(_HASH_MULTIPLIERS)]
-        point ^= point >> np.uint64(29)
-    point *= _HASH_MIX
-    point ^= point >> np.uint64(32)
-    present = np.flatnonzero(points.count > 0)
-    sums = np.add.reduceat(point, points.start[present], dtype=np.uint64)
-    out[present] = sums + points.count[present].astype(np.uint64) * _HASH_MIX
+
+def _series_bytes(points: Points, who: IntArray) -> list[bytes]:
+    """Each given individual's whole series (times and values rounded to 9 decimals), as
+    bytes."""
+    if len(who) > _FEW_CANDIDATES:
+        # Many: round every point once, then slice.
+        table = _rounded(points, np.arange(len(points.time)))
+        starts, counts = points.start[who].tolist(), points.count[who].tolist()
+        return [table[s : s + c].tobytes() for s, c in zip(starts, counts, strict=True)]
+    out = []
+    for i in who.tolist():
+        start = int(points.start[i])
+        out.append(_rounded(points, np.arange(start, start + int(points.count[i]))).tobytes())
     return out
 
 
@@ -217,24 +225,16 @@ def _copied_series(x: Points, x_rows: IntArray, a: Points, a_rows: IntArray) -> 
     rounded to 9 decimals, as bytes) equals the series of an original individual (among
     ``x_rows``).
 
-    A hash of each series limits the byte comparison to the candidates whose hash some
-    original shares.
+    Only the candidates whose count and first, middle and last points some original shares
+    are compared in full.
     """
-    x_columns, a_columns = _rounded_columns(x), _rounded_columns(a)
-    x_hash = _series_hashes(x, x_columns)[x_rows]
-    a_hash = _series_hashes(a, a_columns)[a_rows]
+    x_hash, a_hash = _sample_hashes(x, x_rows), _sample_hashes(a, a_rows)
     candidates = a_rows[np.isin(a_hash, x_hash)]
     if not candidates.size:
         return 0
     wanted = x_rows[np.isin(x_hash, a_hash)]
-
-    def series_bytes(points: Points, columns: list[FloatArray], i: int) -> bytes:
-        start = int(points.start[i])
-        stop = start + int(points.count[i])
-        return np.column_stack([c[start:stop] for c in columns]).tobytes()
-
-    originals = {series_bytes(x, x_columns, i) for i in wanted.tolist()}
-    return sum(series_bytes(a, a_columns, i) in originals for i in candidates.tolist())
+    originals = set(_series_bytes(x, wanted))
+    return sum(series in originals for series in _series_bytes(a, candidates))
 
 
 def check_privacy_pair(

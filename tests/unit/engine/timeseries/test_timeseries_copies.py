@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from avatars_server.engine.timeseries import metrics
 from avatars_server.engine.timeseries.grid import Points, collect_points
 from avatars_server.engine.timeseries.metrics import _copied_series
 
@@ -32,7 +34,10 @@ def _random_points(rng: np.random.Generator, n: int) -> Points:
     return collect_points(np.asarray(individual), np.asarray(time), v, n)
 
 
-def test_hashed_copies_match_bytes() -> None:
+@pytest.mark.parametrize("few", [256, 0])
+def test_hashed_copies_match_bytes(few: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # few = 0: every candidate series goes through the bulk rounding.
+    monkeypatch.setattr(metrics, "_FEW_CANDIDATES", few)
     rng = np.random.default_rng(0)
     for trial in range(20):
         x = _random_points(rng, 60)
