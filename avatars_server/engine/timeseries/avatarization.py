@@ -222,9 +222,18 @@ def prepare_time_series(
         points = series_points(s.frame, c, frame_kinds(s.frame), row, n, s.name)
         model, curves, sup = prepare_series(s.name, points, s.projection, user, c.values, g_max)
         part = series_columns(model, curves, sup, with_presence=True)
-        first_seen = np.asarray(pd.unique(row), dtype=np.int64)
+        first_seen = _first_seen(row)
         prepared.append(_Series(s, c, row, points, model, part, first_seen))
     return Prepared(n, vanilla_columns, vanilla_variables, prepared)
+
+
+def _first_seen(row: IntArray) -> IntArray:
+    """The distinct values of ``row`` in order of first appearance (as ``pd.unique``)."""
+    if len(row) and bool((row[1:] >= row[:-1]).all()):
+        # Sorted (the usual long table): the value at each change.
+        change = np.flatnonzero(row[1:] != row[:-1]) + 1
+        return np.asarray(row[np.concatenate([[0], change])], dtype=np.int64)
+    return np.asarray(pd.unique(row), dtype=np.int64)
 
 
 def avatarize_with_time_series(

@@ -165,12 +165,35 @@ def _interpolate(
     left = np.clip(np.floor(u).astype(np.int64), 0, max(size - 2, 0))
     right = np.minimum(left + 1, size - 1)
     frac = u - left
-    if owner is not None:
-        lo, hi = curves[owner, left], curves[owner, right]
-    else:
-        lo, hi = curves[:, left], curves[:, right]
+    if owner is None:
+        return _interpolate_shared(curves, left, right, frac, blank[:, 0])
+    lo, hi = curves[owner, left], curves[owner, right]
     point = np.where(frac == 0.0, lo, lo + frac * (hi - lo))
     return np.asarray(np.where(blank, np.nan, point))
+
+
+def _interpolate_shared(
+    curves: FloatArray,
+    left: IntArray,
+    right: IntArray,
+    frac: FloatArray,
+    blank: npt.NDArray[np.bool_],
+) -> FloatArray:
+    """:func:`_interpolate` at abscissae shared by every avatar, column by column: a column
+    at a grid point (frac = 0) is that grid column; others are lo + frac·(hi − lo)."""
+    on_grid = frac == 0.0
+    if on_grid.all():
+        point = np.array(curves[:, left], dtype=np.float64)
+    elif left.size == curves.shape[1] and np.array_equal(left[on_grid], np.flatnonzero(on_grid)):
+        # The grid's own points (a common grid): a copy, then the columns between points.
+        point = np.array(curves, dtype=np.float64)
+    else:
+        point = np.array(curves[:, left], dtype=np.float64)
+    for g in np.flatnonzero(~on_grid).tolist():
+        lo, hi = curves[:, left[g]], curves[:, right[g]]
+        point[:, g] = lo + frac[g] * (hi - lo)
+    point[blank] = np.nan
+    return point
 
 
 def _group_rows(groups: IntArray, starts: IntArray, count: IntArray) -> IntArray:
