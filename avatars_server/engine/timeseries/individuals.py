@@ -160,17 +160,23 @@ def series_points(
     """
     assert columns.time is not None
     time = to_float(frame[columns.time], kinds[columns.time])
-    if np.isnan(time).any():
+    finite_time = bool(np.isfinite(time).all())
+    if not finite_time and np.isnan(time).any():
         raise AvatarError(
             "NO_TIME_COLUMN",
             f"dataset {dataset!r}: the time column {columns.time!r} has missing values; every "
             "series row needs a time",
             field=columns.time,
         )
-    values = np.column_stack(
-        [to_float(frame[v], "continuous") for v in columns.values] or [np.zeros((len(frame), 0))]
-    ).reshape(len(frame), len(columns.values))
-    if np.isinf(values).any() or np.isinf(time).any():
+    if len(columns.values) == 1:
+        # One value column: its values as they are, seen as one column (no copy).
+        values = to_float(frame[columns.values[0]], "continuous").reshape(len(frame), 1)
+    else:
+        values = np.column_stack(
+            [to_float(frame[v], "continuous") for v in columns.values]
+            or [np.zeros((len(frame), 0))]
+        ).reshape(len(frame), len(columns.values))
+    if not finite_time or np.isinf(values).any():
         raise AvatarError(
             "NON_FINITE_VALUE", f"dataset {dataset!r} contains an infinite value", field=None
         )
