@@ -125,8 +125,11 @@ def reconstruct(
     unshuffled_rows = _group_rows(np.argsort(rank[who], kind="stable"), starts, count)
     released_rows = _group_rows(np.argsort(surrogates[who], kind="stable"), starts, count)
     total = int(count.sum())
-    row_key = np.empty(total, dtype=np.int64)
-    row_key[released_rows] = np.arange(total)
+    if released_rows is None:
+        row_key = np.arange(total, dtype=np.int64)
+    else:
+        row_key = np.empty(total, dtype=np.int64)
+        row_key[released_rows] = np.arange(total)
     individual_keys = np.repeat(surrogates[who], count)
     out: dict[str, object] = {}
     for label in frame.columns:
@@ -196,8 +199,11 @@ def _interpolate_shared(
     return point
 
 
-def _group_rows(groups: IntArray, starts: IntArray, count: IntArray) -> IntArray:
-    """The rows of the given groups, in that order, each group's rows in order, shape (Σ c,)."""
+def _group_rows(groups: IntArray, starts: IntArray, count: IntArray) -> IntArray | None:
+    """The rows of the given groups, in that order, each group's rows in order, shape (Σ c,);
+    None when that is every row in order (groups already in order)."""
+    if bool((groups[1:] > groups[:-1]).all()):
+        return None
     lengths = count[groups]
     offsets = np.cumsum(lengths) - lengths
     return np.asarray(
@@ -205,11 +211,14 @@ def _group_rows(groups: IntArray, starts: IntArray, count: IntArray) -> IntArray
     )
 
 
-def _frame(columns: dict[str, object], rows: IntArray, labels: pd.Index) -> pd.DataFrame:
-    """The columns' rows in the given order, as a DataFrame with the original's labels."""
+def _frame(columns: dict[str, object], rows: IntArray | None, labels: pd.Index) -> pd.DataFrame:
+    """The columns' rows in the given order (None: as they are), as a DataFrame with the
+    original's labels."""
     taken: dict[str, object] = {}
     for name, values in columns.items():
-        if isinstance(values, np.ndarray):
+        if rows is None:
+            taken[name] = values
+        elif isinstance(values, np.ndarray):
             taken[name] = values[rows]
         else:
             taken[name] = values.take(rows)  # type: ignore[attr-defined]
