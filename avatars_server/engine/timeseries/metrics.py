@@ -104,13 +104,13 @@ def _first_appearance(table: TableInput, columns: TableColumns) -> tuple[IntArra
         raise AvatarError(
             "UNKNOWN_INDIVIDUAL", f"dataset {table.name!r}: some rows have no identifier value"
         )
-    if keys.dtype == np.int64 and len(keys) and keys.is_monotonic_increasing:
-        # Sorted keys (the usual long table): codes by order of first appearance are the
-        # running count of key changes, as pd.factorize gives them.
-        values = keys.to_numpy()
-        codes = np.zeros(len(values), dtype=np.int64)
-        np.cumsum(values[1:] != values[:-1], out=codes[1:])
-        return codes, int(codes[-1]) + 1
+    values = keys.to_numpy()
+    if keys.dtype == np.int64 and len(values) and bool((values[1:] >= values[:-1]).all()):
+        # Sorted keys (the usual long table): codes by order of first appearance number the
+        # runs of equal keys, as pd.factorize gives them.
+        change = np.flatnonzero(values[1:] != values[:-1]) + 1
+        runs = np.diff(np.concatenate([[0], change, [len(values)]]))
+        return np.repeat(np.arange(len(runs), dtype=np.int64), runs), len(runs)
     codes, uniques = pd.factorize(keys)
     return np.asarray(codes, dtype=np.int64), len(uniques)
 
