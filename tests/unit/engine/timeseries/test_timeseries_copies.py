@@ -1,12 +1,16 @@
-"""Row direct match of series (§2.9 step 4): the hashed comparison equals the plain one."""
+"""Fast paths of the series metrics equal the plain computations: row direct match of series
+(§2.9 step 4) by hashed candidates, and the pairing of integer identifiers by lookup table."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.timeseries import metrics
 from avatars_server.engine.timeseries.grid import Points, collect_points
+from avatars_server.engine.timeseries.individuals import individual_index
 from avatars_server.engine.timeseries.metrics import _copied_series
 
 
@@ -63,3 +67,21 @@ def test_hashed_copies_match_bytes(few: int, monkeypatch: pytest.MonkeyPatch) ->
         assert _copied_series(x, x_rows, a, a_rows) == expected
         if trial % 2:
             assert expected > 0
+
+
+@pytest.mark.parametrize(
+    "individuals",
+    [np.arange(50), np.arange(50)[::-1] * 3 - 40, np.array([5, 900, 7, -3, 12])],
+)
+def test_dense_positions_match_get_indexer(individuals: np.ndarray) -> None:
+    rng = np.random.default_rng(1)
+    index = pd.Index(individuals.astype(np.int64))
+    inside = rng.choice(individuals, size=200)
+    keys = pd.Index(np.sort(inside).astype(np.int64))
+    assert np.array_equal(individual_index(keys, index, "s"), index.get_indexer(keys))
+    unknown = pd.Index(np.append(inside, [individuals.max() - 1, -1000]).astype(np.int64))
+    missing = unknown[~unknown.isin(index)]
+    if len(missing):
+        with pytest.raises(AvatarError) as info:
+            individual_index(unknown, index, "s")
+        assert info.value.code == "UNKNOWN_INDIVIDUAL"
