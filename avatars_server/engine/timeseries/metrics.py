@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +26,7 @@ from avatars_server.engine.timeseries.grid import (
     DEFAULT_G_MAX,
     Grid,
     Points,
+    Support,
     fit_grid,
     grid_values,
     support,
@@ -38,6 +40,7 @@ from avatars_server.engine.timeseries.individuals import (
     unique_individuals,
 )
 from avatars_server.engine.timeseries.projection import FPCA
+from avatars_server.engine.timeseries.tasks import Background, run_all
 
 _DECIMALS = 9
 # Odd 64-bit constants of the series hash (wrapping uint64 arithmetic).
@@ -274,19 +277,66 @@ def series_privacy_metrics(
     """
     check_privacy_parameters(config, columns=[])
     x_cols, a_cols, x_ind, a_ind, n = _pairing(pair, vanilla)
-    x_points = _points(pair.original, x_cols, x_ind, n)
-    a_points = _points(pair.avatars, a_cols, a_ind, n)
-    x_sup, a_sup = support(x_points), support(a_points)
+    # The value columns' direct-match protection needs only the long tables: it runs aside.
+    columns = [(pair.original.frame[v], pair.avatars.frame[v]) for v in x_cols.values]
+    direct = Background(partial(_direct_match, x_cols.values, columns))
+    try:
+        return _series_privacy(pair, config, g_max, x_cols, a_cols, x_ind, a_ind, n, direct)
+    finally:
+        direct.close()
+
+
+def _direct_match(
+    values: Sequence[str], columns: Sequence[tuple[pd.Series, pd.Series]]
+) -> dict[str, float]:
+    """Column direct-match protection of each value column of the long tables (§2.9 step 5),
+    from its (original, avatar) columns."""
+    per_column: dict[str, float] = {}
+    for name, (original, avatars) in zip(values, columns, strict=True):
+        x_codes, a_codes = joint_codes(original, avatars, "continuous")
+        per_column[name] = column_direct_match_protection(x_codes, a_codes)
+    return per_column
+
+
+def _series_privacy(
+    pair: SeriesPair,
+    config: PrivacyConfig,
+    g_max: int,
+    x_cols: TableColumns,
+    a_cols: TableColumns,
+    x_ind: IntArray,
+    a_ind: IntArray,
+    n: int,
+    direct: Background[dict[str, float]],
+) -> PrivacyMetricsResult:
+    """:func:`series_privacy_metrics` once the individuals are paired."""
+    # Originals and avatars side by side, wherever they do not depend on each other.
+    x_points, a_points = run_all(
+        [
+            partial(_points, pair.original, x_cols, x_ind, n),
+            partial(_points, pair.avatars, a_cols, a_ind, n),
+        ]
+    )
     grid = fit_grid(x_points, g_max)
-    x_curves = grid_values(x_points, grid, x_sup)
-    a_curves = grid_values(a_points, grid, a_sup)
+
+    def curves(points: Points) -> tuple[Support, list[FloatArray]]:
+        sup = support(points)
+        return sup, grid_values(points, grid, sup)
+
+    (x_sup, x_curves), (a_sup, a_curves) = run_all(
+        [partial(curves, x_points), partial(curves, a_points)]
+    )
     x_present, a_present = x_points.present, a_points.present
     spec = pair.original.projection
     if spec is None:
         spec = FPCA(min(5, grid.size, int(x_present.sum())))
     model = fit_model(pair.original.name, x_cols.values, grid, x_curves, spec, {})
-    x_part = series_columns(model, x_curves, x_sup, with_presence=False)
-    a_part = series_columns(model, a_curves, a_sup, with_presence=False)
+    x_part, a_part = run_all(
+        [
+            partial(series_columns, model, x_curves, x_sup, with_presence=False),
+            partial(series_columns, model, a_curves, a_sup, with_presence=False),
+        ]
+    )
     x_rows, a_rows = np.flatnonzero(x_present), np.flatnonzero(a_present)
     if x_rows.size < 2 or a_rows.size < 1:
         raise AvatarError(
@@ -315,12 +365,7 @@ def series_privacy_metrics(
     )
     copies = _copied_series(x_points, x_rows, a_points, a_rows)
     row_dmp = 100.0 * (1.0 - copies / a_rows.size)
-    per_column: dict[str, float] = {}
-    for name in x_cols.values:
-        x_codes, a_codes = joint_codes(
-            pair.original.frame[name], pair.avatars.frame[name], "continuous"
-        )
-        per_column[name] = column_direct_match_protection(x_codes, a_codes)
+    per_column = direct.result()
     worst = min(per_column, key=per_column.__getitem__) if per_column else None
     cat_success = np.where(own >= 0, 1.0 / a_rows.size, 0.0)
     details: dict[str, object] = {
@@ -398,23 +443,30 @@ def _features(points: Points) -> dict[str, FloatArray]:
 def series_signal_metrics(pair: SeriesPair, *, g_max: int = DEFAULT_G_MAX) -> TimeSeriesSignal:
     """Pointwise and density Hellinger of one series dataset (method-extended.md §2.10)."""
     x_cols, a_cols = _pair_columns(pair)
+
+    def describe(points: Points, grid: Grid) -> tuple[list[FloatArray], dict[str, FloatArray]]:
+        # Grid points as contiguous rows (the same values as the columns of the curves).
+        curves = grid_values(points, grid, support(points))
+        return [np.ascontiguousarray(c.T) for c in curves], _features(points)
+
     x_ind, n_x = _first_appearance(pair.original, x_cols)
     a_ind, n_a = _first_appearance(pair.avatars, a_cols)
-    x_points = _points(pair.original, x_cols, x_ind, n_x)
-    a_points = _points(pair.avatars, a_cols, a_ind, n_a)
+    # Originals and avatars side by side.
+    x_points, a_points = run_all(
+        [
+            partial(_points, pair.original, x_cols, x_ind, n_x),
+            partial(_points, pair.avatars, a_cols, a_ind, n_a),
+        ]
+    )
     grid = _signal_grid(x_points, a_points, g_max)
-    x_curves = grid_values(x_points, grid, support(x_points))
-    a_curves = grid_values(a_points, grid, support(a_points))
-    # Grid points as contiguous rows (the same values as the columns of the curves).
+    (x_rows, x_features), (a_rows, a_features) = run_all(
+        [partial(describe, x_points, grid), partial(describe, a_points, grid)]
+    )
     pointwise = [
         hellinger_continuous(xt[g], at[g])
-        for xt, at in (
-            (np.ascontiguousarray(xc.T), np.ascontiguousarray(ac.T))
-            for xc, ac in zip(x_curves, a_curves, strict=False)
-        )
+        for xt, at in zip(x_rows, a_rows, strict=False)
         for g in range(grid.size)
     ]
-    x_features, a_features = _features(x_points), _features(a_points)
     density: list[float] = []
     for name, x_values in x_features.items():
         a_values = a_features[name]
