@@ -91,10 +91,14 @@ def column_direct_match_protection(x_codes: IntArray, a_codes: IntArray) -> floa
     """100 · share of avatar values that are not an identifying (unique) original value (§5.7)."""
     observed = x_codes[x_codes != _MISSING]
     counts = np.bincount(observed) if observed.size else np.zeros(0, dtype=np.int64)
-    unique = np.flatnonzero(counts == 1)
-    if unique.size == 0:
+    unique = counts == 1
+    if not unique.any():
         return 100.0
-    return float(100.0 * (1.0 - np.isin(a_codes, unique).mean()))
+    # A lookup by code (as np.isin(a_codes, unique codes)): -1 (missing) and codes of values
+    # only the avatars have map to False.
+    lookup = np.zeros(max(len(unique), int(a_codes.max(initial=-1)) + 1) + 1, dtype=bool)
+    lookup[1 : len(unique) + 1] = unique
+    return float(100.0 * (1.0 - lookup[a_codes + 1].mean()))
 
 
 def categorical_hidden_rate(x_codes: Sequence[IntArray], a_codes: Sequence[IntArray]) -> float:

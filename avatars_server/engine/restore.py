@@ -100,7 +100,7 @@ def restore_continuous(
             return nullable
         return rounded.astype(dtype)
     if isinstance(dtype, np.dtype):
-        return np.where(missing, np.nan, rounded).astype(dtype)
+        return np.where(missing, np.nan, rounded).astype(dtype, copy=False)
     # Nullable extension dtypes (Int64, Float64, ...): cast then blank.
     array = pd.array(np.where(missing, 0, rounded), dtype=dtype)
     return pd.Series(array).where(~missing, pd.NA).array

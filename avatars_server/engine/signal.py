@@ -29,6 +29,8 @@ from avatars_server.engine.table import (
 BoolArray = npt.NDArray[np.bool_]
 Blocks = Callable[[int, int], FloatArray]
 _BATCH_ROWS = 65_536
+# Values looked at first when counting distinct values against the number of Sturges bins.
+_DISTINCT_PREFIX = 4_096
 
 
 @dataclass(frozen=True)
@@ -74,14 +76,13 @@ def hellinger_continuous(original: FloatArray, avatars: FloatArray) -> float:
         original: shape (n,), NaN for missing.
         avatars: shape (m,), NaN for missing.
     """
-    x_obs = original[~np.isnan(original)]
-    a_obs = avatars[~np.isnan(avatars)]
+    x_obs = _observed(original)
+    a_obs = _observed(avatars)
     bins = 1
     lo = hi = 0.0
     if x_obs.size or a_obs.size:
-        distinct = len(pd.unique(x_obs))
         sturges = math.ceil(math.log2(x_obs.size)) + 1 if x_obs.size else 1
-        bins = max(1, min(sturges, distinct))
+        bins = max(1, min(sturges, _distinct_up_to(x_obs, sturges)))
         lo = float(min(x_obs.min(initial=np.inf), a_obs.min(initial=np.inf)))
         hi = float(max(x_obs.max(initial=-np.inf), a_obs.max(initial=-np.inf)))
     if lo == hi:
@@ -93,6 +94,20 @@ def hellinger_continuous(original: FloatArray, avatars: FloatArray) -> float:
     p = np.append(p_obs, original.size - x_obs.size) / max(1, original.size)
     q = np.append(q_obs, avatars.size - a_obs.size) / max(1, avatars.size)
     return _hellinger(p, q)
+
+
+def _observed(values: FloatArray) -> FloatArray:
+    """The non-missing values (the array itself when none is missing)."""
+    missing = np.isnan(values)
+    return values[~missing] if missing.any() else values
+
+
+def _distinct_up_to(values: FloatArray, limit: int) -> int:
+    """min(limit, number of distinct values) or more: the exact count when it is below
+    ``limit``. A prefix with ``limit`` distinct values already settles it."""
+    if values.size > _DISTINCT_PREFIX and len(pd.unique(values[:_DISTINCT_PREFIX])) >= limit:
+        return limit
+    return len(pd.unique(values))
 
 
 def _blocks(table: Encoded) -> tuple[Blocks, IntArray]:

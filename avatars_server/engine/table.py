@@ -6,7 +6,7 @@ seconds since the epoch, anything else (object, string, category, bool) → cate
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,6 +21,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 _NS_PER_SECOND = 1e9
+# Values per chunk of elementwise checks over a whole column (fits in cache).
+_CHUNK = 65_536
 _MAX_DECIMALS = 12
 
 
@@ -279,12 +281,21 @@ def decimal_count(values: FloatArray) -> int:
 
 
 def _decimals(observed: FloatArray, start: int) -> int:
-    spacing = 2 * np.spacing(np.abs(observed))
     for decimals in range(start, _MAX_DECIMALS):
         # A value "has" d decimals when rounding to d decimals moves it by at most ~1 ulp.
-        if np.all(np.abs(np.round(observed, decimals) - observed) <= spacing):
+        # Checked in cache-sized chunks, stopping at the first value that has more.
+        if all(
+            np.all(np.abs(np.round(chunk, decimals) - chunk) <= 2 * np.spacing(np.abs(chunk)))
+            for chunk in _chunks(observed)
+        ):
             return decimals
     return _MAX_DECIMALS
+
+
+def _chunks(values: FloatArray) -> Iterator[FloatArray]:
+    """Consecutive slices of at most _CHUNK values."""
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
 
 
 def column_names(df: pd.DataFrame) -> Sequence[str]:

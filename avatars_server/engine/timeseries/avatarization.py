@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ from avatars_server.engine.timeseries.individuals import (
 )
 from avatars_server.engine.timeseries.projection import ProjectionSpec
 from avatars_server.engine.timeseries.reconstruction import declared_type, reconstruct
+from avatars_server.engine.timeseries.tasks import run_all
 
 Progress = Callable[[str, float], None]
 
@@ -217,16 +219,30 @@ def prepare_time_series(
     all_values = [v for c in columns for v in c.values]
     check_column_weights(config.column_weights, vanilla_variables, all_values)
     user = dict(config.column_weights or {})
-    prepared: list[_Series] = []
-    for s, c, row in zip(series, columns, rows, strict=True):
+    for s in series:
         if s.projection is None:
             raise AvatarError("INVALID_NF", f"dataset {s.name!r} needs projection parameters")
+
+    def fit(s: TableInput, c: TableColumns, row: IntArray) -> _Series:
+        assert s.projection is not None
         points = series_points(s.frame, c, frame_kinds(s.frame), row, n, s.name)
         model, curves, sup = prepare_series(s.name, points, s.projection, user, c.values, g_max)
         part = series_columns(model, curves, sup, with_presence=True)
-        first_seen = np.asarray(pd.unique(row), dtype=np.int64)
-        prepared.append(_Series(s, c, row, points, model, part, first_seen))
+        return _Series(s, c, row, points, model, part, _first_seen(row))
+
+    prepared = run_all(
+        [partial(fit, s, c, row) for s, c, row in zip(series, columns, rows, strict=True)]
+    )
     return Prepared(n, vanilla_columns, vanilla_variables, prepared)
+
+
+def _first_seen(row: IntArray) -> IntArray:
+    """The distinct values of ``row`` in order of first appearance (as ``pd.unique``)."""
+    if len(row) and bool((row[1:] >= row[:-1]).all()):
+        # Sorted (the usual long table): the value at each change.
+        change = np.flatnonzero(row[1:] != row[:-1]) + 1
+        return np.asarray(row[np.concatenate([[0], change])], dtype=np.int64)
+    return np.asarray(pd.unique(row), dtype=np.int64)
 
 
 def avatarize_with_time_series(
@@ -301,14 +317,21 @@ def avatarize_with_time_series(
     vanilla_result = None
     if vanilla is not None and vanilla_columns is not None:
         vanilla_result = _vanilla_result(vanilla, vanilla_columns, output.unshuffled, output.order)
-    results = [
-        TableResult(
-            *reconstruct(
-                p.table.frame, p.columns, p.model, output.unshuffled, keys.unshuffled, p.first_seen
+    rebuilt = run_all(
+        [
+            partial(
+                reconstruct,
+                p.table.frame,
+                p.columns,
+                p.model,
+                _model_columns(output.unshuffled, p.model),
+                keys.unshuffled,
+                p.first_seen,
             )
-        )
-        for p in prepared
-    ]
+            for p in prepared
+        ]
+    )
+    results = [TableResult(*pair) for pair in rebuilt]
     report("done", 1.0)
     return TimeSeriesOutput(
         vanilla=vanilla_result,
@@ -320,6 +343,16 @@ def avatarize_with_time_series(
         ncp=output.ncp,
         order=np.asarray(output.order, dtype=np.int64),
     )
+
+
+def _model_columns(avatars: pd.DataFrame, model: SeriesModel) -> pd.DataFrame:
+    """The columns of one series dataset, as a frame of its own (the reconstructions run side
+    by side and must not share a frame pandas may reorganise while reading it)."""
+    names = [name for v in range(len(model.values)) for name in model.block_names(v)]
+    names += model.support_names()
+    if model.presence_name in avatars.columns:
+        names.append(model.presence_name)
+    return avatars[names].copy()
 
 
 def _scaled(report: Progress, start: float, end: float) -> Progress:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from avatars_server.engine.jit import jit
 from avatars_server.engine.table import FloatArray, IntArray
 
 BoolArray = npt.NDArray[np.bool_]
@@ -37,7 +39,9 @@ class Points:
     @cached_property
     def count(self) -> IntArray:
         """Number of distinct times of each individual (0 when absent), shape (n,)."""
-        return np.bincount(self.individual, minlength=self.n_individuals).astype(np.int64)
+        # Individuals are sorted: each one's points are a run, found by binary search.
+        bounds = np.searchsorted(self.individual, np.arange(self.n_individuals + 1))
+        return np.diff(bounds).astype(np.int64)
 
     @cached_property
     def start(self) -> IntArray:
@@ -60,8 +64,9 @@ def collect_points(
         time: shape (r,), no NaN.
         values: shape (r, V), NaN for missing; averaged over the non-missing values.
     """
-    steps = np.diff(individual)
-    ordered = bool((steps >= 0).all()) and bool((np.diff(time)[steps == 0] > 0).all())
+    ordered = _ordered(
+        np.ascontiguousarray(individual, dtype=np.int64), np.ascontiguousarray(time, np.float64)
+    )
     if ordered:
         # Tables usually come sorted by individual then time, without repeated times.
         ind, t, v = individual, time, values
@@ -86,6 +91,16 @@ def collect_points(
         np.ascontiguousarray(v, dtype=np.float64).reshape(len(ind), values.shape[1]),
         n_individuals,
     )
+
+
+@jit()
+def _ordered(individual: Any, time: Any) -> bool:
+    """Whether rows are sorted by individual, then by strictly increasing time: one pass."""
+    for i in range(1, individual.shape[0]):
+        step = individual[i] - individual[i - 1]
+        if step < 0 or (step == 0 and not time[i] - time[i - 1] > 0):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -157,7 +172,12 @@ def positions(points: Points, grid: Grid, sup: Support) -> FloatArray:
 
 
 def interpolate(
-    individual: IntArray, x: FloatArray, y: FloatArray, n: int, queries: FloatArray
+    individual: IntArray,
+    x: FloatArray,
+    y: FloatArray,
+    n: int,
+    queries: FloatArray,
+    count: IntArray | None = None,
 ) -> FloatArray:
     """Linear interpolation of each individual's (x, y) pairs at common query abscissae, with
     constant extrapolation beyond the first and last pairs (as ``numpy.interp``).
@@ -168,11 +188,13 @@ def interpolate(
         y: shape (r,), no NaN.
         n: number of individuals.
         queries: shape (G,), the abscissae.
+        count: shape (n,), the number of pairs of each individual, if known.
 
     Returns:
         Shape (n, G); rows of individuals without pairs are NaN.
     """
-    count = np.bincount(individual, minlength=n)
+    if count is None:
+        count = np.bincount(individual, minlength=n)
     start = np.concatenate([[0], np.cumsum(count)[:-1]])
     size = len(queries)
     out = np.full((n, size), np.nan)
@@ -182,6 +204,8 @@ def interpolate(
     if (count[present] == size).all() and np.array_equal(
         x.reshape(present.size, size), np.broadcast_to(queries, (present.size, size))
     ):
+        if present.size == n:
+            return np.array(y.reshape(n, size), dtype=np.float64)
         out[present] = y.reshape(present.size, size)
         return out
     q_ind = np.repeat(present, size)
@@ -225,6 +249,19 @@ def grid_values(points: Points, grid: Grid, sup: Support) -> list[FloatArray]:
     for v in range(points.values.shape[1]):
         y = points.values[:, v]
         observed = ~np.isnan(y)
+        if observed.all():
+            # No missing value: the points as they are, their counts known.
+            out.append(
+                interpolate(
+                    points.individual,
+                    x,
+                    np.ascontiguousarray(y),
+                    points.n_individuals,
+                    grid.times,
+                    points.count,
+                )
+            )
+            continue
         out.append(
             interpolate(
                 points.individual[observed],

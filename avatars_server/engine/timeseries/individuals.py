@@ -82,7 +82,9 @@ def individual_index(keys: pd.Index, individuals: pd.Index, dataset: str) -> Int
     """
     keys = _comparable(keys, individuals)
     individuals = _comparable(individuals, keys)
-    position = np.asarray(individuals.get_indexer(keys), dtype=np.int64)
+    position = _dense_positions(keys, individuals)
+    if position is None:
+        position = np.asarray(individuals.get_indexer(keys), dtype=np.int64)
     unknown = np.flatnonzero(position < 0)
     if unknown.size:
         value = str(keys[int(unknown[0])])
@@ -93,6 +95,33 @@ def individual_index(keys: pd.Index, individuals: pd.Index, dataset: str) -> Int
             "identifier of the vanilla table",
             field="id",
         )
+    return position
+
+
+def _dense_positions(keys: pd.Index, individuals: pd.Index) -> IntArray | None:
+    """``individuals.get_indexer(keys)`` for unique integer individuals spanning a range of at
+    most a few times their number (the usual 0..n-1 identifiers or surrogates): a lookup table
+    instead of a hash table. None when it does not apply."""
+    if not (
+        len(keys)
+        and len(individuals)
+        and keys.dtype == np.int64
+        and individuals.dtype == np.int64
+        and individuals.is_unique
+    ):
+        return None
+    values = individuals.to_numpy()
+    low, high = int(values.min()), int(values.max())
+    if high - low > 4 * len(values) + 1024:
+        return None
+    table = np.full(high - low + 1, -1, dtype=np.int64)
+    table[values - low] = np.arange(len(values), dtype=np.int64)
+    wanted = keys.to_numpy()
+    if int(wanted.min()) >= low and int(wanted.max()) <= high:
+        return np.asarray(table[wanted - low] if low else table[wanted], dtype=np.int64)
+    inside = (wanted >= low) & (wanted <= high)
+    position = np.full(len(wanted), -1, dtype=np.int64)
+    position[inside] = table[wanted[inside] - low]
     return position
 
 
@@ -131,17 +160,23 @@ def series_points(
     """
     assert columns.time is not None
     time = to_float(frame[columns.time], kinds[columns.time])
-    if np.isnan(time).any():
+    finite_time = bool(np.isfinite(time).all())
+    if not finite_time and np.isnan(time).any():
         raise AvatarError(
             "NO_TIME_COLUMN",
             f"dataset {dataset!r}: the time column {columns.time!r} has missing values; every "
             "series row needs a time",
             field=columns.time,
         )
-    values = np.column_stack(
-        [to_float(frame[v], "continuous") for v in columns.values] or [np.zeros((len(frame), 0))]
-    ).reshape(len(frame), len(columns.values))
-    if np.isinf(values).any() or np.isinf(time).any():
+    if len(columns.values) == 1:
+        # One value column: its values as they are, seen as one column (no copy).
+        values = to_float(frame[columns.values[0]], "continuous").reshape(len(frame), 1)
+    else:
+        values = np.column_stack(
+            [to_float(frame[v], "continuous") for v in columns.values]
+            or [np.zeros((len(frame), 0))]
+        ).reshape(len(frame), len(columns.values))
+    if not finite_time or np.isinf(values).any():
         raise AvatarError(
             "NON_FINITE_VALUE", f"dataset {dataset!r} contains an infinite value", field=None
         )

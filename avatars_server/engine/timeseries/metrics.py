@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from avatars_server.engine.config import PRIVACY_TARGETS, PrivacyConfig, check_privacy_parameters
@@ -24,6 +26,7 @@ from avatars_server.engine.timeseries.grid import (
     DEFAULT_G_MAX,
     Grid,
     Points,
+    Support,
     fit_grid,
     grid_values,
     support,
@@ -37,8 +40,16 @@ from avatars_server.engine.timeseries.individuals import (
     unique_individuals,
 )
 from avatars_server.engine.timeseries.projection import FPCA
+from avatars_server.engine.timeseries.tasks import Background, run_all
 
 _DECIMALS = 9
+# Odd 64-bit constants of the series hash (wrapping uint64 arithmetic).
+_HASH_MULTIPLIERS = tuple(
+    np.uint64(c) for c in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
+)
+_HASH_MIX = np.uint64(0xFF51AFD7ED558CCD)
+# Above this many series to compare in full, their points are rounded all at once.
+_FEW_CANDIDATES = 256
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,13 @@ def _first_appearance(table: TableInput, columns: TableColumns) -> tuple[IntArra
         raise AvatarError(
             "UNKNOWN_INDIVIDUAL", f"dataset {table.name!r}: some rows have no identifier value"
         )
+    values = keys.to_numpy()
+    if keys.dtype == np.int64 and len(values) and bool((values[1:] >= values[:-1]).all()):
+        # Sorted keys (the usual long table): codes by order of first appearance number the
+        # runs of equal keys, as pd.factorize gives them.
+        change = np.flatnonzero(values[1:] != values[:-1]) + 1
+        runs = np.diff(np.concatenate([[0], change, [len(values)]]))
+        return np.repeat(np.arange(len(runs), dtype=np.int64), runs), len(runs)
     codes, uniques = pd.factorize(keys)
     return np.asarray(codes, dtype=np.int64), len(uniques)
 
@@ -169,13 +187,57 @@ def _linkage(x: FloatArray, a: FloatArray, own: IntArray) -> tuple[FloatArray, I
     return success, cloaking
 
 
-def _series_bytes(points: Points) -> list[bytes]:
-    """Each individual's whole series (times and values rounded to 9 decimals), as bytes."""
-    table = np.round(np.column_stack([points.time, points.values]), _DECIMALS)
-    # -0.0 and 0.0 are one value.
+def _rounded(points: Points, rows: IntArray) -> FloatArray:
+    """Time and values of the given points rounded to 9 decimals, -0.0 made 0.0, (r, 1 + V)."""
+    table = np.round(np.column_stack([points.time[rows], points.values[rows]]), _DECIMALS)
     table += 0.0
-    start, count = points.start.tolist(), points.count.tolist()
-    return [table[s : s + c].tobytes() for s, c in zip(start, count, strict=True)]
+    return np.asarray(table, dtype=np.float64)
+
+
+def _sample_hashes(points: Points, who: IntArray) -> npt.NDArray[np.uint64]:
+    """A hash of the count and of the first, middle and last rounded points of each given
+    individual's series, shape (len(who),): equal series have equal hashes."""
+    count = points.count[who]
+    start = points.start[who]
+    out = count.astype(np.uint64) * _HASH_MIX
+    for offset in (np.zeros_like(count), count // 2, count - 1):
+        bits = np.ascontiguousarray(_rounded(points, start + offset)).view(np.uint64)
+        for j in range(bits.shape[1]):
+            out = (out ^ bits[:, j]) * _HASH_MULTIPLIERS[j % len(_HASH_MULTIPLIERS)]
+            out ^= out >> np.uint64(29)
+    return out
+
+
+def _series_bytes(points: Points, who: IntArray) -> list[bytes]:
+    """Each given individual's whole series (times and values rounded to 9 decimals), as
+    bytes."""
+    if len(who) > _FEW_CANDIDATES:
+        # Many: round every point once, then slice.
+        table = _rounded(points, np.arange(len(points.time)))
+        starts, counts = points.start[who].tolist(), points.count[who].tolist()
+        return [table[s : s + c].tobytes() for s, c in zip(starts, counts, strict=True)]
+    out = []
+    for i in who.tolist():
+        start = int(points.start[i])
+        out.append(_rounded(points, np.arange(start, start + int(points.count[i]))).tobytes())
+    return out
+
+
+def _copied_series(x: Points, x_rows: IntArray, a: Points, a_rows: IntArray) -> int:
+    """Number of avatar individuals (among ``a_rows``) whose whole series (times and values,
+    rounded to 9 decimals, as bytes) equals the series of an original individual (among
+    ``x_rows``).
+
+    Only the candidates whose count and first, middle and last points some original shares
+    are compared in full.
+    """
+    x_hash, a_hash = _sample_hashes(x, x_rows), _sample_hashes(a, a_rows)
+    candidates = a_rows[np.isin(a_hash, x_hash)]
+    if not candidates.size:
+        return 0
+    wanted = x_rows[np.isin(x_hash, a_hash)]
+    originals = set(_series_bytes(x, wanted))
+    return sum(series in originals for series in _series_bytes(a, candidates))
 
 
 def check_privacy_pair(
@@ -215,19 +277,66 @@ def series_privacy_metrics(
     """
     check_privacy_parameters(config, columns=[])
     x_cols, a_cols, x_ind, a_ind, n = _pairing(pair, vanilla)
-    x_points = _points(pair.original, x_cols, x_ind, n)
-    a_points = _points(pair.avatars, a_cols, a_ind, n)
-    x_sup, a_sup = support(x_points), support(a_points)
+    # The value columns' direct-match protection needs only the long tables: it runs aside.
+    columns = [(pair.original.frame[v], pair.avatars.frame[v]) for v in x_cols.values]
+    direct = Background(partial(_direct_match, x_cols.values, columns))
+    try:
+        return _series_privacy(pair, config, g_max, x_cols, a_cols, x_ind, a_ind, n, direct)
+    finally:
+        direct.close()
+
+
+def _direct_match(
+    values: Sequence[str], columns: Sequence[tuple[pd.Series, pd.Series]]
+) -> dict[str, float]:
+    """Column direct-match protection of each value column of the long tables (§2.9 step 5),
+    from its (original, avatar) columns."""
+    per_column: dict[str, float] = {}
+    for name, (original, avatars) in zip(values, columns, strict=True):
+        x_codes, a_codes = joint_codes(original, avatars, "continuous")
+        per_column[name] = column_direct_match_protection(x_codes, a_codes)
+    return per_column
+
+
+def _series_privacy(
+    pair: SeriesPair,
+    config: PrivacyConfig,
+    g_max: int,
+    x_cols: TableColumns,
+    a_cols: TableColumns,
+    x_ind: IntArray,
+    a_ind: IntArray,
+    n: int,
+    direct: Background[dict[str, float]],
+) -> PrivacyMetricsResult:
+    """:func:`series_privacy_metrics` once the individuals are paired."""
+    # Originals and avatars side by side, wherever they do not depend on each other.
+    x_points, a_points = run_all(
+        [
+            partial(_points, pair.original, x_cols, x_ind, n),
+            partial(_points, pair.avatars, a_cols, a_ind, n),
+        ]
+    )
     grid = fit_grid(x_points, g_max)
-    x_curves = grid_values(x_points, grid, x_sup)
-    a_curves = grid_values(a_points, grid, a_sup)
+
+    def curves(points: Points) -> tuple[Support, list[FloatArray]]:
+        sup = support(points)
+        return sup, grid_values(points, grid, sup)
+
+    (x_sup, x_curves), (a_sup, a_curves) = run_all(
+        [partial(curves, x_points), partial(curves, a_points)]
+    )
     x_present, a_present = x_points.present, a_points.present
     spec = pair.original.projection
     if spec is None:
         spec = FPCA(min(5, grid.size, int(x_present.sum())))
     model = fit_model(pair.original.name, x_cols.values, grid, x_curves, spec, {})
-    x_part = series_columns(model, x_curves, x_sup, with_presence=False)
-    a_part = series_columns(model, a_curves, a_sup, with_presence=False)
+    x_part, a_part = run_all(
+        [
+            partial(series_columns, model, x_curves, x_sup, with_presence=False),
+            partial(series_columns, model, a_curves, a_sup, with_presence=False),
+        ]
+    )
     x_rows, a_rows = np.flatnonzero(x_present), np.flatnonzero(a_present)
     if x_rows.size < 2 or a_rows.size < 1:
         raise AvatarError(
@@ -254,16 +363,9 @@ def series_privacy_metrics(
     rate = closest_rate(
         near, config.closest_rate_percentage_threshold, config.closest_rate_ratio_threshold
     )
-    x_bytes, a_bytes = _series_bytes(x_points), _series_bytes(a_points)
-    originals = {x_bytes[i] for i in x_rows.tolist()}
-    copies = sum(a_bytes[i] in originals for i in a_rows.tolist())
+    copies = _copied_series(x_points, x_rows, a_points, a_rows)
     row_dmp = 100.0 * (1.0 - copies / a_rows.size)
-    per_column: dict[str, float] = {}
-    for name in x_cols.values:
-        x_codes, a_codes = joint_codes(
-            pair.original.frame[name], pair.avatars.frame[name], "continuous"
-        )
-        per_column[name] = column_direct_match_protection(x_codes, a_codes)
+    per_column = direct.result()
     worst = min(per_column, key=per_column.__getitem__) if per_column else None
     cat_success = np.where(own >= 0, 1.0 / a_rows.size, 0.0)
     details: dict[str, object] = {
@@ -312,13 +414,19 @@ def _features(points: Points) -> dict[str, FloatArray]:
     for v in range(points.values.shape[1]):
         y = points.values[:, v]
         observed = ~np.isnan(y)
-        ind, y = points.individual[observed], y[observed]
         stats = {name: np.full(n, np.nan) for name in ("mean", "sd", "min", "max", "first", "last")}
-        if y.size:
+        if observed.all():
+            # Every point observes v: the segments are the individuals' own.
+            y = np.ascontiguousarray(y)
+            who = np.flatnonzero(points.present)
+            starts, count = points.start[who], points.count[who]
+        else:
+            ind, y = points.individual[observed], y[observed]
             # Points are sorted by individual: one segment per individual observing v.
             starts = np.flatnonzero(np.concatenate([[True], ind[1:] != ind[:-1]]))
             who = ind[starts]
             count = np.diff(np.append(starts, y.size))
+        if y.size:
             mean = np.add.reduceat(y, starts) / count
             deviation = y - np.repeat(mean, count)
             stats["mean"][who] = mean
@@ -335,19 +443,30 @@ def _features(points: Points) -> dict[str, FloatArray]:
 def series_signal_metrics(pair: SeriesPair, *, g_max: int = DEFAULT_G_MAX) -> TimeSeriesSignal:
     """Pointwise and density Hellinger of one series dataset (method-extended.md §2.10)."""
     x_cols, a_cols = _pair_columns(pair)
+
+    def describe(points: Points, grid: Grid) -> tuple[list[FloatArray], dict[str, FloatArray]]:
+        # Grid points as contiguous rows (the same values as the columns of the curves).
+        curves = grid_values(points, grid, support(points))
+        return [np.ascontiguousarray(c.T) for c in curves], _features(points)
+
     x_ind, n_x = _first_appearance(pair.original, x_cols)
     a_ind, n_a = _first_appearance(pair.avatars, a_cols)
-    x_points = _points(pair.original, x_cols, x_ind, n_x)
-    a_points = _points(pair.avatars, a_cols, a_ind, n_a)
+    # Originals and avatars side by side.
+    x_points, a_points = run_all(
+        [
+            partial(_points, pair.original, x_cols, x_ind, n_x),
+            partial(_points, pair.avatars, a_cols, a_ind, n_a),
+        ]
+    )
     grid = _signal_grid(x_points, a_points, g_max)
-    x_curves = grid_values(x_points, grid, support(x_points))
-    a_curves = grid_values(a_points, grid, support(a_points))
+    (x_rows, x_features), (a_rows, a_features) = run_all(
+        [partial(describe, x_points, grid), partial(describe, a_points, grid)]
+    )
     pointwise = [
-        hellinger_continuous(xc[:, g], ac[:, g])
-        for xc, ac in zip(x_curves, a_curves, strict=False)
+        hellinger_continuous(xt[g], at[g])
+        for xt, at in zip(x_rows, a_rows, strict=False)
         for g in range(grid.size)
     ]
-    x_features, a_features = _features(x_points), _features(a_points)
     density: list[float] = []
     for name, x_values in x_features.items():
         a_values = a_features[name]
