@@ -33,3 +33,22 @@ def test_background(threads: int, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValueError, match="late"):
         failing.result()
     Background(lambda: 1).close()
+
+
+def test_pieces_run_one_after_the_other_on_a_layer_that_is_not_thread_safe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tasks.numba, "get_num_threads", lambda: 2)
+    monkeypatch.setattr(tasks.numba, "threading_layer", lambda: "workqueue")
+    assert tasks._side_by_side() == 1
+    ran: list[str] = []
+    job = Background(lambda: ran.append("done") or 7)
+    assert ran == []  # not started in a thread: runs when collected
+    assert job.result() == 7
+    monkeypatch.setattr(tasks.numba, "threading_layer", lambda: "omp")
+    assert tasks._side_by_side() == 2
+
+
+def test_the_threading_layer_is_chosen_when_none_was_yet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tasks.numba, "get_num_threads", lambda: 2)
+    assert tasks._side_by_side() in (1, 2)
