@@ -174,3 +174,37 @@ def test_a_table_without_series_keeps_its_avatars_when_others_get_series(
 
     pd.testing.assert_frame_equal(doctors(with_series), doctors(plain))
     assert uuid.UUID(str(with_series.id)) != uuid.UUID(str(plain.id))
+
+
+def test_the_pipeline_helper_takes_tables_with_series(
+    owner: ApiClient, data: dict[str, pd.DataFrame]
+) -> None:
+    """`client.pipelines.avatarization_multi_table` with `Table.series`: the avatar series come
+    back by name next to the tables, keyed by their table's surrogate keys."""
+    from avatars.models import LinkMethod
+    from avatars.multitable import Link, Series, Table
+
+    tables = {
+        "patient": Table(
+            data["patient"],
+            ["p_id"],
+            parameters={"k": 15},
+            series={"weights": Series(data["weights"], "id", {"nf": 2})},
+        ),
+        "doctor": Table(data["doctor"], ["d_id"], parameters={"k": 5}),
+        "visit": Table(data["visit"], ["visit_id", "patient_id", "doctor_id"], False, {"k": 30}),
+    }
+    links = [
+        Link("patient", "p_id", "visit", "patient_id", LinkMethod.BOTTOM_PROJECTION),
+        Link("doctor", "d_id", "visit", "doctor_id", LinkMethod.BOTTOM_PROJECTION),
+    ]
+    result = owner.pipelines.avatarization_multi_table(tables, links, seed=5, timeout=WAIT)
+    assert set(result.avatars) == {"patient", "weights", "doctor", "visit"}
+    weights, patient = result.avatars["weights"], result.avatars["patient"]
+    assert list(weights.columns) == list(data["weights"].columns)
+    assert set(weights["id"]) == set(patient["p_id"])
+    assert set(result.avatars["visit"]["patient_id"]) <= set(patient["p_id"])
+    with pytest.raises(ValueError, match="series names"):
+        owner.pipelines.avatarization_multi_table(
+            {**tables, "weights": tables["doctor"]}, links, timeout=WAIT
+        )
