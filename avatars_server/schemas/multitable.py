@@ -57,7 +57,7 @@ class BaseAvatarizationParameters(_AvatarizationKnobs):
 
 class BaseAvatarizationWithTimeSeriesParameters(_AvatarizationKnobs):
     vanilla_dataset_id: uuid.UUID | None = None
-    # Accepted on the wire (reference §3.10); refused with a 422 by this server's multi-table job.
+    # The vanilla pair is the table's node; the series are measured by §2.9 (method-extended §3.7).
     time_series: list[AvatarizationTimeSeriesParameters]
 
 
@@ -104,7 +104,7 @@ class BasePrivacyMetricsParameters(_PrivacyKnobs):
 class BasePrivacyMetricsWithTimeSeriesParameters(_PrivacyKnobs):
     vanilla_original_id: uuid.UUID | None = None
     vanilla_unshuffled_avatars_id: uuid.UUID | None = None
-    # Accepted on the wire (reference §3.10); refused with a 422 by this server's multi-table job.
+    # The vanilla pair is the table's node; the series are measured by §2.9 (method-extended §3.7).
     time_series: list[PrivacyMetricsTimeSeriesParameters]
 
 

@@ -208,3 +208,65 @@ def test_the_pipeline_helper_takes_tables_with_series(
         owner.pipelines.avatarization_multi_table(
             {**tables, "weights": tables["doctor"]}, links, timeout=WAIT
         )
+
+
+def test_privacy_of_tables_with_series(owner: ApiClient, ids: dict[str, str]) -> None:
+    """§3.7: an entry with time series is its vanilla pair in the table graph; its series get
+    §2.9 entries, appended after the multi-table entries in request order."""
+    from avatars.models import PrivacyMetricsMultiTableJobCreate, PrivacyMetricsMultiTableParameters
+
+    job = _run(owner, ids, series=True)
+    assert job.result is not None
+    unshuffled = {
+        str(o.original_id): str(o.sensitive_unshuffled_avatars_datasets.id)
+        for o in job.result.datasets
+    }
+
+    def entry(name: str, series_name: str | None) -> dict[str, Any]:
+        if series_name is None:
+            return {"original_id": ids[name], "unshuffled_avatars_id": unshuffled[ids[name]]}
+        return {
+            "vanilla_original_id": ids[name],
+            "vanilla_unshuffled_avatars_id": unshuffled[ids[name]],
+            "time_series": [
+                {
+                    "dataset_id": ids[series_name],
+                    "unshuffled_avatar_dataset_id": unshuffled[ids[series_name]],
+                    "projection_parameters": {"nf": 2},
+                }
+            ],
+        }
+
+    def create(table_parameters: list[dict[str, Any]]) -> Any:
+        return owner.jobs.create_privacy_metrics_multi_table_job(
+            PrivacyMetricsMultiTableJobCreate(
+                parameters=PrivacyMetricsMultiTableParameters.from_dict(
+                    {"table_links": _links(ids), "table_parameters": table_parameters, "seed": 2}
+                )
+            )
+        )
+
+    with_series = [entry("patient", "weights"), entry("doctor", None), entry("visit", "pressure")]
+    plain = [entry("patient", None), entry("doctor", None), entry("visit", None)]
+    results = []
+    for table_parameters in (with_series, plain):
+        created = create(table_parameters)
+        done = owner.jobs.get_privacy_metrics_multi_table_job(created.id, timeout=WAIT)
+        assert done.status == JobStatus.SUCCESS, done.error_message
+        assert done.result is not None
+        results.append(done.result.details)
+    series_details, plain_details = results
+    multi = [d for d in series_details if str(d.metrics_type) == "multi_table"]
+    assert [d.to_dict() for d in multi] == [d.to_dict() for d in plain_details]
+    appended = series_details[len(multi) :]
+    assert [str(d.metrics_type) for d in appended] == ["time_series", "time_series"]
+    assert [str(d.original_id) for d in appended] == [ids["weights"], ids["pressure"]]
+    assert all(0 <= d.hidden_rate <= 100 for d in appended)
+
+    # An entry with series but no vanilla pair: nothing started, a 422 naming the field.
+    from avatars.exceptions import UnprocessableEntityError
+
+    broken = dict(with_series[0])
+    del broken["vanilla_unshuffled_avatars_id"]
+    with pytest.raises(UnprocessableEntityError, match="vanilla_unshuffled_avatars_id"):
+        create([broken, with_series[1], with_series[2]])

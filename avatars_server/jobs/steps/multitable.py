@@ -10,7 +10,7 @@ from avatars_server.jobs.context import JobContext
 from avatars_server.jobs.steps.avatarization import avatarization_config
 from avatars_server.jobs.steps.common import finite, finite_or_none, identifiers, load_dataset
 from avatars_server.jobs.steps.metrics import privacy_config
-from avatars_server.jobs.steps.time_series import store_result
+from avatars_server.jobs.steps.time_series import series_privacy_details, store_result
 from avatars_server.schemas.metrics import OPTIONAL_PRIVACY_METRICS, REQUIRED_PRIVACY_METRICS
 
 if TYPE_CHECKING:
@@ -24,11 +24,11 @@ if TYPE_CHECKING:
 
 def table_key(entry: Mapping[str, Any]) -> str | None:
     """The graph node of a `table_parameters` entry: its dataset (avatarization), its vanilla
-    dataset (avatarization with time series, §3.4) or its original (privacy); None for a
-    time-series entry without vanilla, or a privacy entry with time series."""
+    dataset (avatarization with time series, §3.4), its original (privacy) or its vanilla
+    original (privacy with time series, §3.7); None for a time-series entry without vanilla."""
     value = entry.get("dataset_id") or entry.get("original_id")
-    if value is None and "time_series" in entry and "vanilla_original_id" not in entry:
-        value = entry.get("vanilla_dataset_id")
+    if value is None and "time_series" in entry:
+        value = entry.get("vanilla_dataset_id") or entry.get("vanilla_original_id")
     return None if value is None else str(value)
 
 
@@ -236,28 +236,33 @@ def _metrics(result: Any) -> dict[str, Any]:
 def run_multi_table_privacy(
     context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
 ) -> dict[str, Any]:
+    """§3.7: the multi-table entries, then, for each entry with time series (its vanilla pair is
+    the table), its series' §2.9 entries, in request order."""
     from avatars_server.engine.multitable import multi_table_privacy
+    from avatars_server.engine.timeseries.metrics import SeriesPair
 
     context.report("reading", 0.0)
-    entries = list(parameters["table_parameters"])
+    requested = list(parameters["table_parameters"])
+    entries = [_plain_privacy_entry(entry) for entry in requested]
     keys = [str(entry["original_id"]) for entry in entries]
     avatar_ids = {
         key: str(e["unshuffled_avatars_id"]) for key, e in zip(keys, entries, strict=True)
     }
     rows, originals = _load_all(context, owner_id, keys)
     _, avatars = _load_all(context, owner_id, list(avatar_ids.values()))
-    graph = _graph(parameters, rows)
+    graph = _graph({**parameters, "table_parameters": entries}, rows)
     seed = parameters.get("seed")
     configs = {
         key: privacy_config({**entry, "seed": seed})
         for key, entry in zip(keys, entries, strict=True)
     }
+    with_series = [e for e in requested if "time_series" in e]
     results = multi_table_privacy(
         graph,
         originals,
         {key: avatars[avatar_ids[key]] for key in keys},
         configs,
-        progress=context.phase(0.05, 1.0),
+        progress=context.phase(0.05, 0.7 if with_series else 1.0),
     )
     details = [
         {
@@ -271,4 +276,33 @@ def run_multi_table_privacy(
         }
         for entry in results
     ]
+    for position, entry in enumerate(with_series):
+        context.report("time series metrics", 0.7 + 0.3 * position / len(with_series))
+        key = str(entry["vanilla_original_id"])
+        vanilla = SeriesPair(
+            _vanilla_of(graph, key, originals[key]),
+            _vanilla_of(graph, key, avatars[avatar_ids[key]]),
+        )
+        details += series_privacy_details(
+            context, owner_id, entry["time_series"], vanilla, configs[key]
+        )
     return {"details": details}
+
+
+def _vanilla_of(graph: Graph, key: str, frame: pd.DataFrame) -> TableInput:
+    """A table as the vanilla of its series' metrics: its primary key (the individuals, which
+    its series reference) and its own columns; foreign keys are neither."""
+    from avatars_server.engine.multitable.avatarize import vanilla_input
+    from avatars_server.engine.multitable.enrichment import own_columns
+
+    return vanilla_input(graph, key, own_columns(graph, key, frame), frame)
+
+
+def _plain_privacy_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A privacy entry as its table's node: an entry with time series is its vanilla pair."""
+    if "time_series" not in entry:
+        return dict(entry)
+    plain = {k: v for k, v in entry.items() if k not in ("time_series", "parameter_type")}
+    plain["original_id"] = plain.pop("vanilla_original_id")
+    plain["unshuffled_avatars_id"] = plain.pop("vanilla_unshuffled_avatars_id")
+    return plain

@@ -16,7 +16,9 @@ from avatars_server.schemas.metrics import OPTIONAL_PRIVACY_METRICS, REQUIRED_PR
 if TYPE_CHECKING:
     import pandas as pd
 
+    from avatars_server.engine import PrivacyConfig
     from avatars_server.engine.timeseries import ProjectionSpec, TableInput
+    from avatars_server.engine.timeseries.metrics import SeriesPair
     from avatars_server.storage.tables import DatasetRow
 
 
@@ -181,7 +183,7 @@ def run_privacy_time_series_job(
     context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Privacy metrics of the vanilla pair (core) and of each series pair (§2.9)."""
-    from avatars_server.engine.timeseries.metrics import SeriesPair, series_privacy_metrics
+    from avatars_server.engine.timeseries.metrics import SeriesPair
 
     context.report("reading", 0.0)
     config = privacy_config(parameters)
@@ -204,9 +206,25 @@ def run_privacy_time_series_job(
                 "metrics_type": "time_series",
             }
         )
-    items = parameters["time_series"]
-    for position, item in enumerate(items):
-        context.report("time series metrics", 0.3 + 0.7 * position / max(1, len(items)))
+    context.report("time series metrics", 0.3)
+    details += series_privacy_details(
+        context, owner_id, parameters["time_series"], vanilla_pair, config
+    )
+    return {"details": details}
+
+
+def series_privacy_details(
+    context: JobContext,
+    owner_id: uuid.UUID,
+    items: Sequence[Mapping[str, Any]],
+    vanilla_pair: SeriesPair | None,
+    config: PrivacyConfig,
+) -> list[dict[str, Any]]:
+    """The §2.9 entry of each series pair (``PrivacyMetricsTimeSeriesParameters`` items)."""
+    from avatars_server.engine.timeseries.metrics import SeriesPair, series_privacy_metrics
+
+    details: list[dict[str, Any]] = []
+    for item in items:
         x_row, x_frame = load_dataset(context, uuid.UUID(item["dataset_id"]), owner_id)
         a_row, a_frame = load_dataset(
             context, uuid.UUID(item["unshuffled_avatar_dataset_id"]), owner_id
@@ -221,7 +239,7 @@ def run_privacy_time_series_job(
         details.append(
             _privacy_wire(result, item["dataset_id"], item["unshuffled_avatar_dataset_id"])
         )
-    return {"details": details}
+    return details
 
 
 def _variables_only(row: DatasetRow) -> list[ColumnDescriptor]:

@@ -39,10 +39,11 @@ if TYPE_CHECKING:
 
 # --- multi-table (issue #17, method-extended §3, reference §3.10) ---------------------------------
 
-_TIME_SERIES_NOTE = (
-    "tables with time series are not supported in multi-table privacy jobs by this server; "
-    "measure the table's series with a privacy_metrics_with_time_series job, and give its "
-    "vanilla table here as a plain BasePrivacyMetricsParameters entry"
+_NO_VANILLA_PAIR = (
+    "a table given with time series needs vanilla_original_id and vanilla_unshuffled_avatars_id: "
+    "the vanilla table (one row per individual) is the table's node in table_links "
+    "(method-extended §3.7); give both, or measure series without a vanilla table with a "
+    "privacy_metrics_with_time_series job"
 )
 _NO_VANILLA = (
     "a table given with time series needs its vanilla_dataset_id: the vanilla table (one row "
@@ -68,7 +69,7 @@ def _multi_table_rows(
         if key is None and isinstance(entry, BaseAvatarizationWithTimeSeriesParameters):
             raise invalid(f"{field}.vanilla_dataset_id", _NO_VANILLA)
         if key is None:
-            raise invalid(field, _TIME_SERIES_NOTE, "NOT_SUPPORTED")
+            raise invalid(field, _NO_VANILLA_PAIR)
         if key in rows:
             raise invalid(field, f"the dataset {key} has two entries; give each table once")
         rows[key] = _owned(session, uuid.UUID(key), owner_id)
@@ -169,12 +170,15 @@ def check_multi_table_privacy(
     owner_id: uuid.UUID,
     parameters: PrivacyMetricsMultiTableParameters,
 ) -> None:
-    """As the avatarization's checks, plus: each avatar table matches its original."""
+    """As the avatarization's checks, plus: each avatar table matches its original. An entry with
+    time series: its vanilla pair is the table (method-extended §3.7), checked as a plain entry;
+    its series pairs get the checks of a time-series privacy job."""
     for index, entry in enumerate(parameters.table_parameters):
         if isinstance(entry, BasePrivacyMetricsWithTimeSeriesParameters):
-            raise invalid(
-                f"parameters.table_parameters.{index}", _TIME_SERIES_NOTE, "NOT_SUPPORTED"
-            )
+            _check_series_entry(session, settings, owner_id, entry, index)
+    parameters = parameters.model_copy(
+        update={"table_parameters": [plain_privacy_entry(e) for e in parameters.table_parameters]}
+    )
     rows = _multi_table_rows(session, owner_id, parameters)
     graph = _check_graph(parameters, rows)
     for index, entry in enumerate(parameters.table_parameters):
@@ -209,3 +213,45 @@ def check_multi_table_privacy(
         if (original.nb_lines or 0) < 2:
             raise invalid(f"{field}.original_id", "privacy metrics need at least 2 rows")
     _check_keys(settings, graph, rows)
+
+
+def plain_privacy_entry(
+    entry: BasePrivacyMetricsParameters | BasePrivacyMetricsWithTimeSeriesParameters,
+) -> BasePrivacyMetricsParameters:
+    """The entry as its table's node: an entry with time series becomes its vanilla pair with
+    the same privacy knobs (its series are measured apart, §3.7)."""
+    if isinstance(entry, BasePrivacyMetricsParameters):
+        return entry
+    knobs = entry.model_dump(exclude={"vanilla_original_id", "vanilla_unshuffled_avatars_id"})
+    knobs.pop("time_series", None)
+    return BasePrivacyMetricsParameters.model_validate(
+        {
+            **knobs,
+            "original_id": entry.vanilla_original_id,
+            "unshuffled_avatars_id": entry.vanilla_unshuffled_avatars_id,
+        }
+    )
+
+
+def _check_series_entry(
+    session: Session,
+    settings: Settings,
+    owner_id: uuid.UUID,
+    entry: BasePrivacyMetricsWithTimeSeriesParameters,
+    index: int,
+) -> None:
+    """A privacy entry with time series: both vanilla ids, and its series pairs as a
+    time-series privacy job would check them (404s, same individuals, projections)."""
+    from avatars_server.jobs.validation.time_series import check_privacy_time_series
+    from avatars_server.schemas.time_series import PrivacyMetricsWithTimeSeriesParameters
+
+    field = f"parameters.table_parameters.{index}"
+    for name in ("vanilla_original_id", "vanilla_unshuffled_avatars_id"):
+        if getattr(entry, name) is None:
+            raise invalid(f"{field}.{name}", _NO_VANILLA_PAIR)
+    # The series pairs alone: the vanilla is checked as a table of the graph (its individuals
+    # are its primary key, not the one identifier a time-series job resolves).
+    series = PrivacyMetricsWithTimeSeriesParameters.model_validate(
+        entry.model_dump(exclude={"vanilla_original_id", "vanilla_unshuffled_avatars_id"})
+    )
+    check_privacy_time_series(session, settings, owner_id, series)
