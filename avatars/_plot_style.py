@@ -152,3 +152,8 @@ def percent_axis(axes: Axes) -> None:
 
 def percent(value: float) -> str:
     return f"{100 * value:.1f} %"
+
+
+def short_label(label: str, width: int) -> str:
+    """``label`` cut to ``width`` characters, an ellipsis marking the cut."""
+    return label if len(label) <= width else label[: width - 1] + "…"
