@@ -1,9 +1,9 @@
-"""Privacy metrics on projected individuals and pointwise / density Hellinger (§2.9-§2.10)."""
+"""Privacy metrics of series datasets on projected individuals (method-extended §2.9); their
+signal metrics (§2.10) are in :mod:`.signal`, re-exported here."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -18,13 +18,10 @@ from avatars_server.engine.metric_space import build_metric_space
 from avatars_server.engine.neighbours import TIE_TOLERANCE, count_within
 from avatars_server.engine.privacy import PrivacyMetricsResult
 from avatars_server.engine.random import make_streams
-from avatars_server.engine.signal import hellinger_continuous
 from avatars_server.engine.table import FloatArray, IntArray
-from avatars_server.engine.timeseries.avatarization import TableInput
 from avatars_server.engine.timeseries.columns import TableColumns, frame_kinds, resolve_columns
 from avatars_server.engine.timeseries.grid import (
     DEFAULT_G_MAX,
-    Grid,
     Points,
     Support,
     fit_grid,
@@ -36,10 +33,16 @@ from avatars_server.engine.timeseries.individuals import (
     id_keys,
     individual_index,
     series_columns,
-    series_points,
     unique_individuals,
 )
+from avatars_server.engine.timeseries.pairs import (
+    SeriesPair,
+    first_appearance,
+    pair_columns,
+    points_of,
+)
 from avatars_server.engine.timeseries.projection import FPCA
+from avatars_server.engine.timeseries.signal import TimeSeriesSignal, series_signal_metrics
 from avatars_server.engine.timeseries.tasks import Background, run_all
 
 _DECIMALS = 9
@@ -52,80 +55,14 @@ _HASH_MIX = np.uint64(0xFF51AFD7ED558CCD)
 _FEW_CANDIDATES = 256
 
 
-@dataclass(frozen=True)
-class SeriesPair:
-    """An original series table and its row-aligned (privacy) or any-order (signal) avatars."""
-
-    original: TableInput
-    avatars: TableInput
-
-
-@dataclass(frozen=True)
-class TimeSeriesSignal:
-    """Signal metrics of one series dataset (wire names of avatar-api.md §3.9)."""
-
-    pointwise_hellinger_mean: float
-    pointwise_hellinger_std: float
-    density_hellinger_mean: float
-    density_hellinger_std: float
-
-
-def _columns(table: TableInput) -> TableColumns:
-    return resolve_columns(
-        [str(c) for c in table.frame.columns],
-        frame_kinds(table.frame),
-        table.identifiers,
-        series=True,
-        dataset=table.name,
-    )
-
-
-def _pair_columns(pair: SeriesPair) -> tuple[TableColumns, TableColumns]:
-    """Both tables' columns, the avatars' value columns in the original's order.
-
-    Raises:
-        AvatarError: ``UNKNOWN_COLUMN`` when the value columns differ.
-    """
-    x_cols, a_cols = _columns(pair.original), _columns(pair.avatars)
-    if set(x_cols.values) != set(a_cols.values):
-        raise AvatarError(
-            "UNKNOWN_COLUMN",
-            f"the avatars {pair.avatars.name!r} must have the value columns of "
-            f"{pair.original.name!r} ({sorted(x_cols.values)}); they have "
-            f"{sorted(a_cols.values)}",
-        )
-    return x_cols, replace(a_cols, values=x_cols.values)
-
-
-def _points(table: TableInput, columns: TableColumns, individual: IntArray, n: int) -> Points:
-    return series_points(table.frame, columns, frame_kinds(table.frame), individual, n, table.name)
-
-
-def _first_appearance(table: TableInput, columns: TableColumns) -> tuple[IntArray, int]:
-    keys = id_keys(table.frame[columns.identifier])
-    if keys.hasnans:
-        raise AvatarError(
-            "UNKNOWN_INDIVIDUAL", f"dataset {table.name!r}: some rows have no identifier value"
-        )
-    values = keys.to_numpy()
-    if keys.dtype == np.int64 and len(values) and bool((values[1:] >= values[:-1]).all()):
-        # Sorted keys (the usual long table): codes by order of first appearance number the
-        # runs of equal keys, as pd.factorize gives them.
-        change = np.flatnonzero(values[1:] != values[:-1]) + 1
-        runs = np.diff(np.concatenate([[0], change, [len(values)]]))
-        return np.repeat(np.arange(len(runs), dtype=np.int64), runs), len(runs)
-    codes, uniques = pd.factorize(keys)
-    return np.asarray(codes, dtype=np.int64), len(uniques)
-
-
 def _pairing(
     pair: SeriesPair, vanilla: SeriesPair | None
 ) -> tuple[TableColumns, TableColumns, IntArray, IntArray, int]:
     """Each original and avatar series row's individual (§2.9 pairing), and n."""
-    x_cols, a_cols = _pair_columns(pair)
+    x_cols, a_cols = pair_columns(pair)
     if vanilla is None:
-        x_ind, n_x = _first_appearance(pair.original, x_cols)
-        a_ind, n_a = _first_appearance(pair.avatars, a_cols)
+        x_ind, n_x = first_appearance(pair.original, x_cols)
+        a_ind, n_a = first_appearance(pair.avatars, a_cols)
         if n_x != n_a:
             raise AvatarError(
                 "INDIVIDUAL_MISMATCH",
@@ -249,7 +186,7 @@ def check_privacy_pair(
         AvatarError: ``INDIVIDUAL_MISMATCH``, ``INVALID_NF`` and the column codes of §2.2.
     """
     x_cols, _, x_ind, _, n = _pairing(pair, vanilla)
-    x_points = _points(pair.original, x_cols, x_ind, n)
+    x_points = points_of(pair.original, x_cols, x_ind, n)
     grid = fit_grid(x_points, g_max)
     if pair.original.projection is not None:
         curves = grid_values(x_points, grid, support(x_points))
@@ -313,8 +250,8 @@ def _series_privacy(
     # Originals and avatars side by side, wherever they do not depend on each other.
     x_points, a_points = run_all(
         [
-            partial(_points, pair.original, x_cols, x_ind, n),
-            partial(_points, pair.avatars, a_cols, a_ind, n),
+            partial(points_of, pair.original, x_cols, x_ind, n),
+            partial(points_of, pair.avatars, a_cols, a_ind, n),
         ]
     )
     grid = fit_grid(x_points, g_max)
@@ -393,93 +330,6 @@ def _series_privacy(
     )
 
 
-def _signal_grid(x: Points, a: Points, g_max: int) -> Grid:
-    x_grid, a_grid = fit_grid(x, g_max), fit_grid(a, g_max)
-    if x_grid.common and a_grid.common and np.array_equal(x_grid.times, a_grid.times):
-        return x_grid
-    size = max(2, min(int(x.count.max(initial=0)), g_max))
-    return Grid(False, np.arange(size, dtype=np.float64) / (size - 1))
-
-
-def _features(points: Points) -> dict[str, FloatArray]:
-    """Per present individual: per value column mean, sd, min, max, first, last; per dataset
-    the number of distinct times and the duration (§2.10)."""
-    present = points.present
-    sup = support(points)
-    out: dict[str, FloatArray] = {
-        "__n_points": sup.count[present].astype(np.float64),
-        "__duration": sup.duration[present],
-    }
-    n = points.n_individuals
-    for v in range(points.values.shape[1]):
-        y = points.values[:, v]
-        observed = ~np.isnan(y)
-        stats = {name: np.full(n, np.nan) for name in ("mean", "sd", "min", "max", "first", "last")}
-        if observed.all():
-            # Every point observes v: the segments are the individuals' own.
-            y = np.ascontiguousarray(y)
-            who = np.flatnonzero(points.present)
-            starts, count = points.start[who], points.count[who]
-        else:
-            ind, y = points.individual[observed], y[observed]
-            # Points are sorted by individual: one segment per individual observing v.
-            starts = np.flatnonzero(np.concatenate([[True], ind[1:] != ind[:-1]]))
-            who = ind[starts]
-            count = np.diff(np.append(starts, y.size))
-        if y.size:
-            mean = np.add.reduceat(y, starts) / count
-            deviation = y - np.repeat(mean, count)
-            stats["mean"][who] = mean
-            stats["sd"][who] = np.sqrt(np.add.reduceat(deviation * deviation, starts) / count)
-            stats["min"][who] = np.minimum.reduceat(y, starts)
-            stats["max"][who] = np.maximum.reduceat(y, starts)
-            stats["first"][who] = y[starts]
-            stats["last"][who] = y[starts + count - 1]
-        for name, values in stats.items():
-            out[f"{v}.{name}"] = values[present]
-    return out
-
-
-def series_signal_metrics(pair: SeriesPair, *, g_max: int = DEFAULT_G_MAX) -> TimeSeriesSignal:
-    """Pointwise and density Hellinger of one series dataset (method-extended.md §2.10)."""
-    x_cols, a_cols = _pair_columns(pair)
-
-    def describe(points: Points, grid: Grid) -> tuple[list[FloatArray], dict[str, FloatArray]]:
-        # Grid points as contiguous rows (the same values as the columns of the curves).
-        curves = grid_values(points, grid, support(points))
-        return [np.ascontiguousarray(c.T) for c in curves], _features(points)
-
-    x_ind, n_x = _first_appearance(pair.original, x_cols)
-    a_ind, n_a = _first_appearance(pair.avatars, a_cols)
-    # Originals and avatars side by side.
-    x_points, a_points = run_all(
-        [
-            partial(_points, pair.original, x_cols, x_ind, n_x),
-            partial(_points, pair.avatars, a_cols, a_ind, n_a),
-        ]
-    )
-    grid = _signal_grid(x_points, a_points, g_max)
-    (x_rows, x_features), (a_rows, a_features) = run_all(
-        [partial(describe, x_points, grid), partial(describe, a_points, grid)]
-    )
-    pointwise = [
-        hellinger_continuous(xt[g], at[g])
-        for xt, at in zip(x_rows, a_rows, strict=False)
-        for g in range(grid.size)
-    ]
-    density: list[float] = []
-    for name, x_values in x_features.items():
-        a_values = a_features[name]
-        joined = np.concatenate([x_values, a_values])
-        observed = joined[~np.isnan(joined)]
-        if observed.size and (observed == observed[0]).all() and observed.size == joined.size:
-            continue
-        density.append(hellinger_continuous(x_values, a_values))
-    p = np.asarray(pointwise) if pointwise else np.zeros(1)
-    d = np.asarray(density) if density else np.zeros(1)
-    return TimeSeriesSignal(float(p.mean()), float(p.std()), float(d.mean()), float(d.std()))
-
-
 def privacy_metrics_with_time_series(
     vanilla: SeriesPair | None,
     series: Sequence[SeriesPair],
@@ -489,3 +339,13 @@ def privacy_metrics_with_time_series(
 ) -> list[PrivacyMetricsResult]:
     """§2.9 for every series dataset, in order (the vanilla pair's own metrics are the core's)."""
     return [series_privacy_metrics(pair, vanilla, config, g_max=g_max) for pair in series]
+
+
+__all__ = [
+    "SeriesPair",
+    "TimeSeriesSignal",
+    "check_privacy_pair",
+    "privacy_metrics_with_time_series",
+    "series_privacy_metrics",
+    "series_signal_metrics",
+]
