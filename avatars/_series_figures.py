@@ -19,7 +19,7 @@ from avatars._plot_style import (
     short_label,
     styled,
 )
-from avatars.plot_data import (
+from avatars.series_plot_data import (
     MAX_BAND_POINTS,
     MAX_TRAJECTORIES,
     MAX_TRAJECTORY_POINTS,
@@ -63,7 +63,7 @@ def plot_trajectories(
     """Original and treated trajectories on a map-like longitude/latitude plane, side by side.
 
     The same seeded trajectories of both tables (paired by identifier,
-    :func:`avatars.plot_data.sample_trajectories`) are drawn as lines with their points, the
+    :func:`avatars.series_plot_data.sample_trajectories`) are drawn as lines with their points, the
     originals in blue on the left, the treated (avatar) trajectories in orange on the right, on
     shared axes whose aspect is corrected by cos(latitude) so that distances look as on a map.
     Bounded: at most ``max_trajectories × max_points`` points per panel.
@@ -154,7 +154,7 @@ def plot_time_series(
 
     One row per series variable: ``samples`` seeded original individuals (blue), as many seeded
     avatars (orange; an avatar is not the original drawn next to it), and the mean ± sd band of
-    both tables over the time axis (:func:`avatars.plot_data.series_bands`: the originals'
+    both tables over the time axis (:func:`avatars.series_plot_data.series_bands`: the originals'
     stamps, an avatar's point counting at the nearest one since the avatars' series have their
     own support; ``max_points`` equal bins when the originals have more stamps). Originals: a
     filled band around a solid mean; avatars: a dashed mean between dotted ± sd lines. The

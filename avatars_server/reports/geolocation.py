@@ -182,7 +182,7 @@ def trajectory_artifacts(
 ) -> dict[str, Any]:
     """What a geolocation privacy job records for reports: a seeded sample of trajectories of
     both tables (paired by identifier, thinned), bounded whatever the data's size."""
-    from avatars.plot_data import MAX_TRAJECTORY_POINTS, sample_trajectories
+    from avatars.series_plot_data import MAX_TRAJECTORY_POINTS, sample_trajectories
 
     x, a = sample_trajectories(original, avatars, id_column=id_column, time_column="t")
     sample = TrajectorySample(

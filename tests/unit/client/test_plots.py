@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from avatars import plot_data, plots
+from avatars import plot_data, plots, series_plot_data
 
 
 @pytest.fixture
@@ -183,7 +183,7 @@ def _hand_series() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_series_bands_are_pandas_pointwise_mean_and_sd_on_a_common_grid() -> None:
     original, avatars = _hand_series()
-    bands = plot_data.series_bands(original, avatars)
+    bands = series_plot_data.series_bands(original, avatars)
     assert [band.name for band in bands] == ["a", "b"]
     for band in bands:
         expected_x = original.groupby("t")[band.name].agg(["mean", "std", "count"])
@@ -200,12 +200,12 @@ def test_series_bands_are_pandas_pointwise_mean_and_sd_on_a_common_grid() -> Non
 def test_avatar_points_off_the_grid_count_at_the_nearest_original_stamp() -> None:
     original, avatars = _hand_series()
     jittered = avatars.assign(t=avatars["t"] + np.tile([0.2, -0.3, 0.4], 3))
-    (band, _) = plot_data.series_bands(original, jittered)
+    (band, _) = series_plot_data.series_bands(original, jittered)
     assert band.time == [0.0, 1.0, 2.0] and band.bin_edges == [0.0, 0.5, 1.5, 2.4]
     np.testing.assert_allclose(band.avatars_mean, avatars.groupby("t")["a"].mean())
     # An individual with two points in one slot counts once there (its mean).
     doubled = pd.concat([avatars, avatars[avatars["id"] == 11].assign(a=100.0)])
-    (band, _) = plot_data.series_bands(original, doubled)
+    (band, _) = series_plot_data.series_bands(original, doubled)
     assert band.avatars_n == [3, 2, 3]
     assert band.avatars_mean[0] == pytest.approx((51 + 6 + 10) / 3)  # id 11: (2 + 100) / 2
 
@@ -220,7 +220,7 @@ def test_many_irregular_stamps_are_binned_into_max_points() -> None:
             "v": rng.normal(size=rows),
         }
     )
-    (band,) = plot_data.series_bands(original, original, max_points=20)
+    (band,) = series_plot_data.series_bands(original, original, max_points=20)
     assert len(band.time) == 20 and band.bin_edges is not None and len(band.bin_edges) == 21
     assert band.original_mean == band.avatars_mean
 
@@ -230,14 +230,14 @@ def test_series_columns_resolve_like_the_server_or_are_passed() -> None:
         {"who": [1], "when": pd.to_datetime(["2024-01-01"]), "x": [1.0], "flag": [True]}
     )
     with pytest.raises(ValueError, match="id_column"):
-        plot_data.series_columns(frame)
-    columns = plot_data.series_columns(frame, id_column="who")
+        series_plot_data.series_columns(frame)
+    columns = series_plot_data.series_columns(frame, id_column="who")
     assert (columns.time, columns.values) == (
         "when",
         ["x"],
     )  # the only datetime; bools are not values
     with pytest.raises(ValueError, match="time_column"):
-        plot_data.series_columns(frame.drop(columns="when"), id_column="who")
+        series_plot_data.series_columns(frame.drop(columns="when"), id_column="who")
 
 
 def test_time_series_figure_has_samples_and_bands_per_variable() -> None:
@@ -287,16 +287,16 @@ def test_time_series_figure_without_matplotlib_says_how_to_install_it(
 def test_series_bands_hashed_and_dense_counting_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     original, avatars = _hand_series()
     jittered = avatars.assign(t=avatars["t"] + np.tile([0.2, -0.3, 0.4], 3))
-    dense = plot_data.series_bands(original, jittered)
-    monkeypatch.setattr(plot_data, "_DENSE_CELLS", 0)
-    assert plot_data.series_bands(original, jittered) == dense
+    dense = series_plot_data.series_bands(original, jittered)
+    monkeypatch.setattr(series_plot_data, "_DENSE_CELLS", 0)
+    assert series_plot_data.series_bands(original, jittered) == dense
 
 
 def test_datetime_time_axis_gives_short_date_ticks() -> None:
     original, avatars = _hand_series()
     stamps = pd.Timestamp("2024-01-01") + pd.to_timedelta(original["t"], unit="D")
     figure = plots.plot_time_series(original.assign(t=stamps), avatars.assign(t=stamps))
-    (band, _) = plot_data.series_bands(original.assign(t=stamps), avatars.assign(t=stamps))
+    (band, _) = series_plot_data.series_bands(original.assign(t=stamps), avatars.assign(t=stamps))
     assert band.datetime and band.time[1] - band.time[0] == 86_400
     formatter = figure.axes[2].xaxis.get_major_formatter()
     assert type(formatter).__name__ == "ConciseDateFormatter"

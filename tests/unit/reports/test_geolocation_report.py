@@ -12,7 +12,7 @@ import pypdf
 import pytest
 
 from avatars import plots
-from avatars.plot_data import sample_trajectories
+from avatars.series_plot_data import sample_trajectories
 from avatars_server.reports import geolocation
 from avatars_server.reports.content import (
     Figures,
