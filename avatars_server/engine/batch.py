@@ -4,14 +4,15 @@ Pure: DataFrames and parameters in, DataFrames and numbers out. The job layer de
 batch runs (one task per batch); everything a batch needs is in a :class:`BatchModel`, which
 pickles, and in its child seed.
 
-Order of work: :func:`summarize_batch` on every batch (pass 1, §1.2), :func:`check_unseen`,
-:func:`fit_batch_model` on the training batch (§1.3), then :func:`avatarize_batch` per batch
-(§1.4) with :func:`batch_seed` (§1.5). The batch metrics are in ``batch_metrics``.
+Order of work: ``summarize_batch`` on every batch and ``check_unseen`` (pass 1, §1.2, in
+``batch_pass1``), :func:`fit_batch_model` on the training batch (§1.3), then
+:func:`avatarize_batch` per batch (§1.4) with :func:`batch_seed` (§1.5). The batch metrics are in
+``batch_metrics``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,6 +24,13 @@ from avatars_server.engine.avatarize import (
     resolve_ncp,
     variable_weights,
     with_surrogates,
+)
+from avatars_server.engine.batch_pass1 import (
+    MISSING,
+    BatchSummary,
+    batch_variables,
+    check_unseen,
+    summarize_batch,
 )
 from avatars_server.engine.config import (
     DEFAULT_MAX_DIMENSIONS,
@@ -43,16 +51,12 @@ from avatars_server.engine.table import (
     Kind,
     check_not_empty,
     column_kinds,
-    decimal_count,
     encode,
-    to_float,
 )
 
 Progress = Callable[[str, float], None]
-MISSING = "<missing>"
-_SECONDS_PER_DAY = 86_400.0
+# Decimal places kept at most for datetimes (their seconds, to the nanosecond).
 _MAX_SECOND_DECIMALS = 9
-"""How a missing value is named in an ``UNSEEN_MODALITY`` message."""
 
 
 def _ignore(stage: str, fraction: float) -> None:
@@ -75,93 +79,6 @@ def batch_seed(entropy: int, index: int) -> np.random.SeedSequence:
     changes another batch's seed.
     """
     return np.random.SeedSequence(entropy, spawn_key=(index,))
-
-
-# -- pass 1 (§1.2) -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BatchSummary:
-    """What pass 1 learns about one batch.
-
-    Attributes:
-        n_rows: number of rows.
-        values: per categorical column, its distinct values (None stands for missing).
-        continuous_missing: per continuous (or datetime) column, whether a value is missing.
-        decimals: per continuous (or datetime) column, its decimal count (method.md §3.9).
-        date_only: per datetime column, whether every value is at midnight.
-    """
-
-    n_rows: int
-    values: Mapping[str, frozenset[object]]
-    continuous_missing: Mapping[str, bool]
-    decimals: Mapping[str, int]
-    date_only: Mapping[str, bool]
-
-
-def _variables(df: pd.DataFrame, identifiers: Collection[str]) -> pd.DataFrame:
-    data = df.drop(columns=[c for c in df.columns if c in set(identifiers)])
-    data = data.reset_index(drop=True)
-    data.columns = [str(c) for c in data.columns]
-    return data
-
-
-def _distinct(series: pd.Series) -> frozenset[object]:
-    uniques = pd.unique(series.astype(object))
-    return frozenset(None if pd.isna(value) else value for value in uniques)
-
-
-def summarize_batch(df: pd.DataFrame, identifiers: Collection[str] = ()) -> BatchSummary:
-    """Pass 1 over one batch: modalities, missing continuous values, decimal counts.
-
-    Args:
-        df: the batch, shape (n_b, p), dtypes giving the column roles.
-        identifiers: columns left out of the avatarization.
-    """
-    data = _variables(df, identifiers)
-    kinds = column_kinds(data)
-    values: dict[str, frozenset[object]] = {}
-    missing: dict[str, bool] = {}
-    decimals: dict[str, int] = {}
-    date_only: dict[str, bool] = {}
-    for name, kind in kinds.items():
-        if kind == "categorical":
-            values[name] = _distinct(data[name])
-            continue
-        floats = to_float(data[name], kind)
-        missing[name] = bool(np.isnan(floats).any())
-        decimals[name] = decimal_count(floats)
-        if kind == "datetime":
-            observed = floats[~np.isnan(floats)]
-            date_only[name] = bool(np.all(np.mod(observed, _SECONDS_PER_DAY) == 0))
-    return BatchSummary(len(data), values, missing, decimals, date_only)
-
-
-def check_unseen(training: BatchSummary, batches: Sequence[tuple[str, BatchSummary]]) -> None:
-    """Raise ``UNSEEN_MODALITY`` for the first value a batch holds that the training batch lacks.
-
-    Args:
-        training: pass 1 of the training batch.
-        batches: (name for the message, pass 1) of every other batch, in job order.
-    """
-    for name, summary in batches:
-        for column, values in summary.values.items():
-            unseen = values - training.values.get(column, frozenset())
-            if unseen:
-                value = sorted(MISSING if v is None else repr(v) for v in unseen)[0]
-                raise AvatarError(
-                    "UNSEEN_MODALITY",
-                    f"batch {name}: column {column!r} holds the value {value}, which the "
-                    "training batch lacks; put a row with that value in the training batch",
-                    field=column,
-                )
-        for column, has_missing in summary.continuous_missing.items():
-            if has_missing and not training.continuous_missing.get(column, False):
-                raise AvatarError(
-                    "UNSEEN_MODALITY",
-                    f"batch {name}: column {column!r} has a missing value ({MISSING}) but the "
-                    "training batch has none; put a row with a missing value of that column "
-                    "in the training batch",
-                    field=column,
-                )
 
 
 # -- the fitted model (§1.3) -------------------------------------------------------------------
@@ -238,7 +155,7 @@ def fit_batch_model(
             "modalities of high-cardinality categorical columns, or avatarize without batches",
             "exclude_categorical",
         )
-    data = _variables(training, identifiers)
+    data = batch_variables(training, identifiers)
     check_not_empty(data)
     kinds = column_kinds(data)
     table = encode(data, kinds)
@@ -326,7 +243,7 @@ def avatarize_batch(
             unless the data changed), ``DATASET_SCHEMA_MISMATCH`` for other columns.
     """
     report = progress or _ignore
-    data = _variables(batch, identifiers)
+    data = batch_variables(batch, identifiers)
     if set(data.columns) != set(model.kinds):
         raise AvatarError(
             "DATASET_SCHEMA_MISMATCH",
@@ -394,7 +311,7 @@ def coordinates(
     model: BatchModel, batch: pd.DataFrame, identifiers: Sequence[str] = ()
 ) -> FloatArray:
     """The batch's rows in the fitted model's first ncp axes, shape (n_b, ncp) (§1.4 step 2)."""
-    data = _variables(batch, identifiers)
+    data = batch_variables(batch, identifiers)
     table = encode(data[list(model.kinds)], dict(model.kinds), reference=model.reference)
     full = _indicators(table, model.indicator_sources)
     filled = impute(model.imputer, table)

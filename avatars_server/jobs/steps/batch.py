@@ -80,12 +80,8 @@ def prepare(
     context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """Pass 1 over every batch, the fit on the training batch; the parts' arguments."""
-    from avatars_server.engine.batch import (
-        batch_entropy,
-        check_unseen,
-        fit_batch_model,
-        summarize_batch,
-    )
+    from avatars_server.engine.batch import batch_entropy, fit_batch_model
+    from avatars_server.engine.batch_pass1 import check_unseen, summarize_batch
 
     ids = batch_ids(parameters)
     config = avatarization_config(parameters)

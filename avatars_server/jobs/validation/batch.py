@@ -116,7 +116,7 @@ def check_avatarization_batch(
     parameters: AvatarizationBatchParameters,
 ) -> list[DatasetRow]:
     """The batches (training first), after every check that can be made at creation."""
-    from avatars_server.engine.batch import check_unseen, summarize_batch
+    from avatars_server.engine.batch_pass1 import check_unseen, summarize_batch
     from avatars_server.jobs.steps.batch import batch_name
 
     _unsupported_batch_knobs(parameters)

@@ -12,10 +12,8 @@ from avatars_server.engine.batch import (
     avatarize_batches,
     batch_entropy,
     batch_seed,
-    check_unseen,
     coordinates,
     fit_batch_model,
-    summarize_batch,
 )
 from avatars_server.engine.batch_metrics import (
     aggregate_privacy,
@@ -23,6 +21,7 @@ from avatars_server.engine.batch_metrics import (
     batch_privacy_metrics,
     fit_batch_metric_model,
 )
+from avatars_server.engine.batch_pass1 import check_unseen, summarize_batch
 from avatars_server.engine.privacy import compute_privacy_metrics
 
 
