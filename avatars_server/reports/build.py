@@ -274,19 +274,7 @@ def assemble(inputs: ReportInputs) -> ReportContent:
     metric_settings = (
         from_plain(MetricSettings, pa["settings"])
         if pa.get("settings")
-        else MetricSettings(
-            ncp=None,
-            imputation_method="knn",
-            imputation_k=5,
-            imputation_training_fraction=1.0,
-            seed=None,
-            known_variables=None,
-            target=None,
-            closest_rate_percentage_threshold=0.3,
-            closest_rate_ratio_threshold=0.3,
-            variables=[],
-            categorical=[],
-        )
+        else MetricSettings.unknown()
     )
     avatarization = inputs.avatarization_job
     parameters = Parameters(

@@ -246,6 +246,23 @@ class MetricSettings:
     variables: list[str]
     categorical: list[str]
 
+    @classmethod
+    def unknown(cls) -> MetricSettings:
+        """The settings a report shows when its jobs recorded none."""
+        return cls(
+            ncp=None,
+            imputation_method="knn",
+            imputation_k=5,
+            imputation_training_fraction=1.0,
+            seed=None,
+            known_variables=None,
+            target=None,
+            closest_rate_percentage_threshold=0.3,
+            closest_rate_ratio_threshold=0.3,
+            variables=[],
+            categorical=[],
+        )
+
 
 @dataclass(frozen=True)
 class Parameters:
