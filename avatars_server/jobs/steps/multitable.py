@@ -243,7 +243,7 @@ def run_multi_table_privacy(
 
     context.report("reading", 0.0)
     requested = list(parameters["table_parameters"])
-    entries = [_plain_privacy_entry(entry) for entry in requested]
+    entries = [plain_privacy_entry(entry) for entry in requested]
     keys = [str(entry["original_id"]) for entry in entries]
     avatar_ids = {
         key: str(e["unshuffled_avatars_id"]) for key, e in zip(keys, entries, strict=True)
@@ -298,8 +298,9 @@ def _vanilla_of(graph: Graph, key: str, frame: pd.DataFrame) -> TableInput:
     return vanilla_input(graph, key, own_columns(graph, key, frame), frame)
 
 
-def _plain_privacy_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """A privacy entry as its table's node: an entry with time series is its vanilla pair."""
+def plain_privacy_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A privacy entry as its table's node: an entry with time series is its vanilla pair, with
+    the same privacy knobs (its series are measured apart, method-extended §3.7)."""
     if "time_series" not in entry:
         return dict(entry)
     plain = {k: v for k, v in entry.items() if k not in ("time_series", "parameter_type")}

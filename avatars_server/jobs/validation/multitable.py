@@ -177,7 +177,7 @@ def check_multi_table_privacy(
         if isinstance(entry, BasePrivacyMetricsWithTimeSeriesParameters):
             _check_series_entry(session, settings, owner_id, entry, index)
     parameters = parameters.model_copy(
-        update={"table_parameters": [plain_privacy_entry(e) for e in parameters.table_parameters]}
+        update={"table_parameters": [_plain_entry(e) for e in parameters.table_parameters]}
     )
     rows = _multi_table_rows(session, owner_id, parameters)
     graph = _check_graph(parameters, rows)
@@ -215,21 +215,16 @@ def check_multi_table_privacy(
     _check_keys(settings, graph, rows)
 
 
-def plain_privacy_entry(
+def _plain_entry(
     entry: BasePrivacyMetricsParameters | BasePrivacyMetricsWithTimeSeriesParameters,
 ) -> BasePrivacyMetricsParameters:
-    """The entry as its table's node: an entry with time series becomes its vanilla pair with
-    the same privacy knobs (its series are measured apart, §3.7)."""
+    """The entry as its table's node, by the job step's rule (``plain_privacy_entry``)."""
+    from avatars_server.jobs.steps.multitable import plain_privacy_entry
+
     if isinstance(entry, BasePrivacyMetricsParameters):
         return entry
-    knobs = entry.model_dump(exclude={"vanilla_original_id", "vanilla_unshuffled_avatars_id"})
-    knobs.pop("time_series", None)
     return BasePrivacyMetricsParameters.model_validate(
-        {
-            **knobs,
-            "original_id": entry.vanilla_original_id,
-            "unshuffled_avatars_id": entry.vanilla_unshuffled_avatars_id,
-        }
+        plain_privacy_entry(entry.model_dump(mode="json"))
     )
 
 
