@@ -27,7 +27,7 @@ from avatars_server.engine.imputation import fit_imputer, impute
 from avatars_server.engine.jit import jit
 from avatars_server.engine.neighbours import neighbours_excluding_self
 from avatars_server.engine.projection import fit_projection
-from avatars_server.engine.random import Streams, make_streams
+from avatars_server.engine.random import Streams, first_above, make_streams
 from avatars_server.engine.restore import (
     ColumnFormat,
     column_format,
@@ -282,7 +282,8 @@ def _draw_rows(weights: Any, neighbours: Any, codes: Any, u: Any, n_levels: int,
                     q[codes[neighbours[i, j]]] += weights[i, j]
             else:
                 present = _present_levels(weights, neighbours, codes, i, levels, q)
-            out[i] = _first_above(levels, q, present, u[i], n_levels)
+            position = first_above(q, present, u[i])
+            out[i] = levels[position] if position >= 0 else n_levels - 1
 
 
 @jit(inline=True)
@@ -304,21 +305,6 @@ def _present_levels(weights: Any, neighbours: Any, codes: Any, i: int, levels: A
         q[slot] = 0.0 + weights[i, j]
         present += 1
     return present
-
-
-@jit(inline=True)
-def _first_above(levels: Any, q: Any, present: int, u: float, n_levels: int) -> int:
-    """The first level whose cumulative q is > u; when rounding leaves the total at or below u,
-    the last level with q > 0."""
-    total = 0.0
-    for t in range(present):
-        total += q[t]
-        if total > u:
-            return int(levels[t])
-    for t in range(present - 1, -1, -1):
-        if q[t] > 0:
-            return int(levels[t])
-    return n_levels - 1
 
 
 def variable_weights(

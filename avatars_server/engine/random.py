@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from avatars_server.engine.jit import jit
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,31 @@ def cumulative_draw(
     Returns:
         Shape (n,), column indices.
     """
-    cumulative = np.cumsum(q, axis=1)
-    position = (cumulative <= u[:, None]).sum(axis=1)
-    over = np.flatnonzero(position >= q.shape[1])
-    if over.size:
-        positive = q[over] > 0
-        position[over] = q.shape[1] - 1 - np.argmax(positive[:, ::-1], axis=1)
-    return np.asarray(position, dtype=np.int64)
+    out = np.empty(len(q), dtype=np.int64)
+    _cumulative_draw(
+        np.ascontiguousarray(q, dtype=np.float64), np.ascontiguousarray(u, dtype=np.float64), out
+    )
+    return out
+
+
+@jit(inline=True)
+def first_above(q: Any, count: int, u: float) -> int:  # pragma: no cover - compiled
+    """The position of the first of ``q[:count]`` whose cumulative sum (in order, from 0) is
+    > u; when rounding leaves the total at or below u, the last one > 0; -1 when none is."""
+    total = 0.0
+    for t in range(count):
+        total += q[t]
+        if total > u:
+            return t
+    for t in range(count - 1, -1, -1):
+        if q[t] > 0:
+            return t
+    return -1
+
+
+@jit()
+def _cumulative_draw(q: Any, u: Any, out: Any) -> None:  # pragma: no cover - compiled
+    m = q.shape[1]
+    for i in range(q.shape[0]):
+        position = first_above(q[i], m, u[i])
+        out[i] = position if position >= 0 else m - 1
