@@ -10,6 +10,8 @@ order in which unvisited columns are scanned, the preference for a free column a
 short paths, non-negative costs taken as they are) and evaluates every reduced cost in the same
 order, so that its assignment is SciPy's, bit for bit (checked against the installed SciPy
 1.17.1 by ``tests/unit/engine/test_assignment.py``, ties and repeated columns included).
+Its paths can also start from given duals and a partial assignment, which is how
+:mod:`.fast_assignment` finishes an auction.
 """
 
 from __future__ import annotations
@@ -23,80 +25,89 @@ from avatars_server.engine.table import FloatArray, IntArray
 
 
 @_jit()
-def _solve(cost: Any, col_of_row: Any) -> bool:  # pragma: no cover - compiled
+def augment_free_rows(  # pragma: no cover - compiled
+    cost: Any, u: Any, v: Any, col_of_row: Any, row_of_col: Any
+) -> bool:
+    """Assigns every free row by shortest augmenting paths, keeping the duals ``u``, ``v``
+    feasible and every assigned edge tight; False if a row cannot be assigned (infinite cost).
+
+    From zero duals and no assignment this is SciPy's solve: the same reduced costs, evaluated
+    in the same order, and SciPy's choice among equally short paths (scanning its list of
+    unreached columns, it keeps the first such column, or the last free one). Columns are
+    scanned in place, their position in SciPy's list kept aside for those ties, so that the
+    scan reads contiguous memory.
+    """
     n = cost.shape[0]
-    u = np.zeros(n)
-    v = np.zeros(n)
-    best = np.empty(n)  # a column's shortest path cost, recorded when the search reaches it
-    came_from = np.full(n, -1, dtype=np.int64)  # previous row on that path, recorded then too
-    row_of_col = np.full(n, -1, dtype=np.int64)
-    seen_row = np.zeros(n, dtype=np.bool_)
-    seen_col = np.zeros(n, dtype=np.bool_)
-    # The columns not reached yet, packed at the front with what the scan reads of them, so
-    # that the scan reads contiguous memory (only the cost row is read by column index).
-    todo = np.empty(n, dtype=np.int64)
-    todo_v = np.empty(n)
-    todo_best = np.empty(n)
-    todo_free = np.empty(n, dtype=np.bool_)
-    todo_from = np.empty(n, dtype=np.int64)
-    for row in range(n):
-        col_of_row[row] = -1
+    best = np.empty(n)  # a column's shortest path cost so far, then when reached
+    came_from = np.full(n, -1, dtype=np.int64)  # previous row on that path
+    reached_col = np.zeros(n, dtype=np.bool_)
+    free_col = np.empty(n, dtype=np.bool_)
+    listed = np.empty(n, dtype=np.int64)  # SciPy's list of unreached columns...
+    place = np.empty(n, dtype=np.int64)  # ...and each column's place in it
+    rows_on_tree = np.empty(n, dtype=np.int64)
+    cols_on_tree = np.empty(n, dtype=np.int64)
     for start in range(n):
-        # Dijkstra-like search from `start` for the nearest free column.
-        for position in range(n):
-            c = n - 1 - position  # scanned from the last column: a constant matrix gives identity
-            todo[position] = c
-            todo_v[position] = v[c]
-            todo_best[position] = np.inf
-            todo_free[position] = row_of_col[c] == -1
-            seen_col[c] = False
-        for r in range(n):
-            seen_row[r] = False
+        if col_of_row[start] != -1:
+            continue
+        for c in range(n):
+            best[c] = np.inf
+            free_col[c] = row_of_col[c] == -1
+            listed[c] = n - 1 - c  # SciPy lists the columns from the last
+            place[n - 1 - c] = c
         left = n
         reached = 0.0
         row = start
         free = -1
+        tree_rows = 0
+        tree_cols = 0
         while free < 0:
-            seen_row[row] = True
+            rows_on_tree[tree_rows] = row
+            tree_rows += 1
             pick = -1
             lowest = np.inf
             line = cost[row]
             dual = u[row]
-            for position in range(left):  # relax every column reached from `row`
-                reduced = reached + line[todo[position]] - dual - todo_v[position]
-                if reduced < todo_best[position]:
-                    todo_best[position] = reduced
-                    todo_from[position] = row
-            for position in range(left):  # the nearest; among equals, one that is free
-                shortest = todo_best[position]
-                if shortest < lowest or (shortest == lowest and todo_free[position]):
+            for c in range(n):  # relax every unreached column from `row`, keep the nearest
+                if reached_col[c]:
+                    continue
+                reduced = reached + line[c] - dual - v[c]
+                if reduced < best[c]:
+                    best[c] = reduced
+                    came_from[c] = row
+                shortest = best[c]
+                if shortest < lowest:
                     lowest = shortest
-                    pick = position
+                    pick = c
+                elif shortest == lowest and pick >= 0:
+                    if free_col[c]:
+                        if not free_col[pick] or place[c] > place[pick]:
+                            pick = c
+                    elif not free_col[pick] and place[c] < place[pick]:
+                        pick = c
             reached = lowest
             if reached == np.inf:
                 return False
-            c = todo[pick]
-            best[c] = todo_best[pick]
-            came_from[c] = todo_from[pick]
+            c = pick
+            reached_col[c] = True
+            cols_on_tree[tree_cols] = c
+            tree_cols += 1
+            left -= 1  # SciPy moves its last listed column into the reached one's place
+            moved = listed[left]
+            listed[place[c]] = moved
+            place[moved] = place[c]
             if row_of_col[c] == -1:
                 free = c
             else:
                 row = row_of_col[c]
-            seen_col[c] = True
-            left -= 1
-            todo[pick] = todo[left]
-            todo_v[pick] = todo_v[left]
-            todo_best[pick] = todo_best[left]
-            todo_from[pick] = todo_from[left]
-            todo_free[pick] = todo_free[left]
         # Dual update, then flip the path's assignments.
         u[start] += reached
-        for r in range(n):
-            if seen_row[r] and r != start:
-                u[r] += reached - best[col_of_row[r]]
-        for c in range(n):
-            if seen_col[c]:
-                v[c] -= reached - best[c]
+        for t in range(1, tree_rows):
+            r = rows_on_tree[t]
+            u[r] += reached - best[col_of_row[r]]
+        for t in range(tree_cols):
+            c = cols_on_tree[t]
+            v[c] -= reached - best[c]
+            reached_col[c] = False
         c = free
         while True:
             r = came_from[c]
@@ -107,6 +118,15 @@ def _solve(cost: Any, col_of_row: Any) -> bool:  # pragma: no cover - compiled
             if r == start:
                 break
     return True
+
+
+@_jit()
+def _solve(cost: Any, col_of_row: Any) -> bool:  # pragma: no cover - compiled
+    n = cost.shape[0]
+    row_of_col = np.full(n, -1, dtype=np.int64)
+    for row in range(n):
+        col_of_row[row] = -1
+    return augment_free_rows(cost, np.zeros(n), np.zeros(n), col_of_row, row_of_col)
 
 
 def solve(cost: FloatArray) -> IntArray:

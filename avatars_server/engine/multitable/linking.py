@@ -12,7 +12,7 @@ from scipy.spatial.distance import cdist
 
 from avatars_server.engine.config import ImputationConfig, PrivacyConfig
 from avatars_server.engine.metric_space import build_metric_space, known_variable_space
-from avatars_server.engine.multitable.assignment import solve
+from avatars_server.engine.multitable.fast_assignment import solve_groups
 from avatars_server.engine.neighbours import (
     BRUTE_FORCE_MAX_PAIRS,
     brute_force_pays,
@@ -110,9 +110,10 @@ def capacities(estimated: IntArray, n_children: int, smallest_original: int) -> 
 def _solve_block(
     parents: FloatArray, children: FloatArray, rows: IntArray, block_slots: IntArray
 ) -> IntArray:
-    """One block of §3.5 step 3: the parent of each of its children (rows in order)."""
+    """One block of §3.5 step 3: the parent of each of its children (rows in order), SciPy's
+    (a parent's slots are interchangeable, so only the parent chosen matters)."""
     cost = cdist(children[rows], parents[block_slots])
-    return block_slots[solve(cost)]
+    return block_slots[solve_groups(cost, block_slots)]
 
 
 def assign_with_capacities(
