@@ -90,6 +90,27 @@ def _auction(
 
 
 @_jit()
+def _cross_edges(
+    cost: Any, u: Any, v: Any, col_of_row: Any, group: Any, tight: float, source: Any, target: Any
+) -> int:  # pragma: no cover - compiled
+    """The tight edges from a row to another group than its own, as (own group, other group)
+    written to ``source``/``target`` when they have room; returns how many there are."""
+    n = cost.shape[0]
+    edges = 0
+    for i in range(n):
+        own = group[col_of_row[i]]
+        line = cost[i]
+        dual = u[i]
+        for j in range(n):
+            if line[j] - dual - v[j] <= tight and group[j] != own:
+                if edges < source.shape[0]:
+                    source[edges] = own
+                    target[edges] = group[j]
+                edges += 1
+    return edges
+
+
+@_jit()
 def _unique_in_groups(
     cost: Any, u: Any, v: Any, col_of_row: Any, group: Any, feasibility: float
 ) -> bool:  # pragma: no cover - compiled
@@ -115,28 +136,13 @@ def _unique_in_groups(
     groups = 0
     for j in range(n):
         groups = max(groups, group[j] + 1)
-    edges = 0
-    for i in range(n):
-        own = group[col_of_row[i]]
-        line = cost[i]
-        dual = u[i]
-        for j in range(n):
-            if line[j] - dual - v[j] <= tight and group[j] != own:
-                edges += 1
+    none = np.empty(0, dtype=np.int64)
+    edges = _cross_edges(cost, u, v, col_of_row, group, tight, none, none)
     if edges == 0:
         return True
     source = np.empty(edges, dtype=np.int64)
     target = np.empty(edges, dtype=np.int64)
-    e = 0
-    for i in range(n):
-        own = group[col_of_row[i]]
-        line = cost[i]
-        dual = u[i]
-        for j in range(n):
-            if line[j] - dual - v[j] <= tight and group[j] != own:
-                source[e] = own
-                target[e] = group[j]
-                e += 1
+    _cross_edges(cost, u, v, col_of_row, group, tight, source, target)
     # Kahn's algorithm: the graph is acyclic iff every group can be removed.
     order = np.argsort(source)
     source = source[order]
