@@ -416,7 +416,8 @@ def _walk_knn(
         root_sq += u * u
     count = 0
     limit = _INF
-    # Frames: (node, phase) with phase 0 = enter, 1 = far child next, 2 = restore an offset.
+    # Frames: (node, phase) with phase 0 = enter a node, 1 = visit the far child (the frame holds
+    # that child), 2 = restore the offset of the node's split axis.
     stack[0] = 0
     stack_sq[0] = root_sq
     stack_val[0] = 0.0
@@ -458,11 +459,15 @@ def _walk_knn(
             above = x - lo[left + 1, a]
             if below + above < 0:
                 near = left
+                far = left + 1
                 cut = above * above
             else:
                 near = left + 1
+                far = left
                 cut = below * below
-            stack[top] = (node << 2) | 1
+            # The far child is kept in the frame, not chosen again: the same test evaluated
+            # in another order could round the other way and walk one child twice.
+            stack[top] = (far << 2) | 1
             stack_sq[top] = bound
             stack_val[top] = cut
             top += 1
@@ -470,15 +475,14 @@ def _walk_knn(
             stack_sq[top] = bound
             top += 1
         elif phase == 1:
-            a = axis[node]
-            left = 2 * node + 1
-            x = queries[q, a]
-            far = left + 1 if x - hi[left, a] + x - lo[left + 1, a] < 0 else left
+            far = node
+            parent = (far - 1) >> 1
+            a = axis[parent]
             previous = offsets[a]
             far_bound = bound + stack_val[top] - previous
             if far_bound <= limit:
                 offsets[a] = stack_val[top]
-                stack[top] = (node << 2) | 2
+                stack[top] = (parent << 2) | 2
                 stack_val[top] = previous
                 top += 1
                 stack[top] = far << 2
