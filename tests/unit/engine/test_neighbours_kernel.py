@@ -60,8 +60,11 @@ def tables() -> Iterator[tuple[str, FloatArray]]:
     yield "eight dims", rng.integers(0, 3, size=(400, 8)).astype(np.float64)
     # One decimal: some queries sit exactly halfway between two children's boxes on the split
     # axis, where the walk once chose the near child again as the far one (missed neighbours).
-    yield "one decimal", np.round(
-        np.random.default_rng(5).normal(size=(5000, 5)) * np.array([3.0, 2.0, 1.5, 1.0, 0.7]), 1
+    yield (
+        "one decimal",
+        np.round(
+            np.random.default_rng(5).normal(size=(5000, 5)) * np.array([3.0, 2.0, 1.5, 1.0, 0.7]), 1
+        ),
     )
     yield "high dim (brute force)", rng.integers(0, 2, size=(300, BRUTE_FORCE_DIM + 4)) * 1.0
 
