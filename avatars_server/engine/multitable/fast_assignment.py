@@ -116,9 +116,11 @@ def _unique_in_groups(
 ) -> bool:  # pragma: no cover - compiled
     """Whether the assignment is optimal under the duals and its groups the only optimal ones.
 
-    Another optimal assignment differs by alternating cycles of tight edges; contracting each
-    group's slots (interchangeable: their duals agree), the groups change iff the directed graph
-    "a row's group -> the group of a tight edge of that row" has a cycle. Edges count as tight
+    Another optimal assignment differs by alternating cycles of tight edges; the moves of such
+    a cycle from one group to another make a closed walk in the directed graph "a row's group ->
+    the group of another tight edge of that row", so when that graph has no cycle every optimal
+    assignment gives each row the same group (a cycle found may still be harmless: the block is
+    then merely handed to SciPy's algorithm). Edges count as tight
     up to (n + 2) × the feasibility tolerance, which covers any cycle that rounding could make
     cheaper, so an answer that rounding alone could change is refused.
     """
@@ -207,7 +209,8 @@ def _certified(cost: Any, group: Any, col_of_row: Any) -> bool:  # pragma: no co
 
 def solve_groups(cost: Any, groups: IntArray) -> IntArray:
     """A column for each row of a square cost matrix, such that ``groups[column]`` is what
-    SciPy's ``linear_sum_assignment(cost)`` gives (columns of one group are interchangeable).
+    SciPy's ``linear_sum_assignment(cost)`` gives (for the LSA blocks: the parent of each child,
+    a parent's slots being its group).
 
     Raises:
         ValueError: the matrix is not square, or holds a non-finite value.
