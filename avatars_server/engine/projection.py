@@ -9,14 +9,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse
 
+from avatars_server.engine.jit import jit
 from avatars_server.engine.table import Encoded, FloatArray, IntArray
 
 # Rows per batch are chosen so that one batch of the continuous block stays near 64 MB.
 _BATCH_CELLS = 8_000_000
+# Rows projected at a time by ``transform`` (the centred continuous block of one chunk).
+_TRANSFORM_ROWS = 65_536
+
+
+@jit()
+def _add_levels(
+    coords: Any, codes: Any, centres: Any, tables: Any, offsets: Any, sizes: Any
+) -> None:  # pragma: no cover - compiled
+    """coords[i] −= centres[v], then += the row of i's level in variable v's table (the last
+    row, zeros, for an unseen level, code −1), for every variable v in order: the operations,
+    and their order, of the per-variable numpy passes, one row at a time."""
+    for i in range(coords.shape[0]):
+        for v in range(codes.shape[1]):
+            c = codes[i, v]
+            row = offsets[v] + (c if c >= 0 else sizes[v])
+            for a in range(coords.shape[1]):
+                coords[i, a] = coords[i, a] - centres[v, a]
+                coords[i, a] = coords[i, a] + tables[row, a]
 
 
 @dataclass(frozen=True)
@@ -63,16 +83,30 @@ class Projection:
         # Scaling folded into the axes; centring first keeps large offsets (epoch seconds)
         # from cancelling digits.
         scaled_axes = v[:n_cont] * (self.continuous_weight / self.sd)[:, None]
-        coords = (continuous - self.mean) @ scaled_axes
         # Categorical part without one-hot: every level contributes −√p·√w·V_m, and the
         # row's own level adds √w/√p·V_m on top; unseen levels add nothing.
+        centres = np.zeros((len(codes), ncp))
+        tables: list[FloatArray] = []
         offset = n_cont
-        for p, w, c in zip(self.proportions, self.categorical_weight, codes, strict=True):
+        for j, (p, w) in enumerate(zip(self.proportions, self.categorical_weight, strict=True)):
             rows = v[offset : offset + len(p)]
-            coords -= (np.sqrt(p) * w) @ rows
-            table = np.vstack([rows * (w / np.sqrt(p))[:, None], np.zeros((1, ncp))])
-            coords += table[np.where(c >= 0, c, len(p))]
+            centres[j] = (np.sqrt(p) * w) @ rows
+            tables.append(np.vstack([rows * (w / np.sqrt(p))[:, None], np.zeros((1, ncp))]))
             offset += len(p)
+        sizes = np.asarray([len(p) for p in self.proportions], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(sizes + 1)[:-1]]).astype(np.int64)
+        stacked = np.vstack(tables) if tables else np.zeros((0, ncp))
+        n = continuous.shape[0]
+        coords = np.empty((n, ncp))
+        # In row chunks: no n × n_continuous temporary (BLAS gives each row the same product
+        # whatever the chunk), and the levels added by a kernel without n × ncp gathers.
+        for start in range(0, n, _TRANSFORM_ROWS):
+            stop = min(n, start + _TRANSFORM_ROWS)
+            block = (continuous[start:stop] - self.mean) @ scaled_axes
+            if len(codes):
+                chunk_codes = np.stack([c[start:stop] for c in codes], axis=1)
+                _add_levels(block, chunk_codes, centres, stacked, starts, sizes)
+            coords[start:stop] = block
         return coords
 
 
