@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse
 
 from avatars_server.engine.jit import jit
 from avatars_server.engine.table import Encoded, FloatArray, IntArray
@@ -110,6 +109,19 @@ class Projection:
         return coords
 
 
+@jit()
+def _level_sums(codes: Any, values: Any, n_levels: int) -> Any:  # pragma: no cover - compiled
+    """Per level l, the sum of the rows of ``values`` whose code is l, shape (n_levels, d):
+    from 0, row after row in order, as the sparse one-hot product (``csr_matvecs``) it replaces
+    adds them (bitwise the same sums)."""
+    out = np.zeros((n_levels, values.shape[1]))
+    for i in range(values.shape[0]):
+        c = codes[i]
+        for k in range(values.shape[1]):
+            out[c, k] += values[i, k]
+    return out
+
+
 def _gram(
     continuous: FloatArray,
     mean: FloatArray,
@@ -142,18 +154,14 @@ def _gram(
     col_sum = np.zeros(n_cont)
     cd = np.zeros((n_cont, n_levels))
     batch = max(1, _BATCH_CELLS // max(1, n_cont))
-    rows = np.arange(n)
     for start in range(0, n, batch):
         stop = min(n, start + batch)
         zc = (continuous[start:stop] - mean) / sd * continuous_weight
         cc += zc.T @ zc
         col_sum += zc.sum(axis=0)
         for v, c in enumerate(codes):
-            onehot = scipy.sparse.csr_matrix(
-                (np.ones(stop - start), (c[start:stop], rows[: stop - start])),
-                shape=(levels[v], stop - start),
-            )
-            cd[:, offsets[v] : offsets[v + 1]] += (onehot @ zc).T * scale[v]
+            sums = _level_sums(c[start:stop], zc, levels[v])
+            cd[:, offsets[v] : offsets[v + 1]] += sums.T * scale[v]
     dd = np.zeros((n_levels, n_levels))
     for u, cu in enumerate(codes):
         su = slice(offsets[u], offsets[u + 1])
