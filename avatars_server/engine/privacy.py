@@ -130,7 +130,16 @@ def compute_privacy_metrics(
     )
     streams = make_streams(config.seed)
     report("projection", 0.0)
-    space = build_metric_space(original, avatars, config, categorical, streams.metrics)
+    # Without explain or known variables nothing reads the avatars' continuous columns: they
+    # are projected in row chunks and never held whole.
+    space = build_metric_space(
+        original,
+        avatars,
+        config,
+        categorical,
+        streams.metrics,
+        keep_avatars=explain or bool(config.known_variables),
+    )
     model = _explained(space) if explain else None
     if not config.known_variables:
         # Rebinding drops the only reference: the arrays are freed before the searches.

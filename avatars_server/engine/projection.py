@@ -19,7 +19,7 @@ from avatars_server.engine.table import Encoded, FloatArray, IntArray
 # Rows per batch are chosen so that one batch of the continuous block stays near 64 MB.
 _BATCH_CELLS = 8_000_000
 # Rows projected at a time by ``transform`` (the centred continuous block of one chunk).
-_TRANSFORM_ROWS = 65_536
+TRANSFORM_ROWS = 65_536
 
 
 @jit()
@@ -99,8 +99,8 @@ class Projection:
         coords = np.empty((n, ncp))
         # In row chunks: no n × n_continuous temporary (BLAS gives each row the same product
         # whatever the chunk), and the levels added by a kernel without n × ncp gathers.
-        for start in range(0, n, _TRANSFORM_ROWS):
-            stop = min(n, start + _TRANSFORM_ROWS)
+        for start in range(0, n, TRANSFORM_ROWS):
+            stop = min(n, start + TRANSFORM_ROWS)
             block = (continuous[start:stop] - self.mean) @ scaled_axes
             if len(codes):
                 chunk_codes = np.stack([c[start:stop] for c in codes], axis=1)
@@ -120,6 +120,26 @@ def _level_sums(codes: Any, values: Any, n_levels: int) -> Any:  # pragma: no co
         for k in range(values.shape[1]):
             out[c, k] += values[i, k]
     return out
+
+
+@jit()
+def _centred_squares(values: Any, mean: Any) -> Any:  # pragma: no cover - compiled
+    """Σ_i (values[i, j] − mean[j])² per column, rows added in order from 0."""
+    out = np.zeros(values.shape[1])
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            d = values[i, j] - mean[j]
+            out[j] += d * d
+    return out
+
+
+def _column_sd(continuous: FloatArray, mean: FloatArray) -> FloatArray:
+    """``continuous.std(axis=0)`` without its n × p temporary. numpy sums a row-major matrix of
+    several columns along axis 0 row after row, which the kernel repeats (the same bits); a
+    single column or another layout (summed pairwise) keeps numpy's own path."""
+    if continuous.shape[1] < 2 or not continuous.flags.c_contiguous:
+        return np.asarray(continuous.std(axis=0), dtype=np.float64)
+    return np.asarray(np.sqrt(_centred_squares(continuous, mean) / continuous.shape[0]))
 
 
 def _gram(
@@ -197,7 +217,7 @@ def fit_projection(
     n = continuous.shape[0]
     n_cont = continuous.shape[1]
     mean = continuous.mean(axis=0) if n_cont else np.zeros(0)
-    sd = continuous.std(axis=0) if n_cont else np.zeros(0)
+    sd = _column_sd(continuous, mean) if n_cont else np.zeros(0)
     sd = np.where(sd > 0, sd, 1.0)
     w = np.sqrt(np.asarray(weights, dtype=np.float64))
     props = tuple(
