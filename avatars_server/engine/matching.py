@@ -18,6 +18,9 @@ from avatars_server.engine.table import FloatArray, IntArray, Kind, to_float
 
 _DECIMALS = 9
 _MISSING = -1
+# Row direct match: rows per partition matched apart, and the most partitions.
+_PARTITION_ROWS = 131_072
+_MAX_PARTITIONS = 64
 # Cells of one block of the blocked Hamming search.
 _BLOCK_CELLS = 4_000_000
 
@@ -188,34 +191,58 @@ def row_direct_match_protection(columns: Iterable[tuple[IntArray, IntArray]]) ->
 
     Columns are matched one after the other and both sides keep only the rows that can still
     match: after a few columns with many distinct values almost nothing is left, so the cost is
-    that of the first columns, and the later ones (a lazy iterable) are never computed.
+    that of the first columns, and the later ones (a lazy iterable) are never computed. Rows are
+    split by their first column's value into partitions matched apart (rows of two partitions
+    never match), so the working arrays of one match step are those of one partition.
 
     Args:
         columns: per column, the joint codes (originals, avatars) of :func:`joint_codes`; most
             distinct first is fastest.
     """
-    x_rows = a_rows = x_key = a_key = np.zeros(0, dtype=np.int64)
+    # Per partition: surviving original rows, their key, surviving avatar rows, their key.
+    states: list[list[IntArray]] = []
     n_avatars = -1
     for x_codes, a_codes in columns:
         if n_avatars < 0:
             n_avatars = len(a_codes)
-            x_rows, a_rows = np.arange(len(x_codes)), np.arange(n_avatars)
-            x_key, a_key = np.zeros(len(x_rows), np.int64), np.zeros(n_avatars, np.int64)
+            states = _partitions(x_codes, a_codes)
         width = int(max(x_codes.max(initial=-1), a_codes.max(initial=-1))) + 2
-        joint = np.concatenate(
-            [x_key * width + x_codes[x_rows] + 1, a_key * width + a_codes[a_rows] + 1]
-        )
-        key = np.asarray(pd.factorize(joint)[0], dtype=np.int64)
-        x_key, a_key = key[: len(x_rows)], key[len(x_rows) :]
-        keep_a = np.isin(a_key, x_key)
-        keep_x = np.isin(x_key, a_key)
-        a_rows, a_key = a_rows[keep_a], a_key[keep_a]
-        x_rows, x_key = x_rows[keep_x], x_key[keep_x]
-        if not a_rows.size:
+        for state in states:
+            x_rows, x_key, a_rows, a_key = state
+            if not a_rows.size:
+                continue
+            joint = np.concatenate(
+                [x_key * width + x_codes[x_rows] + 1, a_key * width + a_codes[a_rows] + 1]
+            )
+            key = np.asarray(pd.factorize(joint)[0], dtype=np.int64)
+            x_key, a_key = key[: len(x_rows)], key[len(x_rows) :]
+            keep_a = np.isin(a_key, x_key)
+            keep_x = np.isin(x_key, a_key)
+            state[:] = [x_rows[keep_x], x_key[keep_x], a_rows[keep_a], a_key[keep_a]]
+        if not any(state[2].size for state in states):
             break
     if n_avatars <= 0:
         return 100.0
-    return float(100.0 * (1.0 - len(a_rows) / n_avatars))
+    copies = sum(len(state[2]) for state in states)
+    return float(100.0 * (1.0 - copies / n_avatars))
+
+
+def _partitions(x_codes: IntArray, a_codes: IntArray) -> list[list[IntArray]]:
+    """Rows of both sides split by their code (missing included) modulo a partition count
+    (about 131,072 rows per partition, at most 64), each with a zero key."""
+    count = int(np.clip((len(x_codes) + len(a_codes)) // _PARTITION_ROWS, 1, _MAX_PARTITIONS))
+    if count == 1:
+        x_rows, a_rows = np.arange(len(x_codes)), np.arange(len(a_codes))
+        return [[x_rows, np.zeros(len(x_rows), np.int64), a_rows, np.zeros(len(a_rows), np.int64)]]
+    x_part = ((x_codes + 1) % count).astype(np.int8)
+    a_part = ((a_codes + 1) % count).astype(np.int8)
+    states = []
+    for p in range(count):
+        x_rows, a_rows = np.flatnonzero(x_part == p), np.flatnonzero(a_part == p)
+        states.append(
+            [x_rows, np.zeros(len(x_rows), np.int64), a_rows, np.zeros(len(a_rows), np.int64)]
+        )
+    return states
 
 
 def column_direct_match_protection(x_codes: IntArray, a_codes: IntArray) -> float:

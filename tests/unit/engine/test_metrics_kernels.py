@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from avatars_server.engine import matching
 from avatars_server.engine.matching import _objects, factorize_rounded, joint_codes
 
 
@@ -55,3 +56,23 @@ def test_categorical_joint_codes_are_those_of_the_object_path() -> None:
         expected = pd.factorize(np.concatenate([_objects(x), _objects(a)]), use_na_sentinel=True)
         got = np.concatenate(joint_codes(x, a, "categorical"))
         assert np.array_equal(got, np.asarray(expected[0], dtype=np.int64))
+
+
+@pytest.mark.parametrize("partition_rows", [1, 16, 10**9])
+def test_row_direct_match_partitions_count_the_copied_rows(
+    partition_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Partitions by the first column's value give the exact share of copied rows."""
+    monkeypatch.setattr(matching, "_PARTITION_ROWS", partition_rows)
+    rng = np.random.default_rng(partition_rows)
+    for _ in range(10):
+        n, m = int(rng.integers(1, 400)), int(rng.integers(1, 400))
+        x = rng.integers(-1, 4, size=(n, 3))
+        a = rng.integers(-1, 4, size=(m, 3))
+        copied = rng.choice(n, size=min(n, m) // 3, replace=False)
+        a[: len(copied)] = x[copied]
+        originals = {tuple(row) for row in x.tolist()}
+        copies = sum(tuple(row) in originals for row in a.tolist())
+        columns = [(x[:, j].copy(), a[:, j].copy()) for j in range(3)]
+        expected = 100.0 * (1.0 - copies / m)
+        assert matching.row_direct_match_protection(columns) == pytest.approx(expected, abs=1e-12)
