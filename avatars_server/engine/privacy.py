@@ -27,6 +27,7 @@ from avatars_server.engine.matching import (
     joint_codes,
     row_direct_match_protection,
 )
+from avatars_server.engine.memory import release_free_memory
 from avatars_server.engine.metric_space import (
     MetricSpace,
     align_avatars,
@@ -144,9 +145,12 @@ def compute_privacy_metrics(
     if not config.known_variables:
         # Rebinding drops the only reference: the arrays are freed before the searches.
         space = _coordinates_and_codes_only(space)
-    return privacy_metrics_in_space(
+    result = privacy_metrics_in_space(
         original, avatars, space, config, report, explain=explain, model=model
     )
+    del space
+    release_free_memory()
+    return result
 
 
 def _explained(space: MetricSpace) -> ProjectionModel:

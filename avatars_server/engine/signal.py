@@ -17,6 +17,7 @@ import pandas as pd
 
 from avatars_server.engine.config import SIGNAL_TARGETS
 from avatars_server.engine.jit import jit
+from avatars_server.engine.memory import release_free_memory
 from avatars_server.engine.metric_space import align_avatars
 from avatars_server.engine.table import (
     Encoded,
@@ -495,6 +496,8 @@ def compute_signal_metrics(
     valid = (owner[:, None] != owner[None, :]) & ~np.isnan(r_x)
     valid &= np.triu(np.ones((d, d), dtype=bool), k=1)
     ratio = float(100.0 * np.abs(r_x - r_a)[valid].mean()) if valid.any() else None
+    del x, a
+    release_free_memory()
     return SignalMetricsResult(
         hellinger_mean=float(values.mean()),
         hellinger_std=float(values.std()),
