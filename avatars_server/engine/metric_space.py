@@ -12,14 +12,17 @@ from avatars_server.engine.avatarize import resolve_ncp
 from avatars_server.engine.config import PrivacyConfig
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.imputation import Imputer, fit_imputer, impute
-from avatars_server.engine.projection import Projection, fit_projection
+from avatars_server.engine.projection import TRANSFORM_ROWS, Projection, fit_projection
 from avatars_server.engine.table import (
+    Categorical,
     Encoded,
     FloatArray,
     Kind,
     check_not_empty,
     column_kinds,
     encode,
+    encode_like,
+    to_float,
 )
 
 
@@ -116,7 +119,12 @@ def fit_metric_model(
 
 
 def project_pair(
-    model: MetricModel, original: pd.DataFrame, avatars: pd.DataFrame, *, fitted: bool = False
+    model: MetricModel,
+    original: pd.DataFrame,
+    avatars: pd.DataFrame,
+    *,
+    fitted: bool = False,
+    keep_avatars: bool = True,
 ) -> MetricSpace:
     """Originals and avatars preprocessed and projected with ``model``.
 
@@ -124,6 +132,9 @@ def project_pair(
         model: the fitted metric model.
         original: shape (n, p); ``fitted`` when it is the table the model was fitted on.
         avatars: shape (m, p), same columns.
+        keep_avatars: keep the avatars' encoded continuous columns in the space; without them
+            (nothing reads them but ``explain`` and the known-variable attacks) complete avatars
+            are encoded and projected in row chunks, and the space holds their codes only.
     """
     original = original.reset_index(drop=True)
     avatars = align_avatars(original, avatars)
@@ -132,14 +143,51 @@ def project_pair(
     else:
         x = encode(original, model.kinds, reference=model.original)
         x_filled = impute(model.imputer, x)
-    a = encode(avatars, model.kinds, reference=model.original)
-    a_filled = impute(model.imputer, a)
     ncp = model.ncp
     x_coords = model.projection.transform(x_filled, [v.codes for v in x.categoricals], ncp)
-    a_coords = model.projection.transform(a_filled, [v.codes for v in a.categoricals], ncp)
+    chunked = None if keep_avatars else _project_in_chunks(model, avatars)
+    if chunked is not None:
+        a, a_coords = chunked
+        a_filled = a.continuous
+    else:
+        a = encode(avatars, model.kinds, reference=model.original)
+        a_filled = impute(model.imputer, a)
+        a_coords = model.projection.transform(a_filled, [v.codes for v in a.categoricals], ncp)
     return MetricSpace(
         model.kinds, x, a, x_filled, a_filled, model.projection, ncp, x_coords, a_coords
     )
+
+
+def _project_in_chunks(
+    model: MetricModel, avatars: pd.DataFrame
+) -> tuple[Encoded, FloatArray] | None:
+    """The avatars' codes (no continuous column) and coordinates, their continuous columns
+    converted and projected ``TRANSFORM_ROWS`` rows at a time (the chunks of
+    :meth:`Projection.transform`, so the same products): no n × p matrix. None when a value is
+    missing or infinite (imputation and the error need the whole table: the caller encodes it
+    whole).
+    """
+    kinds = model.kinds
+    names = [str(c) for c in avatars.columns if kinds[str(c)] != "categorical"]
+    references = {v.name: v for v in model.original.categoricals}
+    categoricals = [
+        Categorical(name, encode_like(avatars[name], ref), ref.modalities, ref.has_missing)
+        for name, ref in (
+            (str(c), references[str(c)]) for c in avatars.columns if kinds[str(c)] == "categorical"
+        )
+    ]
+    m = len(avatars)
+    coords = np.empty((m, model.ncp))
+    for start in range(0, m, TRANSFORM_ROWS):
+        stop = min(m, start + TRANSFORM_ROWS)
+        block = np.empty((stop - start, len(names)))
+        for j, name in enumerate(names):
+            block[:, j] = to_float(avatars[name].iloc[start:stop], kinds[name])
+        if not np.isfinite(block).all():
+            return None
+        codes = [v.codes[start:stop] for v in categoricals]
+        coords[start:stop] = model.projection.transform(block, codes, model.ncp)
+    return Encoded([], np.empty((m, 0)), categoricals), coords
 
 
 def build_metric_space(
@@ -149,6 +197,8 @@ def build_metric_space(
     categorical: Collection[str] | None,
     rng: np.random.Generator,
     column_weights: Mapping[str, float] | None = None,
+    *,
+    keep_avatars: bool = True,
 ) -> MetricSpace:
     """Preprocess and project originals and avatars as method.md §4 specifies.
 
@@ -160,10 +210,11 @@ def build_metric_space(
         rng: the metric stream (imputation training subset).
         column_weights: weight of each variable (default 1; the time-series metrics weigh the
             series blocks, method-extended.md §2.9).
+        keep_avatars: see :func:`project_pair`.
     """
     original = original.reset_index(drop=True)
     model = fit_metric_model(original, config, categorical, rng, column_weights=column_weights)
-    return project_pair(model, original, avatars, fitted=True)
+    return project_pair(model, original, avatars, fitted=True, keep_avatars=keep_avatars)
 
 
 def known_variable_space(space: MetricSpace, known: Sequence[str]) -> tuple[FloatArray, FloatArray]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
+import numba
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -25,6 +27,7 @@ from avatars_server.engine.matching import (
     joint_codes,
     row_direct_match_protection,
 )
+from avatars_server.engine.memory import release_free_memory
 from avatars_server.engine.metric_space import (
     MetricSpace,
     align_avatars,
@@ -32,7 +35,7 @@ from avatars_server.engine.metric_space import (
     known_variable_space,
 )
 from avatars_server.engine.random import make_streams
-from avatars_server.engine.table import Encoded
+from avatars_server.engine.table import Encoded, Kind
 
 Progress = Callable[[str, float], None]
 
@@ -128,14 +131,26 @@ def compute_privacy_metrics(
     )
     streams = make_streams(config.seed)
     report("projection", 0.0)
-    space = build_metric_space(original, avatars, config, categorical, streams.metrics)
+    # Without explain or known variables nothing reads the avatars' continuous columns: they
+    # are projected in row chunks and never held whole.
+    space = build_metric_space(
+        original,
+        avatars,
+        config,
+        categorical,
+        streams.metrics,
+        keep_avatars=explain or bool(config.known_variables),
+    )
     model = _explained(space) if explain else None
     if not config.known_variables:
         # Rebinding drops the only reference: the arrays are freed before the searches.
         space = _coordinates_and_codes_only(space)
-    return privacy_metrics_in_space(
+    result = privacy_metrics_in_space(
         original, avatars, space, config, report, explain=explain, model=model
     )
+    del space
+    release_free_memory()
+    return result
 
 
 def _explained(space: MetricSpace) -> ProjectionModel:
@@ -201,12 +216,7 @@ def privacy_metrics_in_space(
     )
 
     report("direct_match", 0.7)
-    per_column: dict[str, float] = {}
-    distinct: dict[str, int] = {}
-    for name in columns:
-        x_codes, a_codes = joint_codes(original[name], avatars[name], space.kinds[name])
-        per_column[name] = column_direct_match_protection(x_codes, a_codes)
-        distinct[name] = int(x_codes.max(initial=-1))
+    per_column, distinct = _column_direct_matches(original, avatars, space.kinds, columns)
     worst = min(per_column, key=per_column.__getitem__)
     # Codes are recomputed lazily, most distinct column first: usually 2-3 columns suffice.
     by_distinct = sorted(columns, key=distinct.__getitem__, reverse=True)
@@ -249,6 +259,28 @@ def privacy_metrics_in_space(
         details=details,
         diagnostics=diagnostics,
     )
+
+
+def _column_direct_matches(
+    original: pd.DataFrame, avatars: pd.DataFrame, kinds: Mapping[str, Kind], columns: list[str]
+) -> tuple[dict[str, float], dict[str, int]]:
+    """Column direct-match protection (§5.7) of every column, and its originals' highest joint
+    code (distinct values − 1), the columns hashed side by side on the engine's threads (the
+    hashing kernels release the GIL); no column's codes are kept."""
+
+    def one(name: str) -> tuple[float, int]:
+        x_codes, a_codes = joint_codes(original[name], avatars[name], kinds[name])
+        return column_direct_match_protection(x_codes, a_codes), int(x_codes.max(initial=-1))
+
+    workers = min(len(columns), numba.get_num_threads())
+    if workers < 2:
+        results = [one(name) for name in columns]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(one, columns))
+    per_column = {name: r[0] for name, r in zip(columns, results, strict=True)}
+    distinct = {name: r[1] for name, r in zip(columns, results, strict=True)}
+    return per_column, distinct
 
 
 def _categorical_hidden_rate(space: MetricSpace, config: PrivacyConfig) -> float:

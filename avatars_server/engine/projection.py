@@ -9,14 +9,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import scipy.sparse
 
+from avatars_server.engine.jit import jit
 from avatars_server.engine.table import Encoded, FloatArray, IntArray
 
 # Rows per batch are chosen so that one batch of the continuous block stays near 64 MB.
 _BATCH_CELLS = 8_000_000
+# Rows projected at a time by ``transform`` (the centred continuous block of one chunk).
+TRANSFORM_ROWS = 65_536
+
+
+@jit()
+def _add_levels(
+    coords: Any, codes: Any, centres: Any, tables: Any, offsets: Any, sizes: Any
+) -> None:  # pragma: no cover - compiled
+    """coords[i] −= centres[v], then += the row of i's level in variable v's table (the last
+    row, zeros, for an unseen level, code −1), for every variable v in order: the operations,
+    and their order, of the per-variable numpy passes, one row at a time."""
+    for i in range(coords.shape[0]):
+        for v in range(codes.shape[1]):
+            c = codes[i, v]
+            row = offsets[v] + (c if c >= 0 else sizes[v])
+            for a in range(coords.shape[1]):
+                coords[i, a] = coords[i, a] - centres[v, a]
+                coords[i, a] = coords[i, a] + tables[row, a]
 
 
 @dataclass(frozen=True)
@@ -63,17 +82,64 @@ class Projection:
         # Scaling folded into the axes; centring first keeps large offsets (epoch seconds)
         # from cancelling digits.
         scaled_axes = v[:n_cont] * (self.continuous_weight / self.sd)[:, None]
-        coords = (continuous - self.mean) @ scaled_axes
         # Categorical part without one-hot: every level contributes −√p·√w·V_m, and the
         # row's own level adds √w/√p·V_m on top; unseen levels add nothing.
+        centres = np.zeros((len(codes), ncp))
+        tables: list[FloatArray] = []
         offset = n_cont
-        for p, w, c in zip(self.proportions, self.categorical_weight, codes, strict=True):
+        for j, (p, w) in enumerate(zip(self.proportions, self.categorical_weight, strict=True)):
             rows = v[offset : offset + len(p)]
-            coords -= (np.sqrt(p) * w) @ rows
-            table = np.vstack([rows * (w / np.sqrt(p))[:, None], np.zeros((1, ncp))])
-            coords += table[np.where(c >= 0, c, len(p))]
+            centres[j] = (np.sqrt(p) * w) @ rows
+            tables.append(np.vstack([rows * (w / np.sqrt(p))[:, None], np.zeros((1, ncp))]))
             offset += len(p)
+        sizes = np.asarray([len(p) for p in self.proportions], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(sizes + 1)[:-1]]).astype(np.int64)
+        stacked = np.vstack(tables) if tables else np.zeros((0, ncp))
+        n = continuous.shape[0]
+        coords = np.empty((n, ncp))
+        # In row chunks: no n × n_continuous temporary (BLAS gives each row the same product
+        # whatever the chunk), and the levels added by a kernel without n × ncp gathers.
+        for start in range(0, n, TRANSFORM_ROWS):
+            stop = min(n, start + TRANSFORM_ROWS)
+            block = (continuous[start:stop] - self.mean) @ scaled_axes
+            if len(codes):
+                chunk_codes = np.stack([c[start:stop] for c in codes], axis=1)
+                _add_levels(block, chunk_codes, centres, stacked, starts, sizes)
+            coords[start:stop] = block
         return coords
+
+
+@jit()
+def _level_sums(codes: Any, values: Any, n_levels: int) -> Any:  # pragma: no cover - compiled
+    """Per level l, the sum of the rows of ``values`` whose code is l, shape (n_levels, d):
+    from 0, row after row in order, as the sparse one-hot product (``csr_matvecs``) it replaces
+    adds them (bitwise the same sums)."""
+    out = np.zeros((n_levels, values.shape[1]))
+    for i in range(values.shape[0]):
+        c = codes[i]
+        for k in range(values.shape[1]):
+            out[c, k] += values[i, k]
+    return out
+
+
+@jit()
+def _centred_squares(values: Any, mean: Any) -> Any:  # pragma: no cover - compiled
+    """Σ_i (values[i, j] − mean[j])² per column, rows added in order from 0."""
+    out = np.zeros(values.shape[1])
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            d = values[i, j] - mean[j]
+            out[j] += d * d
+    return out
+
+
+def _column_sd(continuous: FloatArray, mean: FloatArray) -> FloatArray:
+    """``continuous.std(axis=0)`` without its n × p temporary. numpy sums a row-major matrix of
+    several columns along axis 0 row after row, which the kernel repeats (the same bits); a
+    single column or another layout (summed pairwise) keeps numpy's own path."""
+    if continuous.shape[1] < 2 or not continuous.flags.c_contiguous:
+        return np.asarray(continuous.std(axis=0), dtype=np.float64)
+    return np.asarray(np.sqrt(_centred_squares(continuous, mean) / continuous.shape[0]))
 
 
 def _gram(
@@ -108,18 +174,14 @@ def _gram(
     col_sum = np.zeros(n_cont)
     cd = np.zeros((n_cont, n_levels))
     batch = max(1, _BATCH_CELLS // max(1, n_cont))
-    rows = np.arange(n)
     for start in range(0, n, batch):
         stop = min(n, start + batch)
         zc = (continuous[start:stop] - mean) / sd * continuous_weight
         cc += zc.T @ zc
         col_sum += zc.sum(axis=0)
         for v, c in enumerate(codes):
-            onehot = scipy.sparse.csr_matrix(
-                (np.ones(stop - start), (c[start:stop], rows[: stop - start])),
-                shape=(levels[v], stop - start),
-            )
-            cd[:, offsets[v] : offsets[v + 1]] += (onehot @ zc).T * scale[v]
+            sums = _level_sums(c[start:stop], zc, levels[v])
+            cd[:, offsets[v] : offsets[v + 1]] += sums.T * scale[v]
     dd = np.zeros((n_levels, n_levels))
     for u, cu in enumerate(codes):
         su = slice(offsets[u], offsets[u + 1])
@@ -155,7 +217,7 @@ def fit_projection(
     n = continuous.shape[0]
     n_cont = continuous.shape[1]
     mean = continuous.mean(axis=0) if n_cont else np.zeros(0)
-    sd = continuous.std(axis=0) if n_cont else np.zeros(0)
+    sd = _column_sd(continuous, mean) if n_cont else np.zeros(0)
     sd = np.where(sd > 0, sd, 1.0)
     w = np.sqrt(np.asarray(weights, dtype=np.float64))
     props = tuple(

@@ -9,12 +9,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from avatars_server.engine.config import SIGNAL_TARGETS
+from avatars_server.engine.jit import jit
+from avatars_server.engine.memory import release_free_memory
 from avatars_server.engine.metric_space import align_avatars
 from avatars_server.engine.table import (
     Encoded,
@@ -27,7 +30,6 @@ from avatars_server.engine.table import (
 )
 
 BoolArray = npt.NDArray[np.bool_]
-Blocks = Callable[[int, int], FloatArray]
 _BATCH_ROWS = 65_536
 # Values looked at first when counting distinct values against the number of Sturges bins.
 _DISTINCT_PREFIX = 4_096
@@ -76,24 +78,124 @@ def hellinger_continuous(original: FloatArray, avatars: FloatArray) -> float:
         original: shape (n,), NaN for missing.
         avatars: shape (m,), NaN for missing.
     """
-    x_obs = _observed(original)
-    a_obs = _observed(avatars)
-    bins = 1
-    lo = hi = 0.0
-    if x_obs.size or a_obs.size:
-        sturges = math.ceil(math.log2(x_obs.size)) + 1 if x_obs.size else 1
-        bins = max(1, min(sturges, _distinct_up_to(x_obs, sturges)))
-        lo = float(min(x_obs.min(initial=np.inf), a_obs.min(initial=np.inf)))
-        hi = float(max(x_obs.max(initial=-np.inf), a_obs.max(initial=-np.inf)))
-    if lo == hi:
-        bins = 1
-        hi = lo + 1.0
-    # np.histogram: left-closed bins, the last one also right-closed.
-    p_obs = np.histogram(x_obs, bins=bins, range=(lo, hi))[0]
-    q_obs = np.histogram(a_obs, bins=bins, range=(lo, hi))[0]
-    p = np.append(p_obs, original.size - x_obs.size) / max(1, original.size)
-    q = np.append(q_obs, avatars.size - a_obs.size) / max(1, avatars.size)
-    return _hellinger(p, q)
+    x = np.asarray(original, dtype=np.float64).reshape(-1, 1)
+    a = np.asarray(avatars, dtype=np.float64).reshape(-1, 1)
+    return hellinger_columns(x, a)[0]
+
+
+def hellinger_columns(original: FloatArray, avatars: FloatArray) -> list[float]:
+    """:func:`hellinger_continuous` of every column pair, each table read in two row-major
+    passes (observed count / min / max, then the histograms) whatever its number of columns.
+
+    Args:
+        original: shape (n, p), NaN for missing.
+        avatars: shape (m, p), NaN for missing.
+    """
+    p_cols = original.shape[1]
+    x_count, x_lo, x_hi = _column_ranges(original)
+    a_count, a_lo, a_hi = _column_ranges(avatars)
+    bins = np.ones(p_cols, dtype=np.int64)
+    lo = np.zeros(p_cols)
+    hi = np.zeros(p_cols)
+    for j in range(p_cols):
+        if x_count[j] or a_count[j]:
+            n_obs = int(x_count[j])
+            sturges = math.ceil(math.log2(n_obs)) + 1 if n_obs else 1
+            distinct = _distinct_up_to(original[:, j], n_obs, sturges)
+            bins[j] = max(1, min(sturges, distinct))
+            lo[j] = float(min(x_lo[j], a_lo[j]))
+            hi[j] = float(max(x_hi[j], a_hi[j]))
+        if lo[j] == hi[j]:
+            bins[j] = 1
+            hi[j] = lo[j] + 1.0
+    p_obs = _histograms(original, x_count, bins, lo, hi)
+    q_obs = _histograms(avatars, a_count, bins, lo, hi)
+    out = []
+    for j in range(p_cols):
+        b = int(bins[j])
+        p = np.append(p_obs[j, :b], original.shape[0] - x_count[j]) / max(1, original.shape[0])
+        q = np.append(q_obs[j, :b], avatars.shape[0] - a_count[j]) / max(1, avatars.shape[0])
+        out.append(_hellinger(p, q))
+    return out
+
+
+@jit()
+def _ranges_kernel(values: Any) -> tuple[Any, Any, Any]:  # pragma: no cover - compiled
+    """Per column: number of non-NaN values, their minimum and maximum (inf, −inf if none)."""
+    p = values.shape[1]
+    count = np.zeros(p, dtype=np.int64)
+    lo = np.full(p, np.inf)
+    hi = np.full(p, -np.inf)
+    for i in range(values.shape[0]):
+        for j in range(p):
+            v = values[i, j]
+            if v == v:
+                count[j] += 1
+                lo[j] = min(lo[j], v)
+                hi[j] = max(hi[j], v)
+    return count, lo, hi
+
+
+def _column_ranges(values: FloatArray) -> tuple[IntArray, FloatArray, FloatArray]:
+    """(observed count, min, max) of every column in one pass; min/max are exact, so equal to
+    ``x_obs.min(initial=inf)`` / ``x_obs.max(initial=-inf)`` (up to the sign of a zero, which
+    no bin sees)."""
+    count, lo, hi = _ranges_kernel(values)
+    return count, lo, hi
+
+
+@jit()
+def _histograms_kernel(
+    values: Any, lo: Any, hi: Any, bins: Any, edges: Any, active: Any, counts: Any
+) -> None:  # pragma: no cover - compiled
+    """Per active column j, ``np.histogram(values[~isnan, j], bins[j], (lo[j], hi[j]))[0]``
+    added to ``counts[j]``: numpy's uniform bin rule, step by step (index from the scaled
+    offset, the last edge in the last bin, then one step down or up against the linspace
+    ``edges[j]``); values outside [lo, hi] (NaN too) skipped."""
+    p = values.shape[1]
+    denom = hi - lo
+    for i in range(values.shape[0]):
+        for j in range(p):
+            if not active[j]:
+                continue
+            v = values[i, j]
+            if not (v >= lo[j] and v <= hi[j]):
+                continue
+            b = bins[j]
+            index = int(((v - lo[j]) / denom[j]) * b)
+            if index == b:
+                index -= 1
+            if v < edges[j, index]:
+                index -= 1
+            if v >= edges[j, index + 1] and index != b - 1:
+                index += 1
+            counts[j, index] += 1
+
+
+def _histograms(
+    values: FloatArray, observed: IntArray, bins: IntArray, lo: FloatArray, hi: FloatArray
+) -> IntArray:
+    """Per column j, the counts of its non-missing values in ``bins[j]`` equal-width bins of
+    [lo[j], hi[j]], exactly ``np.histogram(values[~np.isnan(values[:, j]), j], bins=bins[j],
+    range=(lo[j], hi[j]))[0]``, shape (p, max bins), zero-padded."""
+    p_cols = values.shape[1]
+    width = int(bins.max(initial=1))
+    edges = np.zeros((p_cols, width + 1))
+    counts = np.zeros((p_cols, width), dtype=np.intp)
+    active = np.zeros(p_cols, dtype=np.bool_)
+    for j in range(p_cols):
+        b = int(bins[j])
+        column_edges = np.linspace(lo[j], hi[j], b + 1, endpoint=True, dtype=np.float64)
+        if not observed[j] or np.any(column_edges[:-1] >= column_edges[1:]):
+            # Nothing to count, or numpy's "too many bins" error: numpy's own path.
+            column = _observed(values[:, j])
+            counts[j, :b] = np.histogram(column, bins=b, range=(lo[j], hi[j]))[0]
+            continue
+        edges[j, : b + 1] = column_edges
+        active[j] = True
+    if active.any():
+        _histograms_kernel(values, lo, hi, bins, edges, active, counts)
+    return counts
 
 
 def _observed(values: FloatArray) -> FloatArray:
@@ -102,35 +204,168 @@ def _observed(values: FloatArray) -> FloatArray:
     return values[~missing] if missing.any() else values
 
 
-def _distinct_up_to(values: FloatArray, limit: int) -> int:
-    """min(limit, number of distinct values) or more: the exact count when it is below
-    ``limit``. A prefix with ``limit`` distinct values already settles it."""
-    if values.size > _DISTINCT_PREFIX and len(pd.unique(values[:_DISTINCT_PREFIX])) >= limit:
-        return limit
-    return len(pd.unique(values))
+def _distinct_up_to(values: FloatArray, observed: int, limit: int) -> int:
+    """min(limit, number of distinct non-missing values) or more: the exact count when it is
+    below ``limit``. A prefix of ``_DISTINCT_PREFIX`` observed values with ``limit`` distinct
+    values already settles it.
 
-
-def _blocks(table: Encoded) -> tuple[Blocks, IntArray]:
-    """Row batches of the encoded matrix: continuous columns as they are, then one 0/1 dummy per
-    level of the originals for each categorical column.
-
-    Returns:
-        A function giving rows [start, stop) as shape (stop - start, d), and for each column of
-        the matrix the index of its variable (continuous first, then categorical), shape (d,).
+    Args:
+        values: shape (n,), NaN for missing.
+        observed: the number of non-missing values.
     """
+    if observed > _DISTINCT_PREFIX:
+        head = values[: 2 * _DISTINCT_PREFIX]
+        while True:
+            prefix = head[~np.isnan(head)]
+            if len(prefix) >= _DISTINCT_PREFIX or len(head) == len(values):
+                break
+            head = values[: 2 * len(head)]
+        if len(pd.unique(prefix[:_DISTINCT_PREFIX])) >= limit:
+            return limit
+    return len(pd.unique(_observed(values)))
+
+
+# gather(start, stop, rows, cols, shift, low, high) -> batch: the rows [start, stop) kept by
+# ``rows`` (shape (stop - start,)) and the matrix columns ``cols``, shape (m, len(cols)),
+# Fortran-ordered (the layout of numpy's ``matrix[rows][:, cols]``, which the reductions and
+# the product below depend on, to the last bit), minus ``shift`` when given; ``low``/``high``
+# take the minimum / maximum of the values (unshifted).
+Gather = Callable[
+    [int, int, BoolArray, IntArray, FloatArray | None, FloatArray, FloatArray], FloatArray
+]
+
+
+def _owners(table: Encoded) -> IntArray:
+    """For each column of the encoded matrix (continuous columns as they are, then one 0/1
+    dummy per level of the originals for each categorical column) the index of its variable
+    (continuous first, then categorical), shape (d,)."""
     n_cont = len(table.continuous_names)
     owner = list(range(n_cont))
     for v, var in enumerate(table.categoricals):
         owner.extend([n_cont + v] * var.n_levels)
+    return np.asarray(owner, dtype=np.int64)
 
-    def rows(start: int, stop: int) -> FloatArray:
-        parts = [table.continuous[start:stop]]
-        for var in table.categoricals:
-            levels = np.arange(var.n_levels)
-            parts.append((var.codes[start:stop, None] == levels[None, :]).astype(np.float64))
-        return np.hstack(parts)
 
-    return rows, np.asarray(owner, dtype=np.int64)
+_TILE = 256  # rows per tile of the gather kernel: their values stay in the L1/L2 cache
+
+
+@jit()
+def _gather_encoded(
+    continuous: Any,
+    codes: Any,
+    start: int,
+    rows: Any,
+    source: Any,
+    level: Any,
+    shift: Any,
+    shifted: bool,
+    out: Any,
+    low: Any,
+    high: Any,
+) -> None:  # pragma: no cover - compiled
+    """The kept rows of the encoded matrix, built in place (``out`` Fortran-ordered, one row
+    per kept row): matrix column c is continuous column ``source[c]`` (>= 0) or the dummy
+    ``codes[:, -source[c] - 1] == level[c]``; ``codes`` holds the batch's rows. Values minus
+    ``shift`` when ``shifted``; their min/max into low/high. Tiles of rows, column by column,
+    so every write is sequential."""
+    kept = np.flatnonzero(rows)
+    for t0 in range(0, kept.shape[0], _TILE):
+        t1 = min(kept.shape[0], t0 + _TILE)
+        for c in range(source.shape[0]):
+            s = source[c]
+            lo = low[c]
+            hi = high[c]
+            if s >= 0:
+                for m in range(t0, t1):
+                    v = continuous[start + kept[m], s]
+                    lo = min(lo, v)
+                    hi = max(hi, v)
+                    out[m, c] = v - shift[c] if shifted else v
+            else:
+                for m in range(t0, t1):
+                    v = 1.0 if codes[kept[m], -s - 1] == level[c] else 0.0
+                    lo = min(lo, v)
+                    hi = max(hi, v)
+                    out[m, c] = v - shift[c] if shifted else v
+            low[c] = lo
+            high[c] = hi
+
+
+def _encoded_gather(table: Encoded) -> Gather:
+    """Row batches of ``table``'s encoded matrix (see :func:`_owners`), built by a kernel
+    without the dense batch of every dummy."""
+    n_cont = len(table.continuous_names)
+    source_all = list(range(n_cont))
+    level_all = [0] * n_cont
+    for v, var in enumerate(table.categoricals):
+        source_all.extend([-v - 1] * var.n_levels)
+        level_all.extend(range(var.n_levels))
+    sources = np.asarray(source_all, dtype=np.int64)
+    levels = np.asarray(level_all, dtype=np.int64)
+    no_shift = np.zeros(len(sources))
+
+    def gather(
+        start: int,
+        stop: int,
+        rows: BoolArray,
+        cols: IntArray,
+        shift: FloatArray | None,
+        low: FloatArray,
+        high: FloatArray,
+    ) -> FloatArray:
+        out = np.empty((int(np.count_nonzero(rows)), len(cols)), order="F")
+        if table.categoricals:
+            codes = np.stack([var.codes[start:stop] for var in table.categoricals], axis=1)
+        else:
+            codes = np.zeros((stop - start, 0), dtype=np.int64)
+        _gather_encoded(
+            table.continuous,
+            codes,
+            start,
+            rows,
+            sources[cols],
+            levels[cols],
+            no_shift if shift is None else shift,
+            shift is not None,
+            out,
+            low,
+            high,
+        )
+        return out
+
+    return gather
+
+
+def _dense_gather(matrix: FloatArray) -> Gather:
+    """Row batches of a dense matrix (n, d)."""
+
+    def gather(
+        start: int,
+        stop: int,
+        rows: BoolArray,
+        cols: IntArray,
+        shift: FloatArray | None,
+        low: FloatArray,
+        high: FloatArray,
+    ) -> FloatArray:
+        batch = matrix[start:stop][rows][:, cols]
+        if len(batch):
+            np.minimum(low, batch.min(axis=0), out=low)
+            np.maximum(high, batch.max(axis=0), out=high)
+        return batch if shift is None else batch - shift
+
+    return gather
+
+
+@jit()
+def _nan_columns(continuous: Any) -> Any:  # pragma: no cover - compiled
+    """Whether each column has a NaN, shape (n_continuous,), in one row-major pass."""
+    found = np.zeros(continuous.shape[1], dtype=np.bool_)
+    for i in range(continuous.shape[0]):
+        for j in range(continuous.shape[1]):
+            if continuous[i, j] != continuous[i, j]:
+                found[j] = True
+    return found
 
 
 def _mask_groups(continuous: FloatArray, d: int) -> tuple[list[BoolArray], IntArray]:
@@ -142,9 +377,12 @@ def _mask_groups(continuous: FloatArray, d: int) -> tuple[list[BoolArray], IntAr
     keys: dict[bytes, int] = {b"": 0}
     masks: list[BoolArray] = [np.ones(n, dtype=bool)]
     group = np.zeros(d, dtype=np.int64)
+    has_nan = _nan_columns(continuous) if continuous.shape[1] else np.zeros(0, dtype=bool)
     for j in range(continuous.shape[1]):
+        if not has_nan[j]:
+            continue
         observed = ~np.isnan(continuous[:, j])
-        key = b"" if observed.all() else np.packbits(observed).tobytes()
+        key = np.packbits(observed).tobytes()
         if key not in keys:
             keys[key] = len(masks)
             masks.append(observed)
@@ -152,9 +390,12 @@ def _mask_groups(continuous: FloatArray, d: int) -> tuple[list[BoolArray], IntAr
     return masks, group
 
 
-def _block_correlation(blocks: Blocks, n: int, rows: BoolArray, cols: IntArray) -> FloatArray:
+def _block_correlation(gather: Gather, n: int, rows: BoolArray, cols: IntArray) -> FloatArray:
     """Pearson correlations of the given columns on the given rows; NaN for a column that is
-    constant there (max = min) or with fewer than 2 rows. Shape (len(cols), len(cols))."""
+    constant there (max = min) or with fewer than 2 rows. Shape (len(cols), len(cols)).
+
+    One-pass moments over row batches shifted by the first batch's mean; the batches are the
+    same arrays (values and shapes) whatever builds them, so the products are the same."""
     d = len(cols)
     count = 0
     shift: FloatArray | None = None
@@ -164,15 +405,13 @@ def _block_correlation(blocks: Blocks, n: int, rows: BoolArray, cols: IntArray) 
     high = np.full(d, -np.inf)
     for start in range(0, n, _BATCH_ROWS):
         stop = min(n, start + _BATCH_ROWS)
-        batch = blocks(start, stop)[rows[start:stop]][:, cols]
+        batch = gather(start, stop, rows[start:stop], cols, shift, low, high)
         if not len(batch):
             continue
         if shift is None:
             # Shifting by a first mean keeps the one-pass moments accurate.
             shift = batch.mean(axis=0)
-        low = np.minimum(low, batch.min(axis=0))
-        high = np.maximum(high, batch.max(axis=0))
-        batch = batch - shift
+            batch = batch - shift
         count += len(batch)
         total += batch.sum(axis=0)
         cross += batch.T @ batch
@@ -190,7 +429,7 @@ def _block_correlation(blocks: Blocks, n: int, rows: BoolArray, cols: IntArray) 
     return np.asarray(np.clip(result, -1.0, 1.0), dtype=np.float64)
 
 
-def correlations(blocks: Blocks, n: int, continuous: FloatArray, d: int) -> FloatArray:
+def correlations(gather: Gather, n: int, continuous: FloatArray, d: int) -> FloatArray:
     """Pearson correlations on pairwise complete observations, shape (d, d); NaN if undefined.
 
     Columns are grouped by missingness mask; each pair of groups is computed on exactly the
@@ -204,7 +443,7 @@ def correlations(blocks: Blocks, n: int, continuous: FloatArray, d: int) -> Floa
             if not cols_g.size or not cols_h.size:
                 continue
             cols = np.concatenate([cols_g, cols_h]) if g != h else cols_g
-            block = _block_correlation(blocks, n, masks[g] & masks[h], cols)
+            block = _block_correlation(gather, n, masks[g] & masks[h], cols)
             sub = block[: len(cols_g), len(cols) - len(cols_h) :]
             result[np.ix_(cols_g, cols_h)] = sub
             result[np.ix_(cols_h, cols_g)] = sub.T
@@ -217,7 +456,7 @@ def pairwise_correlation(matrix: FloatArray) -> FloatArray:
     nan_columns = np.flatnonzero(np.isnan(matrix).any(axis=0))
     order = np.concatenate([nan_columns, np.setdiff1d(np.arange(d), nan_columns)])
     ordered = matrix[:, order]
-    result = correlations(lambda a, b: ordered[a:b], n, ordered[:, : len(nan_columns)], d)
+    result = correlations(_dense_gather(ordered), n, ordered[:, : len(nan_columns)], d)
     back = np.empty(d, dtype=np.int64)
     back[order] = np.arange(d)
     return result[np.ix_(back, back)]
@@ -242,22 +481,23 @@ def compute_signal_metrics(
     kinds = column_kinds(original, categorical)
     x = encode(original, kinds)
     a = encode(avatars, kinds, reference=x)
-    per_variable: dict[str, float] = {}
-    for j, name in enumerate(x.continuous_names):
-        per_variable[name] = hellinger_continuous(x.continuous[:, j], a.continuous[:, j])
+    per_variable: dict[str, float] = dict(
+        zip(x.continuous_names, hellinger_columns(x.continuous, a.continuous), strict=True)
+    )
     for xv, av in zip(x.categoricals, a.categoricals, strict=True):
         per_variable[xv.name] = hellinger_codes(xv.codes, av.codes, xv.n_levels)
     per_variable = {name: per_variable[name] for name in original.columns}
     values = np.array(list(per_variable.values()))
 
-    x_blocks, owner = _blocks(x)
-    a_blocks, _ = _blocks(a)
+    owner = _owners(x)
     d = len(owner)
-    r_x = correlations(x_blocks, x.n_rows, x.continuous, d)
-    r_a = np.nan_to_num(correlations(a_blocks, a.n_rows, a.continuous, d), nan=0.0)
+    r_x = correlations(_encoded_gather(x), x.n_rows, x.continuous, d)
+    r_a = np.nan_to_num(correlations(_encoded_gather(a), a.n_rows, a.continuous, d), nan=0.0)
     valid = (owner[:, None] != owner[None, :]) & ~np.isnan(r_x)
     valid &= np.triu(np.ones((d, d), dtype=bool), k=1)
     ratio = float(100.0 * np.abs(r_x - r_a)[valid].mean()) if valid.any() else None
+    del x, a
+    release_free_memory()
     return SignalMetricsResult(
         hellinger_mean=float(values.mean()),
         hellinger_std=float(values.std()),
