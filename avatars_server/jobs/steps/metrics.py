@@ -104,10 +104,13 @@ def privacy_metrics(
         categorical=roles,
         progress=progress,
         explain=record is not None,
+        # The metric projection is recorded by a privacy job only (a full job records the
+        # avatarization's): not built otherwise.
+        explain_model=with_projection,
     )
     if record is not None and result.diagnostics is not None:
         record_privacy(record, result, config, list(original.columns), roles)
-        if with_projection:
+        if with_projection and result.diagnostics.model is not None:
             record_projection(record, result.diagnostics.model, "privacy_metrics")
     metrics: dict[str, Any] = {
         name: finite(getattr(result, name), name) for name in REQUIRED_PRIVACY_METRICS

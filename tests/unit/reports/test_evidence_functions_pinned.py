@@ -11,6 +11,7 @@ job-overhead changes. Regenerate them only for an intended change of what report
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sys
@@ -101,8 +102,13 @@ def compute_digests() -> dict[str, str]:
         ),
         "signal_artifacts": _digest(signal_artifacts(frame, output.avatars, columns, hellinger)),
         "signal_metrics": _digest(
-            [signal.hellinger_mean, signal.hellinger_std, signal.correlation_difference_ratio]
-            + [hellinger, signal.details["correlation_pairs"]]
+            [
+                signal.hellinger_mean,
+                signal.hellinger_std,
+                signal.correlation_difference_ratio,
+                hellinger,
+                signal.details["correlation_pairs"],
+            ]
         ),
     }
 
@@ -116,3 +122,24 @@ if __name__ == "__main__":  # pragma: no cover
     digests = compute_digests()
     EXPECTED.write_text(json.dumps(digests, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(json.dumps(digests, indent=2, sort_keys=True), file=sys.stderr)
+
+
+def test_privacy_values_without_the_model_are_the_same() -> None:
+    """A full job asks for the per-individual values only (it records the avatarization's
+    projection, not the metric one): the same values, no model built."""
+    frame = pinned_table(2_000, seed=5).drop(columns=["id"])
+    output = avatarize(frame, AvatarizationConfig(k=10, seed=SEED))
+    config = PrivacyConfig(ncp=output.ncp, seed=SEED)
+    full = compute_privacy_metrics(frame, output.unshuffled, config, explain=True)
+    values = compute_privacy_metrics(
+        frame, output.unshuffled, config, explain=True, explain_model=False
+    )
+    assert full.diagnostics is not None and values.diagnostics is not None
+    assert full.diagnostics.model is not None and values.diagnostics.model is None
+    for name in ("local_cloaking", "distance_to_closest", "closest_distances_ratio"):
+        np.testing.assert_array_equal(
+            getattr(full.diagnostics, name), getattr(values.diagnostics, name)
+        )
+    assert dataclasses.replace(full, diagnostics=None) == dataclasses.replace(
+        values, diagnostics=None
+    )
