@@ -375,14 +375,34 @@ def signal_artifacts(
 ) -> dict[str, Any]:
     """What a signal job records for reports: per-variable Hellinger, distributions and
     correlation matrices (binned or sampled, so bounded in size)."""
+    from avatars import plot_data
+
+    kinds = _kinds(columns)
+    labels = list(kinds)
+    original, avatars = original[labels], avatars[labels]
+    distributions = plot_data.variable_distributions(
+        original, avatars, kinds=kinds, hellinger=dict(hellinger)
+    )
+    correlations = plot_data.correlation_data(
+        original, avatars, kinds=kinds, max_rows=CORRELATION_SAMPLE, seed=SAMPLE_SEED
+    )
+    # The summaries' fields are those of the content dataclasses (VariableDistribution,
+    # CorrelationData): read as plain data, they give what variable_distributions and
+    # correlation_data would, without building the dataclasses twice.
     return {
         "hellinger": {str(k): float(v) for k, v in hellinger.items()},
-        "distributions": [
-            dataclasses.asdict(d)
-            for d in variable_distributions(original, avatars, columns, hellinger)
-        ],
-        "correlations": dataclasses.asdict(correlation_data(original, avatars, columns)),
+        "distributions": [_plain(d, VariableDistribution) for d in distributions],
+        "correlations": _plain(correlations, CorrelationData),
     }
+
+
+def _plain(summary: Any, content: type[Any]) -> dict[str, Any]:
+    """A plot_data summary as plain data, with the fields of its content dataclass (numbers as
+    from_plain makes them: floats where the content declares floats)."""
+    out = {field.name: getattr(summary, field.name) for field in dataclasses.fields(content)}
+    if content is VariableDistribution and out["hellinger"] is not None:
+        out["hellinger"] = float(out["hellinger"])
+    return out
 
 
 def projection_artifacts(

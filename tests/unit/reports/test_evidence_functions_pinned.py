@@ -143,3 +143,24 @@ def test_privacy_values_without_the_model_are_the_same() -> None:
     assert dataclasses.replace(full, diagnostics=None) == dataclasses.replace(
         values, diagnostics=None
     )
+
+
+def test_signal_artifacts_are_the_content_dataclasses_as_plain_data() -> None:
+    """signal_artifacts reads the plot_data summaries as plain data directly: the same as
+    building the report's content dataclasses and converting them back."""
+    from avatars_server.reports.build import correlation_data, variable_distributions
+
+    original = pinned_table(3_000, seed=8).drop(columns=["id"])
+    avatars = pinned_table(2_500, seed=9).drop(columns=["id"])
+    columns = [c for c in COLUMNS if not c.get("is_identifier")]
+    hellinger = {"x0": np.float64(0.25), "count": 0.5, "wide": 1}
+    expected = {
+        "hellinger": {k: float(v) for k, v in hellinger.items()},
+        "distributions": [
+            dataclasses.asdict(d)
+            for d in variable_distributions(original, avatars, columns, hellinger)
+        ],
+        "correlations": dataclasses.asdict(correlation_data(original, avatars, columns)),
+    }
+    got = signal_artifacts(original, avatars, columns, hellinger)
+    assert json.dumps(got) == json.dumps(expected)
