@@ -4,8 +4,9 @@ The digests in ``tests/data/evidence_pinned.json`` were computed with the code B
 job-overhead changes (branch ``overhead``, first commit), so that the cheaper evidence is proven
 to give the same recorded files, hence the same reports, for seeded jobs: a full avatarization
 job, a privacy metrics job (its metric projection) and a signal metrics job, run in-process on a
-mixed table (identifier, missing values, int, bool, datetime, a category of 20 modalities), and
-the report content assembled from them. Regenerate the digests only for an intended change of
+mixed table (identifier, missing values, int, bool, datetime, a category of 20 modalities), the
+report content assembled from them, and the full job's result datasets as stored (the CSV text of
+the avatars). Regenerate the digests only for an intended change of
 what reports show::
 
     PYTHONPATH=.:generated .venv/bin/python tests/server/test_evidence_pinned.py
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 from avatars_server.config import Settings
 from avatars_server.jobs.execute import run_job
 from avatars_server.storage import artifacts, datasets, jobs
-from avatars_server.storage.tables import JobRow
+from avatars_server.storage.tables import DatasetRow, JobRow
 from tests.evidence_table import COLUMNS, pinned_table
 
 EXPECTED = Path(__file__).resolve().parents[1] / "data" / "evidence_pinned.json"
@@ -68,6 +69,12 @@ def _run(
     done = session.get(JobRow, row.id)
     assert done is not None and done.status == "success", (outcome, done and done.error_message)
     return done
+
+
+def _stored_hash(session: Session, dataset_id: str) -> str:
+    row = session.get(DatasetRow, uuid.UUID(dataset_id))
+    assert row is not None
+    return str(row.hash)
 
 
 def _recorded(settings: Settings, job: JobRow) -> dict[str, Any]:
@@ -154,6 +161,11 @@ def compute_digests(session: Session, settings: Settings, owner_id: uuid.UUID) -
                 for name, value in recorded.items()
             },
         }
+    # The result datasets' files (sha256 of the stored CSV), as downloads give them.
+    out["datasets"] = {
+        key: _stored_hash(session, result[key])
+        for key in ("avatars_dataset_id", "sensitive_unshuffled_avatars_datasets_id")
+    }
     out["report"] = hashlib.sha256(
         _report_json(full, _recorded(settings, full)).encode("utf-8")
     ).hexdigest()
