@@ -149,6 +149,7 @@ def run_avatarization_job(
 ) -> dict[str, Any]:
     """Avatarize the dataset; with_metrics: then privacy and signal metrics (POST /jobs)."""
     from avatars_server.engine import PrivacyConfig, avatarize
+    from avatars_server.reports.build import signal_figures
 
     avatars_end = _AVATARS_END_FULL if with_metrics else 0.95
     context.report("reading", 0.0)
@@ -178,6 +179,10 @@ def run_avatarization_job(
                 {**column, "type": "category"} if column["label"] in converted else column
                 for column in original_row.columns
             ]
+            # The signal evidence's figure data need no metric: computed on the same thread,
+            # after the datasets are written, while the privacy metrics run (their kernels
+            # release the GIL); the signal step adds the Hellinger distances.
+            figures = storer.submit(signal_figures, original, avatars, variables(roles))
             privacy = PrivacyConfig(ncp=output.ncp, imputation=config.imputation, seed=config.seed)
             result["privacy_metrics"] = privacy_metrics(
                 original,
@@ -190,7 +195,7 @@ def run_avatarization_job(
             )
             context.report("signal metrics", _PRIVACY_END_FULL)
             result["signal_metrics"] = signal_metrics(
-                original, avatars, roles, aligned=True, record=context
+                original, avatars, roles, aligned=True, record=context, figures=figures.result
             )
         else:
             context.report("storing", avatars_end)
