@@ -112,12 +112,23 @@ def as_float(series: pd.Series, kind: VariableKind) -> FloatArray:
     return np.asarray(numbers.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
 
 
+_DISTINCT_PREFIX = 4_096  # values looked at first when counting distinct values against the bins
+
+
+def _distinct_up_to(values: FloatArray, limit: int) -> int:
+    """The number of distinct values when below ``limit``, else ``limit`` or more: a prefix with
+    ``limit`` distinct values already settles min(limit, distinct)."""
+    if values.size > _DISTINCT_PREFIX and len(pd.unique(values[:_DISTINCT_PREFIX])) >= limit:
+        return limit
+    return len(pd.unique(values))
+
+
 def _sturges_edges(x_obs: FloatArray, a_obs: FloatArray) -> FloatArray:
     """The bins of the Hellinger distance (method.md §6.1): the figure shows what was measured."""
     if not (x_obs.size or a_obs.size):
         return np.array([0.0, 1.0])
-    distinct = len(pd.unique(x_obs)) if x_obs.size else 1
     sturges = math.ceil(math.log2(x_obs.size)) + 1 if x_obs.size else 1
+    distinct = _distinct_up_to(x_obs, sturges) if x_obs.size else 1
     bins = max(1, min(sturges, distinct))
     lo = float(min(x_obs.min(initial=np.inf), a_obs.min(initial=np.inf)))
     hi = float(max(x_obs.max(initial=-np.inf), a_obs.max(initial=-np.inf)))
@@ -314,17 +325,36 @@ def _pearson_matrix(values: FloatArray) -> FloatArray:
     return np.asarray(np.clip(r, -1.0, 1.0), dtype=np.float64)
 
 
-def _eta(codes: IntArray, y: FloatArray) -> float | None:
-    observed = ~np.isnan(y)
-    codes, y = codes[observed], y[observed]
-    total = float(((y - y.mean()) ** 2).sum()) if y.size else 0.0
-    if total <= 0:
-        return None
-    counts = np.bincount(codes)
-    sums = np.bincount(codes, weights=y)
-    present = counts > 0
-    between = float((sums[present] ** 2 / counts[present]).sum() - y.sum() ** 2 / y.size)
-    return math.sqrt(min(1.0, max(0.0, between / total)))
+class _Observed:
+    """A continuous column's observed values and the sums every η with it needs, computed
+    once for all the categorical columns it is paired with."""
+
+    def __init__(self, y: FloatArray) -> None:
+        observed = ~np.isnan(y)
+        self.complete = bool(observed.all())
+        self.observed = observed
+        self.y = y if self.complete else y[observed]
+        values = self.y
+        self.total = float(((values - values.mean()) ** 2).sum()) if values.size else 0.0
+        self.sum_term = float(values.sum() ** 2 / values.size) if values.size else 0.0
+
+    def eta(self, codes: IntArray, counts: IntArray | None = None) -> float | None:
+        """The correlation ratio η of the column given the categories ``codes``.
+
+        Args:
+            codes: shape (n,), one code per row of the column (missing rows included).
+            counts: ``np.bincount(codes)`` when the column is complete and it is known.
+        """
+        if self.total <= 0:
+            return None
+        if not self.complete:
+            codes, counts = codes[self.observed], None
+        if counts is None:
+            counts = np.bincount(codes)
+        sums = np.bincount(codes, weights=self.y)
+        present = counts > 0
+        between = float((sums[present] ** 2 / counts[present]).sum() - self.sum_term)
+        return math.sqrt(min(1.0, max(0.0, between / self.total)))
 
 
 def _cramers_v(x: IntArray, y: IntArray) -> float | None:
@@ -347,6 +377,8 @@ def association_matrix(
     codes = {n: _codes(df[n]) for n in names if kinds[n] == "categorical"}
     r = _pearson_matrix(np.column_stack([numbers[n] for n in continuous])) if continuous else None
     position = {n: i for i, n in enumerate(continuous)}
+    observed = {n: _Observed(values) for n, values in numbers.items()}
+    counts = {n: np.bincount(c) for n, c in codes.items()}
     matrix: list[list[float | None]] = [[None] * len(names) for _ in names]
     for i, a in enumerate(names):
         matrix[i][i] = 1.0
@@ -359,9 +391,9 @@ def association_matrix(
             elif a in codes and b in codes:
                 value = _cramers_v(codes[a], codes[b])
             elif a in codes:
-                value = _eta(codes[a], numbers[b])
+                value = observed[b].eta(codes[a], counts[a])
             else:
-                value = _eta(codes[b], numbers[a])
+                value = observed[a].eta(codes[b], counts[b])
             matrix[i][j] = matrix[j][i] = value
     return matrix
 

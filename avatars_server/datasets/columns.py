@@ -250,14 +250,46 @@ def format_floats(values: pa.Array) -> pa.Array:
     if pc.any(pc.is_nan(values)).as_py():
         values = pc.if_else(pc.is_nan(values), pa.scalar(None, values.type), values)
     text = pc.cast(values, pa.string())
-    # Large or tiny values print in exponent form ("1e+20"), which must not get a ".0".
-    integral = pc.and_(
-        pc.and_(pc.is_finite(values), pc.equal(pc.floor(values), values)),
-        pc.invert(pc.match_substring(text, "e")),
-    )
-    if not pc.any(integral).as_py():
+    whole = pc.and_(pc.is_finite(values), pc.equal(pc.floor(values), values))
+    rows = np.flatnonzero(whole.fill_null(False).to_numpy(zero_copy_only=False))
+    if rows.size:
+        # Large or tiny values print in exponent form ("1e+20"), which must not get a ".0".
+        exponent = pc.match_substring(text.take(pa.array(rows)), "e")
+        rows = rows[~exponent.to_numpy(zero_copy_only=False)]
+    if not rows.size:
         return text
-    return pc.if_else(integral, pc.binary_join_element_wise(text, ".0", ""), text)
+    return _with_suffix(text, rows, b".0")
+
+
+def _with_suffix(text: pa.Array, rows: npt.NDArray[np.intp], suffix: bytes) -> pa.Array:
+    """``text`` (a string array) with ``suffix`` appended to the values at ``rows`` (increasing,
+    non-null): the new data and offsets buffers built at once, instead of joining every value
+    and choosing between the two arrays."""
+    bounds = value_bounds(text)
+    start = int(bounds[0])
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[start : int(bounds[-1])]
+    added = np.zeros(len(bounds), dtype=np.int64)
+    added[rows + 1] = len(suffix)
+    offsets = bounds - start + np.cumsum(added)
+    if offsets[-1] > np.iinfo(np.int32).max:  # pragma: no cover - batches are far smaller
+        suffixed = pc.binary_join_element_wise(text, suffix.decode(), "")
+        chosen = np.zeros(len(text), dtype=bool)
+        chosen[rows] = True
+        return pc.if_else(pa.array(chosen), suffixed, text)
+    ends = bounds[1:][rows] - start
+    inserted = np.insert(
+        data,
+        np.repeat(ends, len(suffix)),
+        np.tile(np.frombuffer(suffix, dtype=np.uint8), len(rows)),
+    )
+    validity = pc.is_valid(text).buffers()[1] if text.null_count else None
+    return pa.StringArray.from_buffers(
+        len(text),
+        pa.py_buffer(offsets.astype(np.int32)),
+        pa.py_buffer(inserted),
+        validity,
+        text.null_count,
+    )
 
 
 def _parse_datetime_text(values: pa.Array) -> pa.Array | None:

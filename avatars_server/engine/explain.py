@@ -66,6 +66,8 @@ def _squared_associations(
     c = coords.shape[1]
     centred = coords - coords.mean(axis=0)
     total = (centred**2).sum(axis=0)
+    # Each axis contiguous for the group sums below (the same values: the same sums, faster).
+    axes = np.ascontiguousarray(centred.T)
     rows: list[FloatArray] = []
     if continuous.shape[1]:
         x = continuous - continuous.mean(axis=0)
@@ -79,7 +81,7 @@ def _squared_associations(
         size = np.bincount(group).astype(np.float64)
         eta = np.zeros(c)
         for a in range(c):
-            sums = np.bincount(group, weights=centred[:, a], minlength=len(size))
+            sums = np.bincount(group, weights=axes[a], minlength=len(size))
             with np.errstate(divide="ignore", invalid="ignore"):
                 between = np.where(size > 0, sums**2 / size, 0.0).sum()
             eta[a] = between / total[a] if total[a] > 0 else 0.0

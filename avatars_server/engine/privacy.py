@@ -74,13 +74,14 @@ class PrivacyDiagnostics:
         local_cloaking: shape (n,), LC_i of every original (§5.2).
         distance_to_closest: shape (n,), DCR_j of every avatar (§5.3).
         closest_distances_ratio: shape (n,), NNDR_j of every avatar (§5.4).
-        model: the metric FAMD with the coordinates of originals and avatars.
+        model: the metric FAMD with the coordinates of originals and avatars; None when it was
+            not asked for (``explain_model=False``).
     """
 
     local_cloaking: npt.NDArray[np.int64]
     distance_to_closest: npt.NDArray[np.float64]
     closest_distances_ratio: npt.NDArray[np.float64]
-    model: ProjectionModel
+    model: ProjectionModel | None
 
 
 def _ignore(stage: str, fraction: float) -> None:
@@ -95,6 +96,7 @@ def compute_privacy_metrics(
     categorical: Collection[str] | None = None,
     progress: Progress | None = None,
     explain: bool = False,
+    explain_model: bool = True,
 ) -> PrivacyMetricsResult:
     """Compute every privacy metric of method.md §5.
 
@@ -107,6 +109,9 @@ def compute_privacy_metrics(
         progress: called as ``progress(stage, fraction)``.
         explain: also return the per-individual values and the metric projection
             (``diagnostics``).
+        explain_model: with ``explain``, also build the metric projection's model (coordinates
+            and contributions); False gives the per-individual values only, for a caller that
+            records no projection (a full job records the avatarization's).
 
     Raises:
         AvatarError: invalid parameters, mismatched tables, or an empty column.
@@ -141,12 +146,19 @@ def compute_privacy_metrics(
         streams.metrics,
         keep_avatars=explain or bool(config.known_variables),
     )
-    model = _explained(space) if explain else None
+    model = _explained(space) if explain and explain_model else None
     if not config.known_variables:
         # Rebinding drops the only reference: the arrays are freed before the searches.
         space = _coordinates_and_codes_only(space)
     result = privacy_metrics_in_space(
-        original, avatars, space, config, report, explain=explain, model=model
+        original,
+        avatars,
+        space,
+        config,
+        report,
+        explain=explain,
+        model=model,
+        explain_model=explain_model,
     )
     del space
     release_free_memory()
@@ -193,6 +205,7 @@ def privacy_metrics_in_space(
     *,
     explain: bool = False,
     model: ProjectionModel | None = None,
+    explain_model: bool = True,
 ) -> PrivacyMetricsResult:
     """Every metric of method.md §5 for originals and avatars already projected in ``space``.
 
@@ -204,6 +217,7 @@ def privacy_metrics_in_space(
         report: progress callback.
         explain: also return the per-individual values and the metric projection.
         model: that projection's model when already built (else built from ``space``).
+        explain_model: with ``explain``, build that model when not given (False: no model).
     """
     columns = [str(c) for c in original.columns]
 
@@ -241,7 +255,8 @@ def privacy_metrics_in_space(
     }
     diagnostics = None
     if explain:
-        model = model or _explained(space)
+        if model is None and explain_model:
+            model = _explained(space)
         diagnostics = PrivacyDiagnostics(lc, near.dcr, near.nndr, model)
     return PrivacyMetricsResult(
         hidden_rate=link.hidden_rate,

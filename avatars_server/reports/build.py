@@ -367,6 +367,56 @@ def privacy_artifacts(
     return out
 
 
+def signal_figures(
+    original: pd.DataFrame, avatars: pd.DataFrame, columns: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The figure data of a signal job's evidence: every variable's binned distribution (without
+    its Hellinger distance) and the association matrices. It needs no metric, so a full job
+    computes it while its metrics run; :func:`with_hellinger` completes it.
+
+    The summaries' fields are those of the content dataclasses (VariableDistribution,
+    CorrelationData): read as plain data, they give what :func:`variable_distributions` and
+    :func:`correlation_data` would, without building the dataclasses twice or copying the
+    tables.
+    """
+    from avatars import plot_data
+
+    kinds = _kinds(columns)
+    labels = list(kinds)
+    distributions = [
+        plot_data.variable_distribution(name, original[name], avatars[name], kind=kind)
+        for name, kind in kinds.items()
+    ]
+    # correlation_data draws the same rows again from the sample (all of them).
+    x_rows = plot_data.sample_rows(len(original), CORRELATION_SAMPLE, SAMPLE_SEED)
+    a_rows = plot_data.sample_rows(len(avatars), CORRELATION_SAMPLE, SAMPLE_SEED)
+    correlations = plot_data.correlation_data(
+        original.iloc[x_rows][labels],
+        avatars.iloc[a_rows][labels],
+        kinds=kinds,
+        max_rows=CORRELATION_SAMPLE,
+        seed=SAMPLE_SEED,
+    )
+    return {
+        "distributions": [_plain(d, VariableDistribution) for d in distributions],
+        "correlations": _plain(correlations, CorrelationData),
+    }
+
+
+def with_hellinger(figures: Mapping[str, Any], hellinger: Mapping[str, float]) -> dict[str, Any]:
+    """What a signal job records for reports: per-variable Hellinger, distributions (each with
+    its Hellinger distance) and correlation matrices, from :func:`signal_figures`."""
+    distributions = []
+    for item in figures["distributions"]:
+        value = hellinger.get(str(item["name"]))
+        distributions.append(item if value is None else {**item, "hellinger": float(value)})
+    return {
+        "hellinger": {str(k): float(v) for k, v in hellinger.items()},
+        "distributions": distributions,
+        "correlations": figures["correlations"],
+    }
+
+
 def signal_artifacts(
     original: pd.DataFrame,
     avatars: pd.DataFrame,
@@ -375,14 +425,12 @@ def signal_artifacts(
 ) -> dict[str, Any]:
     """What a signal job records for reports: per-variable Hellinger, distributions and
     correlation matrices (binned or sampled, so bounded in size)."""
-    return {
-        "hellinger": {str(k): float(v) for k, v in hellinger.items()},
-        "distributions": [
-            dataclasses.asdict(d)
-            for d in variable_distributions(original, avatars, columns, hellinger)
-        ],
-        "correlations": dataclasses.asdict(correlation_data(original, avatars, columns)),
-    }
+    return with_hellinger(signal_figures(original, avatars, columns), hellinger)
+
+
+def _plain(summary: Any, content: type[Any]) -> dict[str, Any]:
+    """A plot_data summary as plain data, with the fields of its content dataclass."""
+    return {field.name: getattr(summary, field.name) for field in dataclasses.fields(content)}
 
 
 def projection_artifacts(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from avatars_server.datasets.columns import ColumnDescriptor
     from avatars_server.engine import AvatarizationConfig
     from avatars_server.engine.config import ExcludeCategoricalConfig
+    from avatars_server.engine.explain import ProjectionModel
     from avatars_server.storage.tables import DatasetRow
 
 # Share of the full job's progress bar given to each stage.
@@ -140,6 +141,10 @@ def _store_results(
     }
 
 
+def _record_projection(context: JobContext, explainer: Callable[[], ProjectionModel]) -> None:
+    record_projection(context, explainer(), "avatarization")
+
+
 def run_avatarization_job(
     context: JobContext,
     owner_id: uuid.UUID,
@@ -149,6 +154,7 @@ def run_avatarization_job(
 ) -> dict[str, Any]:
     """Avatarize the dataset; with_metrics: then privacy and signal metrics (POST /jobs)."""
     from avatars_server.engine import PrivacyConfig, avatarize
+    from avatars_server.reports.build import signal_figures
 
     avatars_end = _AVATARS_END_FULL if with_metrics else 0.95
     context.report("reading", 0.0)
@@ -163,14 +169,21 @@ def run_avatarization_job(
         identifiers=identifiers(original_row.columns),
         progress=context.phase(0.02, avatars_end),
         max_dimensions=context.settings.max_encoded_dimensions,
-        explain=True,
+        explain_later=True,
     )
     avatars = _restore_types(output.avatars, converted)
     unshuffled = _restore_types(output.unshuffled, converted)
-    # The result datasets are written while the metrics are computed (I/O next to numpy
-    # work that releases the GIL); both must be done before the job is.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="job-store") as storer:
+    # The result datasets are written, and the evidence reports show (the FAMD's coordinates
+    # and contributions, the signal figure data) computed, on two side threads while the
+    # metrics run (I/O and numpy work that release the GIL, next to the metrics' kernels that
+    # do too); all must be done before the job is.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="job-store") as storer:
         stored = storer.submit(_store_results, context, avatars, unshuffled, original_row)
+        explained = (
+            storer.submit(_record_projection, context, output.explainer)
+            if output.explainer is not None
+            else None
+        )
         result: dict[str, Any] = {"privacy_metrics": None, "signal_metrics": None}
         if with_metrics:
             # The metrics see the columns as the avatarization did (to_categorical_threshold).
@@ -178,6 +191,10 @@ def run_avatarization_job(
                 {**column, "type": "category"} if column["label"] in converted else column
                 for column in original_row.columns
             ]
+            # The signal evidence's figure data need no metric: computed on the first side
+            # thread free (after the FAMD evidence) while the privacy metrics run; the signal
+            # step adds the Hellinger distances.
+            figures = storer.submit(signal_figures, original, avatars, variables(roles))
             privacy = PrivacyConfig(ncp=output.ncp, imputation=config.imputation, seed=config.seed)
             result["privacy_metrics"] = privacy_metrics(
                 original,
@@ -190,12 +207,12 @@ def run_avatarization_job(
             )
             context.report("signal metrics", _PRIVACY_END_FULL)
             result["signal_metrics"] = signal_metrics(
-                original, avatars, roles, aligned=True, record=context
+                original, avatars, roles, aligned=True, record=context, figures=figures.result
             )
         else:
             context.report("storing", avatars_end)
-        if output.model is not None:
-            record_projection(context, output.model, "avatarization")
+        if explained is not None:
+            explained.result()
         result.update(stored.result())
     # Not on the wire: lets a later privacy job reuse the ncp actually used.
     result["ncp"] = output.ncp

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from avatars_server.jobs.context import JobContext, Progress
@@ -104,10 +104,13 @@ def privacy_metrics(
         categorical=roles,
         progress=progress,
         explain=record is not None,
+        # The metric projection is recorded by a privacy job only (a full job records the
+        # avatarization's): not built otherwise.
+        explain_model=with_projection,
     )
     if record is not None and result.diagnostics is not None:
         record_privacy(record, result, config, list(original.columns), roles)
-        if with_projection:
+        if with_projection and result.diagnostics.model is not None:
             record_projection(record, result.diagnostics.model, "privacy_metrics")
     metrics: dict[str, Any] = {
         name: finite(getattr(result, name), name) for name in REQUIRED_PRIVACY_METRICS
@@ -125,9 +128,11 @@ def signal_metrics(
     *,
     aligned: bool = False,
     record: JobContext | None = None,
+    figures: Callable[[], Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The wire `SignalMetrics` of `avatars` against `original` (with `record`, the job also
-    records the distributions and correlations reports show)."""
+    records the distributions and correlations reports show; `figures` gives their figure data
+    when computed elsewhere, see `signal_figures`)."""
     from avatars_server.engine import SIGNAL_TARGETS, compute_signal_metrics
 
     original, avatars = _frames(columns, aligned, original, avatars)
@@ -135,7 +140,14 @@ def signal_metrics(
     if record is not None:
         hellinger = result.details.get("hellinger")
         per_variable = dict(hellinger) if isinstance(hellinger, Mapping) else {}
-        record_signal(record, original, avatars, variables(columns), per_variable)
+        record_signal(
+            record,
+            original,
+            avatars,
+            variables(columns),
+            per_variable,
+            figures=None if figures is None else figures(),
+        )
     return {
         "hellinger_mean": finite(result.hellinger_mean, "hellinger_mean"),
         "hellinger_std": finite(result.hellinger_std, "hellinger_std"),

@@ -91,10 +91,18 @@ def record_signal(
     avatars: pd.DataFrame,
     columns: Sequence[Mapping[str, Any]],
     hellinger: Mapping[str, float],
+    figures: Mapping[str, Any] | None = None,
 ) -> None:
-    """Per-variable Hellinger, binned distributions and correlation matrices."""
-    from avatars_server.reports.build import signal_artifacts
+    """Per-variable Hellinger, binned distributions and correlation matrices.
+
+    Args:
+        figures: ``signal_figures`` of the same tables and columns when already computed (a
+            full job computes them while its metrics run).
+    """
+    from avatars_server.reports.build import signal_figures, with_hellinger
     from avatars_server.storage import artifacts
 
-    data = signal_artifacts(original, avatars, columns, hellinger)
+    if figures is None:
+        figures = signal_figures(original, avatars, columns)
+    data = with_hellinger(figures, hellinger)
     artifacts.write_json(context.settings, context.job_id, artifacts.SIGNAL, data)

@@ -48,6 +48,7 @@ def test_dataclass_fields() -> None:
         "order",
         "neighbours",
         "model",
+        "explainer",
     ]
     assert _fields(engine.PrivacyConfig)[:7] == [
         "ncp",
@@ -97,6 +98,7 @@ def test_function_signatures() -> None:
         "categorical",
         "progress",
         "explain",
+        "explain_model",
     ]
     assert list(inspect.signature(engine.compute_signal_metrics).parameters) == [
         "original",
