@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,9 +66,6 @@ class AvatarizationOutput:
         neighbours: shape (n, k), each row's neighbours, when ``TableOptions.keep_neighbours``.
         model: with ``explain=True``, the fitted projection with the coordinates of the
             originals and of their avatars (before rounding) and the contributions.
-        explainer: with ``explain_later=True``, builds that same model when called (it holds
-            the arrays it needs until then): a job builds it on another thread while its
-            metrics run.
     """
 
     avatars: pd.DataFrame
@@ -78,7 +74,6 @@ class AvatarizationOutput:
     order: IntArray | None = None
     neighbours: IntArray | None = None
     model: ProjectionModel | None = None
-    explainer: Callable[[], ProjectionModel] | None = None
 
 
 @dataclass(frozen=True)
@@ -390,7 +385,6 @@ def avatarize(
     max_dimensions: int = DEFAULT_MAX_DIMENSIONS,
     options: TableOptions | None = None,
     explain: bool = False,
-    explain_later: bool = False,
 ) -> AvatarizationOutput:
     """Build the avatars of ``df`` (method.md §3).
 
@@ -404,7 +398,6 @@ def avatarize(
         max_dimensions: limit on D_enc (``TOO_MANY_DIMENSIONS`` above it).
         options: adjustments used by the extended jobs (default: none).
         explain: also return the projection model (coordinates, variance, contributions).
-        explain_later: return instead a function building that model (``explainer``).
 
     Returns:
         The shuffled avatars, the sensitive unshuffled avatars, and the ncp used; both frames
@@ -491,11 +484,8 @@ def avatarize(
     )
     unshuffled, order, means, codes = core.unshuffled, core.order, core.means, core.codes
     model = None
-    explainer = None
-    if explain or explain_later:
-        # Bound to the arrays themselves: none of them changes below.
-        explainer = functools.partial(
-            explain_projection,
+    if explain:
+        model = explain_projection(
             projection,
             full.continuous_names + [v.name for v in full.categoricals],
             (filled, [v.codes for v in full.categoricals]),
@@ -508,8 +498,6 @@ def avatarize(
                 )
             },
         )
-        if explain:
-            model, explainer = explainer(), None
     if excluded is not None and exclude is not None:
         avatar_coords = coords
         if exclude.exclude_replacement_strategy == "coordinate_similarity":
@@ -532,7 +520,6 @@ def avatarize(
         order=order,
         neighbours=core.neighbours,
         model=model,
-        explainer=explainer,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from avatars_server.datasets.columns import ColumnDescriptor
     from avatars_server.engine import AvatarizationConfig
     from avatars_server.engine.config import ExcludeCategoricalConfig
-    from avatars_server.engine.explain import ProjectionModel
     from avatars_server.storage.tables import DatasetRow
 
 # Share of the full job's progress bar given to each stage.
@@ -141,10 +140,6 @@ def _store_results(
     }
 
 
-def _record_projection(context: JobContext, explainer: Callable[[], ProjectionModel]) -> None:
-    record_projection(context, explainer(), "avatarization")
-
-
 def run_avatarization_job(
     context: JobContext,
     owner_id: uuid.UUID,
@@ -169,21 +164,14 @@ def run_avatarization_job(
         identifiers=identifiers(original_row.columns),
         progress=context.phase(0.02, avatars_end),
         max_dimensions=context.settings.max_encoded_dimensions,
-        explain_later=True,
+        explain=True,
     )
     avatars = _restore_types(output.avatars, converted)
     unshuffled = _restore_types(output.unshuffled, converted)
-    # The result datasets are written, and the evidence reports show (the FAMD's coordinates
-    # and contributions, the signal figure data) computed, on two side threads while the
-    # metrics run (I/O and numpy work that release the GIL, next to the metrics' kernels that
-    # do too); all must be done before the job is.
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="job-store") as storer:
+    # The result datasets are written while the metrics are computed (I/O next to numpy
+    # work that releases the GIL); both must be done before the job is.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="job-store") as storer:
         stored = storer.submit(_store_results, context, avatars, unshuffled, original_row)
-        explained = (
-            storer.submit(_record_projection, context, output.explainer)
-            if output.explainer is not None
-            else None
-        )
         result: dict[str, Any] = {"privacy_metrics": None, "signal_metrics": None}
         if with_metrics:
             # The metrics see the columns as the avatarization did (to_categorical_threshold).
@@ -211,8 +199,8 @@ def run_avatarization_job(
             )
         else:
             context.report("storing", avatars_end)
-        if explained is not None:
-            explained.result()
+        if output.model is not None:
+            record_projection(context, output.model, "avatarization")
         result.update(stored.result())
     # Not on the wire: lets a later privacy job reuse the ncp actually used.
     result["ncp"] = output.ncp

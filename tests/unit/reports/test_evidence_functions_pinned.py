@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 
 from avatars_server.engine import (
     AvatarizationConfig,
@@ -165,28 +164,3 @@ def test_signal_artifacts_are_the_content_dataclasses_as_plain_data() -> None:
     }
     got = signal_artifacts(original, avatars, columns, hellinger)
     assert json.dumps(got) == json.dumps(expected)
-
-
-@pytest.mark.parametrize("exclude", [False, True])
-def test_a_model_built_later_is_the_model_built_at_once(exclude: bool) -> None:
-    """A full job builds the projection model on another thread (``explain_later``): the same
-    model, also when excluded columns are put back afterwards (``exclude_categorical``)."""
-    from avatars_server.engine.config import ExcludeCategoricalConfig
-
-    frame = pinned_table(2_000, seed=6).drop(columns=["id"])
-    config = AvatarizationConfig(
-        k=10,
-        seed=SEED,
-        exclude_categorical=ExcludeCategoricalConfig(
-            exclude_cardinality_threshold=10,
-            exclude_replacement_strategy="coordinate_similarity",
-            rare_occurence_threshold=1,
-        )
-        if exclude
-        else None,
-    )
-    now = avatarize(frame, config, explain=True)
-    later = avatarize(frame, config, explain_later=True)
-    assert later.model is None and now.explainer is None and later.explainer is not None
-    assert _model(later.explainer()) == _model(now.model)
-    assert later.unshuffled.equals(now.unshuffled) and later.avatars.equals(now.avatars)
