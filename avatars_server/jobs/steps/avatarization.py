@@ -179,9 +179,9 @@ def run_avatarization_job(
                 {**column, "type": "category"} if column["label"] in converted else column
                 for column in original_row.columns
             ]
-            # The signal evidence's figure data need no metric: computed on the first side
-            # thread free (after the FAMD evidence) while the privacy metrics run; the signal
-            # step adds the Hellinger distances.
+            # The signal evidence's figure data need no metric: computed on the store thread
+            # (after the result datasets) while the privacy metrics run; the signal step adds
+            # the Hellinger distances.
             figures = storer.submit(signal_figures, original, avatars, variables(roles))
             privacy = PrivacyConfig(ncp=output.ncp, imputation=config.imputation, seed=config.seed)
             result["privacy_metrics"] = privacy_metrics(

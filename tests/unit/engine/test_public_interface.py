@@ -48,7 +48,6 @@ def test_dataclass_fields() -> None:
         "order",
         "neighbours",
         "model",
-        "explainer",
     ]
     assert _fields(engine.PrivacyConfig)[:7] == [
         "ncp",
