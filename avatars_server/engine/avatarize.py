@@ -119,6 +119,10 @@ def _ignore_progress(stage: str, fraction: float) -> None:
     """Default progress callback: does nothing."""
 
 
+_RANK_ROWS = 65_536
+"""Rows of random ranks drawn at once by :func:`random_weights`."""
+
+
 def random_weights(dist: FloatArray, rng: np.random.Generator) -> FloatArray:
     """Normalised random weights of the neighbours, zero-distance rule included (§3.6).
 
@@ -134,10 +138,15 @@ def random_weights(dist: FloatArray, rng: np.random.Generator) -> FloatArray:
     """
     n, k = dist.shape
     base = rng.standard_exponential((n, k))
-    ranks = rng.permuted(np.broadcast_to(np.arange(1, k + 1, dtype=np.int32), (n, k)), axis=1)
-    # R·2^(−s) by scaling the binary exponent: exact, and cheaper than a lookup or exp2.
-    np.ldexp(base, np.negative(ranks), out=base)
-    del ranks
+    # The ranks in row chunks (the stream permutes row after row, so the draws are those of one
+    # (n, k) call): no (n, k) rank array next to the weights at the avatarization's peak.
+    for first in range(0, n, _RANK_ROWS):
+        last = min(n, first + _RANK_ROWS)
+        one_to_k = np.broadcast_to(np.arange(1, k + 1, dtype=np.int32), (last - first, k))
+        ranks = rng.permuted(one_to_k, axis=1)
+        # R·2^(−s) by scaling the binary exponent: exact, and cheaper than a lookup or exp2.
+        np.negative(ranks, out=ranks)
+        np.ldexp(base[first:last], ranks, out=base[first:last])
     rows, threshold = _coincident_rows(dist)
     # 1/d → ∞ as d → 0: coincident neighbours dominate, every other one gets P = 0.
     kept = np.where(dist[rows] <= threshold, base[rows], 0.0)
@@ -608,8 +617,9 @@ def avatars_from_coordinates(
         columns[variable.name] = restore_categorical(formats[variable.name], variable, drawn)
     # Excluded columns (not in table) start as placeholders the caller overwrites.
     placeholder = np.full(n, None, dtype=object)
+    # copy=False: the restored columns become the frame's own (no consolidated copy of them).
     unshuffled = pd.DataFrame(
-        {str(label): columns.get(str(label), placeholder) for label in labels}
+        {str(label): columns.get(str(label), placeholder) for label in labels}, copy=False
     )
     unshuffled.columns = pd.Index(list(labels))
     order = np.asarray(streams.shuffle.permutation(n), dtype=np.int64)
