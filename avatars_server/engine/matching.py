@@ -177,13 +177,15 @@ def _objects(series: pd.Series) -> np.ndarray:
     return values
 
 
-def combine(columns: Sequence[IntArray]) -> IntArray:
-    """One code per row from several code columns (equal rows get equal codes)."""
-    key = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+def combine(columns: Iterable[IntArray]) -> IntArray:
+    """One code per row from several code columns (equal rows get equal codes); the columns may
+    come one at a time (a generator), only one of them being needed at once."""
+    key: IntArray | None = None
     for codes in columns:
-        key = key * (int(codes.max(initial=0)) + 2) + (codes + 1)
+        previous = np.zeros(len(codes), dtype=np.int64) if key is None else key
+        key = previous * (int(codes.max(initial=0)) + 2) + (codes + 1)
         key = np.asarray(pd.factorize(key)[0], dtype=np.int64)
-    return key
+    return key if key is not None else np.zeros(0, dtype=np.int64)
 
 
 def row_direct_match_protection(columns: Iterable[tuple[IntArray, IntArray]]) -> float:
@@ -270,9 +272,8 @@ def categorical_hidden_rate(x_codes: Sequence[IntArray], a_codes: Sequence[IntAr
         100 · (1 − mean π_i), π_i = 1/#argmin_j H(i, j) when i's own avatar is at minimal H.
     """
     n = len(x_codes[0])
-    x = np.column_stack(x_codes)
-    a = np.column_stack(a_codes)
-    keys = combine([np.concatenate([xc, ac]) for xc, ac in zip(x_codes, a_codes, strict=True)])
+    # One variable's joined codes at a time: no (2n, variables) block at the metrics' peak.
+    keys = combine(np.concatenate([xc, ac]) for xc, ac in zip(x_codes, a_codes, strict=True))
     x_key, a_key = keys[:n], keys[n:]
     a_count = np.bincount(a_key, minlength=int(keys.max()) + 1)
     success = np.zeros(n)
@@ -282,7 +283,9 @@ def categorical_hidden_rate(x_codes: Sequence[IntArray], a_codes: Sequence[IntAr
     success[same] = 1.0 / a_count[x_key[same]]
     rest = np.flatnonzero(~exact)
     if rest.size:
-        success[rest] = _hamming_success(x[rest], a[rest], a, a_key)
+        a = np.column_stack(a_codes)
+        queries = np.column_stack([codes[rest] for codes in x_codes])
+        success[rest] = _hamming_success(queries, a[rest], a, a_key)
     return float(100.0 * (1.0 - success.mean()))
 
 
