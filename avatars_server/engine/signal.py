@@ -480,6 +480,11 @@ def compute_signal_metrics(
     avatars = align_avatars(original, avatars.set_axis([str(c) for c in avatars.columns], axis=1))
     kinds = column_kinds(original, categorical)
     x = encode(original, kinds)
+    owner = _owners(x)
+    d = len(owner)
+    # The originals' correlations before the avatars are encoded and the avatars' after the
+    # originals are let go: both tables are held at once only for the Hellinger distances.
+    r_x = correlations(_encoded_gather(x), x.n_rows, x.continuous, d)
     a = encode(avatars, kinds, reference=x)
     per_variable: dict[str, float] = dict(
         zip(x.continuous_names, hellinger_columns(x.continuous, a.continuous), strict=True)
@@ -488,15 +493,12 @@ def compute_signal_metrics(
         per_variable[xv.name] = hellinger_codes(xv.codes, av.codes, xv.n_levels)
     per_variable = {name: per_variable[name] for name in original.columns}
     values = np.array(list(per_variable.values()))
-
-    owner = _owners(x)
-    d = len(owner)
-    r_x = correlations(_encoded_gather(x), x.n_rows, x.continuous, d)
+    del x
     r_a = np.nan_to_num(correlations(_encoded_gather(a), a.n_rows, a.continuous, d), nan=0.0)
+    del a
     valid = (owner[:, None] != owner[None, :]) & ~np.isnan(r_x)
     valid &= np.triu(np.ones((d, d), dtype=bool), k=1)
     ratio = float(100.0 * np.abs(r_x - r_a)[valid].mean()) if valid.any() else None
-    del x, a
     release_free_memory()
     return SignalMetricsResult(
         hellinger_mean=float(values.mean()),
