@@ -173,41 +173,12 @@ def _parameters(content: ReportContent) -> list[str]:
     out = ["= Parameters\n"]
     a = content.parameters.avatarization
     if a is not None:
-        weights = (
-            ", ".join(f"{k}: {v:g}" for k, v in a.column_weights.items())
-            if a.column_weights
-            else "every column 1"
-        )
-        rows = [
-            ("k (neighbours per avatar)", str(a.k)),
-            ("ncp requested", "default" if a.ncp is None else str(a.ncp)),
-            ("ncp used (axes of the neighbour search)", str(a.ncp_used or "—")),
-            ("column weights", weights),
-            (
-                "imputation",
-                f"{a.imputation_method}, k = {a.imputation_k}, "
-                f"training fraction {a.imputation_training_fraction:g}",
-            ),
-            ("seed", wording.seed_text(a.seed)),
-        ]
+        rows = wording.avatarization_rows(a)
         out.append("== Avatarization\n")
         out.append(
             _table("(auto, 1fr)", ["Parameter", "Value"], [(_text(k), _text(v)) for k, v in rows])
         )
-    m = content.parameters.metrics
-    rows = [
-        ("ncp", "default" if m.ncp is None else str(m.ncp)),
-        ("imputation", f"{m.imputation_method}, k = {m.imputation_k}"),
-        ("seed", wording.seed_text(m.seed)),
-        ("known variables", ", ".join(m.known_variables or []) or "none"),
-        ("target variable", m.target or "none"),
-        (
-            "closest-rate thresholds",
-            f"percentile {m.closest_rate_percentage_threshold:g}, "
-            f"ratio {m.closest_rate_ratio_threshold:g}",
-        ),
-        ("variables compared", f"{len(m.variables)}, of which {len(m.categorical)} categorical"),
-    ]
+    rows = wording.metric_rows(content.parameters.metrics)
     out.append("== Metrics\n")
     out.append(
         _table("(auto, 1fr)", ["Parameter", "Value"], [(_text(k), _text(v)) for k, v in rows])

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from avatars_server.reports.content import MetricResult, ReportContent
+from avatars_server.reports.content import (
+    AvatarizationSettings,
+    MetricResult,
+    MetricSettings,
+    ReportContent,
+)
 
 METRIC_TITLES = {
     "hidden_rate": "Hidden rate",
@@ -174,3 +179,41 @@ def summary_line(content: ReportContent) -> str:
         f"Privacy: {score(content.privacy.metrics)}. Signal: {score(content.signal.metrics)}. "
         f"{content.conclusion.summary}"
     )
+
+
+def avatarization_rows(a: AvatarizationSettings) -> list[tuple[str, str]]:
+    """The avatarization's parameters as (name, value) rows, as every report format shows them."""
+    weights = (
+        ", ".join(f"{k}: {v:g}" for k, v in a.column_weights.items())
+        if a.column_weights
+        else "every column 1"
+    )
+    return [
+        ("k (neighbours per avatar)", str(a.k)),
+        ("ncp requested", "default" if a.ncp is None else str(a.ncp)),
+        ("ncp used (axes of the neighbour search)", str(a.ncp_used or "—")),
+        ("column weights", weights),
+        (
+            "imputation",
+            f"{a.imputation_method}, k = {a.imputation_k}, "
+            f"training fraction {a.imputation_training_fraction:g}",
+        ),
+        ("seed", seed_text(a.seed)),
+    ]
+
+
+def metric_rows(m: MetricSettings) -> list[tuple[str, str]]:
+    """The metrics' parameters as (name, value) rows, as every report format shows them."""
+    return [
+        ("ncp", "default" if m.ncp is None else str(m.ncp)),
+        ("imputation", f"{m.imputation_method}, k = {m.imputation_k}"),
+        ("seed", seed_text(m.seed)),
+        ("known variables", ", ".join(m.known_variables or []) or "none"),
+        ("target variable", m.target or "none"),
+        (
+            "closest-rate thresholds",
+            f"percentile {m.closest_rate_percentage_threshold:g}, "
+            f"ratio {m.closest_rate_ratio_threshold:g}",
+        ),
+        ("variables compared", f"{len(m.variables)}, of which {len(m.categorical)} categorical"),
+    ]
