@@ -1,8 +1,11 @@
 """A seeded mixed table for the pinned-evidence tests (identifier, missing values, int, bool,
-datetime, a category of 20 modalities); generated, so no data file is needed."""
+datetime, a category of 20 modalities); generated, so no data file is needed. Also the digest
+those tests pin JSON values by."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 import numpy as np
@@ -48,3 +51,9 @@ def pinned_table(n: int = 3_000, seed: int = 0) -> pd.DataFrame:
             ],
         }
     )
+
+
+def digest(value: Any) -> str:
+    """SHA-256 of a JSON value's canonical text (sorted keys, no NaN, no spaces)."""
+    text = json.dumps(value, sort_keys=True, allow_nan=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

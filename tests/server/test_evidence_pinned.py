@@ -30,15 +30,11 @@ from avatars_server.jobs.execute import run_job
 from avatars_server.storage import artifacts, datasets, jobs
 from avatars_server.storage.tables import DatasetRow, JobRow
 from tests.evidence_table import COLUMNS, pinned_table
+from tests.evidence_table import digest as _digest
 
 EXPECTED = Path(__file__).resolve().parents[1] / "data" / "evidence_pinned.json"
 ROWS = 3_000
 SEED = 7
-
-
-def _digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, allow_nan=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _array_digest(array: np.ndarray[Any, Any] | None) -> str | None:

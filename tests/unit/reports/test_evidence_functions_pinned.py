@@ -16,7 +16,6 @@ import hashlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -30,15 +29,11 @@ from avatars_server.engine import (
 from avatars_server.engine.explain import ProjectionModel
 from avatars_server.reports.build import projection_artifacts, signal_artifacts
 from tests.evidence_table import COLUMNS, pinned_table
+from tests.evidence_table import digest as _digest
 
 EXPECTED = Path(__file__).resolve().parents[2] / "data" / "evidence_functions_pinned.json"
 ROWS = 25_000
 SEED = 11
-
-
-def _digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, allow_nan=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _model(model: ProjectionModel | None) -> str:
