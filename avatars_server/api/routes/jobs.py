@@ -137,8 +137,7 @@ def create_avatarization_job(
 def get_avatarization_job(
     id: uuid.UUID, user: CurrentUser, session: SessionDep, base_url: PublicBaseUrl
 ) -> AvatarizationJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.avatarization.value)
+    row = views.owned_job(session, id, user.id, JobKind.avatarization)
     return views.avatarization_job(session, row, base_url)
 
 
@@ -171,8 +170,7 @@ def create_privacy_metrics_job(
     responses=JOB_GET_ERRORS,
 )
 def get_privacy_metrics(id: uuid.UUID, user: CurrentUser, session: SessionDep) -> PrivacyMetricsJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.privacy_metrics.value)
+    row = views.owned_job(session, id, user.id, JobKind.privacy_metrics)
     return views.privacy_job(row)
 
 
@@ -205,6 +203,5 @@ def create_signal_metrics_job(
     responses=JOB_GET_ERRORS,
 )
 def get_signal_metrics(id: uuid.UUID, user: CurrentUser, session: SessionDep) -> SignalMetricsJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.signal_metrics.value)
+    row = views.owned_job(session, id, user.id, JobKind.signal_metrics)
     return views.signal_job(row)

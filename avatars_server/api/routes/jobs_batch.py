@@ -30,7 +30,6 @@ from avatars_server.schemas.common import JOB_CREATE_ERRORS, JOB_GET_ERRORS, err
 from avatars_server.schemas.jobs import (
     JobKind,
 )
-from avatars_server.storage import jobs
 
 router = APIRouter(tags=["jobs"], responses=error_responses(401))
 
@@ -70,8 +69,7 @@ def create_avatarization_batch_job(
 def get_avatarization_batch_job(
     id: uuid.UUID, base_url: PublicBaseUrl, user: CurrentUser, session: SessionDep
 ) -> AvatarizationBatchJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.avatarization_batch.value)
+    row = views.owned_job(session, id, user.id, JobKind.avatarization_batch)
     return batch_views.avatarization_batch_job(session, row, base_url)
 
 
@@ -108,8 +106,7 @@ def create_privacy_metrics_batch_job(
 def get_privacy_metrics_batch_job(
     id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> PrivacyMetricsBatchJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.privacy_metrics_batch.value)
+    row = views.owned_job(session, id, user.id, JobKind.privacy_metrics_batch)
     return batch_views.privacy_batch_job(row)
 
 
@@ -146,6 +143,5 @@ def create_signal_metrics_batch_job(
 def get_signal_metrics_batch_job(
     id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> SignalMetricsBatchJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.signal_metrics_batch.value)
+    row = views.owned_job(session, id, user.id, JobKind.signal_metrics_batch)
     return batch_views.signal_batch_job(row)

@@ -31,7 +31,6 @@ from avatars_server.schemas.multitable import (
     PrivacyMetricsMultiTableJob,
     PrivacyMetricsMultiTableJobCreate,
 )
-from avatars_server.storage import jobs
 
 router = APIRouter(tags=["jobs"], responses=error_responses(401))
 
@@ -72,8 +71,7 @@ def create_privacy_metrics_geolocation_job(
 def get_privacy_metrics_geolocation_job(
     id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> PrivacyMetricsGeolocationJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.privacy_metrics_geolocation.value)
+    row = views.owned_job(session, id, user.id, JobKind.privacy_metrics_geolocation)
     return views.geolocation_job(row)
 
 
@@ -114,8 +112,7 @@ def create_avatarization_multi_table_job(
 def get_avatarization_multi_table_job(
     id: uuid.UUID, user: CurrentUser, session: SessionDep, base_url: PublicBaseUrl
 ) -> AvatarizationMultiTableJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.avatarization_multi_table.value)
+    row = views.owned_job(session, id, user.id, JobKind.avatarization_multi_table)
     return views.multi_table_job(session, row, base_url)
 
 
@@ -155,6 +152,5 @@ def create_privacy_metrics_multi_table_job(
 def get_privacy_metrics_multi_table_job(
     id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> PrivacyMetricsMultiTableJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.privacy_metrics_multi_table.value)
+    row = views.owned_job(session, id, user.id, JobKind.privacy_metrics_multi_table)
     return views.multi_table_privacy_job(row)

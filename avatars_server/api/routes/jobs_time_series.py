@@ -30,7 +30,6 @@ from avatars_server.schemas.time_series import (
     SignalMetricsWithTimeSeriesJob,
     SignalMetricsWithTimeSeriesJobCreate,
 )
-from avatars_server.storage import jobs
 
 router = APIRouter(tags=["jobs"], responses=error_responses(401))
 
@@ -74,8 +73,7 @@ def create_avatarization_with_time_series_job(
 def get_avatarization_time_series_job(
     id: uuid.UUID, base_url: PublicBaseUrl, user: CurrentUser, session: SessionDep
 ) -> AvatarizationWithTimeSeriesJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.avatarization_with_time_series.value)
+    row = views.owned_job(session, id, user.id, JobKind.avatarization_with_time_series)
     return time_series_views.avatarization_time_series_job(session, row, base_url)
 
 
@@ -117,8 +115,7 @@ def create_privacy_metrics_time_series_job(
 def get_privacy_metrics_time_series_job(
     id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> PrivacyMetricsWithTimeSeriesJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.privacy_metrics_with_time_series.value)
+    row = views.owned_job(session, id, user.id, JobKind.privacy_metrics_with_time_series)
     return time_series_views.privacy_time_series_job(row)
 
 
@@ -159,6 +156,5 @@ def create_signal_metrics_time_series_job(
 def get_signal_metrics_time_series_job(
     id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> SignalMetricsWithTimeSeriesJob:
-    row = jobs.get_owned_job(session, id, user.id)
-    views.check_kind(row, JobKind.signal_metrics_with_time_series.value)
+    row = views.owned_job(session, id, user.id, JobKind.signal_metrics_with_time_series)
     return time_series_views.signal_time_series_job(row)

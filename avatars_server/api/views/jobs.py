@@ -16,6 +16,7 @@ from avatars_server.schemas.jobs import (
     AvatarizationJob,
     AvatarizationResult,
     GenericJob,
+    JobKind,
     JobProgress,
     PrivacyMetricsJob,
     SignalMetricsJob,
@@ -25,7 +26,7 @@ from avatars_server.schemas.multitable import (
     PrivacyMetricsMultiTableJob,
 )
 from avatars_server.schemas.time_series import AvatarizationResultPerDataset
-from avatars_server.storage import datasets
+from avatars_server.storage import datasets, jobs
 from avatars_server.storage.tables import JobRow
 
 # Where each kind is read back, for the 404 of a kind-specific GET on another kind.
@@ -73,14 +74,17 @@ def job_envelope(row: JobRow) -> dict[str, Any]:
     }
 
 
-def check_kind(row: JobRow, kind: str) -> None:
-    """404 naming the right route when `row` is not of `kind`."""
-    if row.kind != kind:
+def owned_job(session: Session, job_id: uuid.UUID, owner_id: uuid.UUID, kind: JobKind) -> JobRow:
+    """The caller's job of this kind; 404 when there is none, naming the route that reads it
+    when the job is of another kind."""
+    row = jobs.get_owned_job(session, job_id, owner_id)
+    if row.kind != kind.value:
         route = READ_ROUTES.get(row.kind, "GET /jobs").replace("{id}", str(row.id))
         raise NotFoundError(
-            f"No {kind} job with id {row.id}: it is a {row.kind} job. Read it with {route}.",
+            f"No {kind.value} job with id {row.id}: it is a {row.kind} job. Read it with {route}.",
             detail={"kind": row.kind, "route": route},
         )
+    return row
 
 
 def generic_job(row: JobRow) -> GenericJob:
