@@ -1,4 +1,5 @@
-"""Signal (utility) metrics: Hellinger distances of marginals and correlation differences (§6).
+"""Signal (utility) metrics: Hellinger distances of marginals (:mod:`.hellinger`) and correlation
+differences (§6).
 
 Correlations come from moments accumulated over row batches of the encoded table, so no dense
 n × d copy of the dummies is ever held.
@@ -6,7 +7,6 @@ n × d copy of the dummies is ever held.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from avatars_server.engine.config import SIGNAL_TARGETS
+from avatars_server.engine.hellinger import hellinger_codes, hellinger_columns
 from avatars_server.engine.jit import jit
 from avatars_server.engine.memory import release_free_memory
 from avatars_server.engine.metric_space import align_avatars
@@ -25,14 +26,10 @@ from avatars_server.engine.table import (
     IntArray,
     column_kinds,
     encode,
-    encode_categorical,
-    encode_like,
 )
 
 BoolArray = npt.NDArray[np.bool_]
 _BATCH_ROWS = 65_536
-# Values looked at first when counting distinct values against the number of Sturges bins.
-_DISTINCT_PREFIX = 4_096
 
 
 @dataclass(frozen=True)
@@ -47,182 +44,6 @@ class SignalMetricsResult:
     correlation_difference_ratio: float | None
     targets: Mapping[str, str]
     details: Mapping[str, object]
-
-
-def _hellinger(p: FloatArray, q: FloatArray) -> float:
-    """H(P, Q) = √(1 − Σ √(P·Q)), clipped to [0, 1] against rounding."""
-    return math.sqrt(max(0.0, 1.0 - float(np.sqrt(p * q).sum())))
-
-
-def hellinger_codes(original: IntArray, avatars: IntArray, n_levels: int) -> float:
-    """Hellinger distance of two categorical samples given as level codes (§6.1).
-
-    Codes -1 are avatar modalities unknown to the originals. They share one bin here: the
-    originals have no mass there, so merging them leaves Σ√(P·Q), hence H, unchanged.
-    """
-    p = np.bincount(original + 1, minlength=n_levels + 1) / max(1, len(original))
-    q = np.bincount(avatars + 1, minlength=n_levels + 1) / max(1, len(avatars))
-    return _hellinger(p, q)
-
-
-def hellinger_categorical(original: pd.Series, avatars: pd.Series) -> float:
-    """Hellinger distance over the union of modalities plus a missing bin (§6.1)."""
-    fitted = encode_categorical("v", original)
-    return hellinger_codes(fitted.codes, encode_like(avatars, fitted), fitted.n_levels)
-
-
-def hellinger_continuous(original: FloatArray, avatars: FloatArray) -> float:
-    """Hellinger distance over Sturges equal-width bins plus a missing bin (§6.1).
-
-    Args:
-        original: shape (n,), NaN for missing.
-        avatars: shape (m,), NaN for missing.
-    """
-    x = np.asarray(original, dtype=np.float64).reshape(-1, 1)
-    a = np.asarray(avatars, dtype=np.float64).reshape(-1, 1)
-    return hellinger_columns(x, a)[0]
-
-
-def hellinger_columns(original: FloatArray, avatars: FloatArray) -> list[float]:
-    """:func:`hellinger_continuous` of every column pair, each table read in two row-major
-    passes (observed count / min / max, then the histograms) whatever its number of columns.
-
-    Args:
-        original: shape (n, p), NaN for missing.
-        avatars: shape (m, p), NaN for missing.
-    """
-    p_cols = original.shape[1]
-    x_count, x_lo, x_hi = _column_ranges(original)
-    a_count, a_lo, a_hi = _column_ranges(avatars)
-    bins = np.ones(p_cols, dtype=np.int64)
-    lo = np.zeros(p_cols)
-    hi = np.zeros(p_cols)
-    for j in range(p_cols):
-        if x_count[j] or a_count[j]:
-            n_obs = int(x_count[j])
-            sturges = math.ceil(math.log2(n_obs)) + 1 if n_obs else 1
-            distinct = _distinct_up_to(original[:, j], n_obs, sturges)
-            bins[j] = max(1, min(sturges, distinct))
-            lo[j] = float(min(x_lo[j], a_lo[j]))
-            hi[j] = float(max(x_hi[j], a_hi[j]))
-        if lo[j] == hi[j]:
-            bins[j] = 1
-            hi[j] = lo[j] + 1.0
-    p_obs = _histograms(original, x_count, bins, lo, hi)
-    q_obs = _histograms(avatars, a_count, bins, lo, hi)
-    out = []
-    for j in range(p_cols):
-        b = int(bins[j])
-        p = np.append(p_obs[j, :b], original.shape[0] - x_count[j]) / max(1, original.shape[0])
-        q = np.append(q_obs[j, :b], avatars.shape[0] - a_count[j]) / max(1, avatars.shape[0])
-        out.append(_hellinger(p, q))
-    return out
-
-
-@jit()
-def _ranges_kernel(values: Any) -> tuple[Any, Any, Any]:  # pragma: no cover - compiled
-    """Per column: number of non-NaN values, their minimum and maximum (inf, −inf if none)."""
-    p = values.shape[1]
-    count = np.zeros(p, dtype=np.int64)
-    lo = np.full(p, np.inf)
-    hi = np.full(p, -np.inf)
-    for i in range(values.shape[0]):
-        for j in range(p):
-            v = values[i, j]
-            if v == v:
-                count[j] += 1
-                lo[j] = min(lo[j], v)
-                hi[j] = max(hi[j], v)
-    return count, lo, hi
-
-
-def _column_ranges(values: FloatArray) -> tuple[IntArray, FloatArray, FloatArray]:
-    """(observed count, min, max) of every column in one pass; min/max are exact, so equal to
-    ``x_obs.min(initial=inf)`` / ``x_obs.max(initial=-inf)`` (up to the sign of a zero, which
-    no bin sees)."""
-    count, lo, hi = _ranges_kernel(values)
-    return count, lo, hi
-
-
-@jit()
-def _histograms_kernel(
-    values: Any, lo: Any, hi: Any, bins: Any, edges: Any, active: Any, counts: Any
-) -> None:  # pragma: no cover - compiled
-    """Per active column j, ``np.histogram(values[~isnan, j], bins[j], (lo[j], hi[j]))[0]``
-    added to ``counts[j]``: numpy's uniform bin rule, step by step (index from the scaled
-    offset, the last edge in the last bin, then one step down or up against the linspace
-    ``edges[j]``); values outside [lo, hi] (NaN too) skipped."""
-    p = values.shape[1]
-    denom = hi - lo
-    for i in range(values.shape[0]):
-        for j in range(p):
-            if not active[j]:
-                continue
-            v = values[i, j]
-            if not (v >= lo[j] and v <= hi[j]):
-                continue
-            b = bins[j]
-            index = int(((v - lo[j]) / denom[j]) * b)
-            if index == b:
-                index -= 1
-            if v < edges[j, index]:
-                index -= 1
-            if v >= edges[j, index + 1] and index != b - 1:
-                index += 1
-            counts[j, index] += 1
-
-
-def _histograms(
-    values: FloatArray, observed: IntArray, bins: IntArray, lo: FloatArray, hi: FloatArray
-) -> IntArray:
-    """Per column j, the counts of its non-missing values in ``bins[j]`` equal-width bins of
-    [lo[j], hi[j]], exactly ``np.histogram(values[~np.isnan(values[:, j]), j], bins=bins[j],
-    range=(lo[j], hi[j]))[0]``, shape (p, max bins), zero-padded."""
-    p_cols = values.shape[1]
-    width = int(bins.max(initial=1))
-    edges = np.zeros((p_cols, width + 1))
-    counts = np.zeros((p_cols, width), dtype=np.intp)
-    active = np.zeros(p_cols, dtype=np.bool_)
-    for j in range(p_cols):
-        b = int(bins[j])
-        column_edges = np.linspace(lo[j], hi[j], b + 1, endpoint=True, dtype=np.float64)
-        if not observed[j] or np.any(column_edges[:-1] >= column_edges[1:]):
-            # Nothing to count, or numpy's "too many bins" error: numpy's own path.
-            column = _observed(values[:, j])
-            counts[j, :b] = np.histogram(column, bins=b, range=(lo[j], hi[j]))[0]
-            continue
-        edges[j, : b + 1] = column_edges
-        active[j] = True
-    if active.any():
-        _histograms_kernel(values, lo, hi, bins, edges, active, counts)
-    return counts
-
-
-def _observed(values: FloatArray) -> FloatArray:
-    """The non-missing values (the array itself when none is missing)."""
-    missing = np.isnan(values)
-    return values[~missing] if missing.any() else values
-
-
-def _distinct_up_to(values: FloatArray, observed: int, limit: int) -> int:
-    """min(limit, number of distinct non-missing values) or more: the exact count when it is
-    below ``limit``. A prefix of ``_DISTINCT_PREFIX`` observed values with ``limit`` distinct
-    values already settles it.
-
-    Args:
-        values: shape (n,), NaN for missing.
-        observed: the number of non-missing values.
-    """
-    if observed > _DISTINCT_PREFIX:
-        head = values[: 2 * _DISTINCT_PREFIX]
-        while True:
-            prefix = head[~np.isnan(head)]
-            if len(prefix) >= _DISTINCT_PREFIX or len(head) == len(values):
-                break
-            head = values[: 2 * len(head)]
-        if len(pd.unique(prefix[:_DISTINCT_PREFIX])) >= limit:
-            return limit
-    return len(pd.unique(_observed(values)))
 
 
 # gather(start, stop, rows, cols, shift, low, high) -> batch: the rows [start, stop) kept by

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from avatars_server.engine.hellinger import hellinger_codes
 from avatars_server.engine.multitable.enrichment import ancestor_rows, full_enriched, to_top
 from avatars_server.engine.multitable.graph import Graph, resolve_keys
-from avatars_server.engine.signal import compute_signal_metrics, hellinger_codes
+from avatars_server.engine.signal import compute_signal_metrics
 
 
 def children_count_hellinger(

@@ -7,7 +7,7 @@ from functools import partial
 
 import numpy as np
 
-from avatars_server.engine.signal import hellinger_continuous
+from avatars_server.engine.hellinger import hellinger_continuous
 from avatars_server.engine.table import FloatArray
 from avatars_server.engine.timeseries.grid import (
     DEFAULT_G_MAX,

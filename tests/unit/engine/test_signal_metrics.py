@@ -9,11 +9,8 @@ import pandas as pd
 import pytest
 
 from avatars_server.engine import SIGNAL_TARGETS, compute_signal_metrics
-from avatars_server.engine.signal import (
-    hellinger_categorical,
-    hellinger_continuous,
-    pairwise_correlation,
-)
+from avatars_server.engine.hellinger import hellinger_categorical, hellinger_continuous
+from avatars_server.engine.signal import pairwise_correlation
 
 
 def test_hellinger_categorical() -> None:
