@@ -14,14 +14,13 @@ from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.imputation import Imputer, fit_imputer, impute
 from avatars_server.engine.projection import TRANSFORM_ROWS, Projection, fit_projection
 from avatars_server.engine.table import (
-    Categorical,
     Encoded,
     FloatArray,
     Kind,
     check_not_empty,
     column_kinds,
     encode,
-    encode_like,
+    encode_categoricals,
     to_float,
 )
 
@@ -169,13 +168,7 @@ def _project_in_chunks(
     """
     kinds = model.kinds
     names = [str(c) for c in avatars.columns if kinds[str(c)] != "categorical"]
-    references = {v.name: v for v in model.original.categoricals}
-    categoricals = [
-        Categorical(name, encode_like(avatars[name], ref), ref.modalities, ref.has_missing)
-        for name, ref in (
-            (str(c), references[str(c)]) for c in avatars.columns if kinds[str(c)] == "categorical"
-        )
-    ]
+    categoricals = encode_categoricals(avatars, kinds, reference=model.original)
     m = len(avatars)
     coords = np.empty((m, model.ncp))
     for start in range(0, m, TRANSFORM_ROWS):

@@ -221,6 +221,13 @@ def encode(
             stop = start + _ROW_BLOCK
             for (j, _), values in zip(group, columns, strict=True):
                 cont[start:stop, j] = values[start:stop]
+    return Encoded(cont_names, cont, encode_categoricals(df, kinds, reference=reference))
+
+
+def encode_categoricals(
+    df: pd.DataFrame, kinds: dict[str, Kind], *, reference: Encoded | None = None
+) -> list[Categorical]:
+    """The categorical columns of ``df`` encoded, in order; with ``reference``, by its levels."""
     cats: list[Categorical] = []
     ref_cats = {v.name: v for v in reference.categoricals} if reference is not None else {}
     for name in (str(c) for c in df.columns if kinds[str(c)] == "categorical"):
@@ -231,7 +238,7 @@ def encode(
             cats.append(
                 Categorical(name, encode_like(df[name], ref), ref.modalities, ref.has_missing)
             )
-    return Encoded(cont_names, cont, cats)
+    return cats
 
 
 def column_dimensions(
