@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from avatars_server.engine import kdtree_kernels as kernels
+from avatars_server.engine.kdtree_build import build
 from avatars_server.engine.kdtree_kernels import TIE_TOLERANCE as TIE_TOLERANCE
 from avatars_server.engine.table import FloatArray, IntArray
 
@@ -112,7 +113,7 @@ def build_tree(points: FloatArray, leaf_size: int = LEAF_SIZE) -> KDTree:
     # Eight subtrees per thread balance the parallel part of the build.
     top = max(0, math.ceil(math.log2(8 * numba.get_num_threads())))
     with _dynamic():
-        perm, start, stop, lo, hi, axis = kernels.build(data, depth, top)
+        perm, start, stop, lo, hi, axis = build(data, depth, top)
     points_in_order = np.ascontiguousarray(data[perm])
     leaf = int((stop - start)[2**depth - 1 :].max(initial=1))
     return KDTree(

@@ -1,0 +1,131 @@
+"""The numba kernel that builds the engine's KD-tree: a balanced tree stored as arrays (each
+node's range of leaf-order positions, its points' bounding box and its split axis), built in
+parallel below its first levels. :mod:`avatars_server.engine.kdtree_kernels` searches it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numba import prange
+
+from avatars_server.engine.jit import jit as _jit
+
+_INF = math.inf
+
+
+@_jit()
+def _nth_element(perm: Any, data: Any, start: int, stop: int, kth: int, axis: int) -> None:
+    """Partially sort ``perm[start:stop]`` by ``data[perm, axis]`` so that position kth holds
+    its order statistic, smaller-or-equal keys before and larger-or-equal after (Hoare)."""
+    left = start
+    right = stop - 1
+    while right > left:
+        middle = (left + right) // 2
+        a = data[perm[left], axis]
+        b = data[perm[middle], axis]
+        c = data[perm[right], axis]
+        pivot = max(min(a, b), min(max(a, b), c))
+        i = left
+        j = right
+        while i <= j:
+            while data[perm[i], axis] < pivot:
+                i += 1
+            while data[perm[j], axis] > pivot:
+                j -= 1
+            if i <= j:
+                t = perm[i]
+                perm[i] = perm[j]
+                perm[j] = t
+                i += 1
+                j -= 1
+        if kth <= j:
+            right = j
+        elif kth >= i:
+            left = i
+        else:
+            return
+
+
+@_jit()
+def _split_node(
+    data: Any,
+    perm: Any,
+    node: int,
+    leaf: bool,
+    start: Any,
+    stop: Any,
+    lo: Any,
+    hi: Any,
+    axis: Any,
+) -> None:
+    """Bounding box of a node; unless a leaf, split its positions at the median of its widest
+    axis (left child <= median <= right child) and set its children's ranges."""
+    dim = data.shape[1]
+    s = start[node]
+    e = stop[node]
+    for j in range(dim):
+        lo[node, j] = _INF
+        hi[node, j] = -_INF
+    for p in range(s, e):
+        row = perm[p]
+        for j in range(dim):
+            v = data[row, j]
+            lo[node, j] = min(lo[node, j], v)
+            hi[node, j] = max(hi[node, j], v)
+    if leaf:
+        return
+    a = 0
+    widest = -1.0
+    for j in range(dim):
+        if hi[node, j] - lo[node, j] > widest:
+            widest = hi[node, j] - lo[node, j]
+            a = j
+    middle = (s + e) // 2
+    if e - s > 1:
+        _nth_element(perm, data, s, e, middle, a)
+    axis[node] = a
+    start[2 * node + 1] = s
+    stop[2 * node + 1] = middle
+    start[2 * node + 2] = middle
+    stop[2 * node + 2] = e
+
+
+@_jit(parallel=True)
+def build(data: Any, depth: int, top: int) -> Any:
+    """A balanced KD-tree with 2**depth leaves.
+
+    The first ``top`` levels are split in turn; then the 2**top subtrees below them are built
+    in parallel, each by one thread, level by level.
+
+    Returns:
+        (perm, start, stop, lo, hi, axis): leaf order, each node's range of positions, its
+        points' bounding box, and its split axis (internal nodes: the left child's points are
+        <= the median along it, the right child's >=).
+    """
+    n, dim = data.shape
+    n_nodes = 2 ** (depth + 1) - 1
+    perm = np.arange(n)
+    start = np.empty(n_nodes, dtype=np.int64)
+    stop = np.empty(n_nodes, dtype=np.int64)
+    lo = np.empty((n_nodes, dim))
+    hi = np.empty((n_nodes, dim))
+    axis = np.zeros(n_nodes, dtype=np.int64)
+    start[0] = 0
+    stop[0] = n
+    top = min(top, depth + 1)
+    for level in range(top):
+        for t in range(2**level):
+            node = 2**level - 1 + t
+            _split_node(data, perm, node, level == depth, start, stop, lo, hi, axis)
+    if top <= depth:
+        for r in prange(2**top):
+            root = 2**top - 1 + r
+            for d in range(depth + 1 - top):
+                first = (root + 1) * 2**d - 1
+                for t in range(2**d):
+                    leaf = top + d == depth
+                    _split_node(data, perm, first + t, leaf, start, stop, lo, hi, axis)
+    return perm, start, stop, lo, hi, axis
