@@ -256,20 +256,51 @@ def _leaf_sq(columns: Any, s: int, e: int, queries: Any, q: int, out: Any, acc: 
                 out[t] += u * u
 
 
-# Incremental bounds (below) may round up by a few ulps: a node is pruned only when its bound
-# exceeds the k-th squared distance by this relative margin, so that no tie is ever missed.
+# A node is pruned only when its bound exceeds the k-th squared distance by this relative margin:
+# a safety margin on top of the bounds' exact rounding (see :func:`_box_sq`), so that no tie is
+# ever missed.
 _PRUNE_MARGIN = 1.0 + 1e-10
+
+
+@_jit(inline=True)
+def _sibling_boxes_fixed(lo: Any, hi: Any, left: int, queries: Any, q: int, dim: int) -> Any:
+    """:func:`_sibling_boxes` below 8 dimensions, with a constant ``dim`` at each call site."""
+    a = 0.0
+    b = 0.0
+    for j in range(dim):
+        x = queries[q, j]
+        u = max(0.0, lo[left, j] - x, x - hi[left, j])
+        v = max(0.0, lo[left + 1, j] - x, x - hi[left + 1, j])
+        a += u * u
+        b += v * v
+    return a, b
+
+
+@_jit(inline=True)
+def _sibling_boxes(lo: Any, hi: Any, left: int, queries: Any, q: int) -> Any:
+    """Squared distances from ``queries[q]`` to the boxes of nodes ``left`` and ``left + 1``,
+    each summed as :func:`_box_sq` sums it (one loop for both, unrolled for the usual dims)."""
+    dim = lo.shape[1]
+    if dim == 5:
+        return _sibling_boxes_fixed(lo, hi, left, queries, q, 5)
+    if dim == 2:
+        return _sibling_boxes_fixed(lo, hi, left, queries, q, 2)
+    if dim == 3:
+        return _sibling_boxes_fixed(lo, hi, left, queries, q, 3)
+    if dim == 4:
+        return _sibling_boxes_fixed(lo, hi, left, queries, q, 4)
+    if dim < 8:
+        return _sibling_boxes_fixed(lo, hi, left, queries, q, dim)
+    return _box_sq(lo, hi, left, queries, q, False), _box_sq(lo, hi, left + 1, queries, q, False)
 
 
 @_jit()
 def _walk_knn(
-    points: Any,
     labels: Any,
     start: Any,
     stop: Any,
     lo: Any,
     hi: Any,
-    axis: Any,
     first_leaf: int,
     queries: Any,
     q: int,
@@ -279,103 +310,60 @@ def _walk_knn(
     capacity: int,
     stack: Any,
     stack_sq: Any,
-    stack_val: Any,
-    offsets: Any,
     columns: Any,
     scratch: Any,
     acc: Any,
 ) -> int:
     """The ``capacity`` lexicographically smallest (squared distance, label) pairs of query q.
 
-    Depth-first, nearer child first, with the incremental lower bound of Arya and Mount: a
-    node's bound differs from its parent's on the split axis only, so each node costs O(1).
-    ``offsets`` holds the per-axis squared offsets of the current node's bound. A leaf is
-    scanned only when its tight bounding box is within reach, its distances computed in one
-    SIMD loop; the pairs are kept in a max-heap (``best_*``, unsorted: sort them after).
+    Depth-first: at each node, the distances to both children's tight bounding boxes are
+    computed in one loop; the walk goes down into the nearer child and stacks the farther one
+    with its bound, skipped when popped if the k-th distance has since dropped below it. A
+    leaf's distances are computed in one SIMD loop; the pairs are kept in a max-heap
+    (``best_*``, unsorted: sort them after). The stack holds at most one frame per level.
     """
-    dim = points.shape[1]
-    root_sq = 0.0
-    for j in range(dim):
-        u = max(0.0, lo[0, j] - queries[q, j], queries[q, j] - hi[0, j])
-        offsets[j] = u * u
-        root_sq += u * u
+    dim = columns.shape[0]
     count = 0
     limit = _INF
-    # Frames: (node, phase) with phase 0 = enter a node, 1 = visit the far child (the frame holds
-    # that child), 2 = restore the offset of the node's split axis.
-    stack[0] = 0
-    stack_sq[0] = root_sq
-    stack_val[0] = 0.0
-    phase = np.int64(0)
-    top = 1
-    while top > 0:
-        top -= 1
-        code = stack[top]
-        node = code >> 2
-        phase = code & 3
-        bound = stack_sq[top]
-        if phase == 0:
-            if bound > limit:
-                continue
-            if node >= first_leaf:
-                # The leaf's tight box prunes more than its cell.
-                if _box_sq(lo, hi, node, queries, q, False) > limit:
-                    continue
-                s = start[node]
-                if dim == 5:
-                    _leaf_sq_5(columns, s, stop[node] - s, queries, q, scratch)
-                else:
-                    _leaf_sq(columns, s, stop[node], queries, q, scratch, acc)
-                for t in range(stop[node] - s):
-                    sq = scratch[t]
-                    if count == capacity and sq > best_sq[0]:
-                        continue
-                    label = labels[s + t]
-                    if label == excluded:
-                        continue
-                    count = _insert(best_sq, best_label, count, capacity, sq, label)
-                    if count == capacity:
-                        limit = best_sq[0] * _PRUNE_MARGIN
-                continue
-            a = axis[node]
-            left = 2 * node + 1
-            x = queries[q, a]
-            below = x - hi[left, a]
-            above = x - lo[left + 1, a]
-            if below + above < 0:
-                near = left
-                far = left + 1
-                cut = above * above
+    node = 0
+    top = 0
+    while True:
+        if node >= first_leaf:
+            s = start[node]
+            if dim == 5:
+                _leaf_sq_5(columns, s, stop[node] - s, queries, q, scratch)
             else:
-                near = left + 1
-                far = left
-                cut = below * below
-            # The far child is kept in the frame, not chosen again: the same test evaluated
-            # in another order could round the other way and walk one child twice.
-            stack[top] = (far << 2) | 1
-            stack_sq[top] = bound
-            stack_val[top] = cut
-            top += 1
-            stack[top] = near << 2
-            stack_sq[top] = bound
-            top += 1
-        elif phase == 1:
-            far = node
-            parent = (far - 1) >> 1
-            a = axis[parent]
-            previous = offsets[a]
-            far_bound = bound + stack_val[top] - previous
+                _leaf_sq(columns, s, stop[node], queries, q, scratch, acc)
+            for t in range(stop[node] - s):
+                sq = scratch[t]
+                if sq > limit or (count == capacity and sq > best_sq[0]):
+                    continue
+                label = labels[s + t]
+                if label == excluded:
+                    continue
+                count = _insert(best_sq, best_label, count, capacity, sq, label)
+                if count == capacity:
+                    limit = best_sq[0] * _PRUNE_MARGIN
+            node = -1
+        else:
+            left = 2 * node + 1
+            bound_left, bound_right = _sibling_boxes(lo, hi, left, queries, q)
+            if bound_left <= bound_right:
+                node, far, near_bound, far_bound = left, left + 1, bound_left, bound_right
+            else:
+                node, far, near_bound, far_bound = left + 1, left, bound_right, bound_left
             if far_bound <= limit:
-                offsets[a] = stack_val[top]
-                stack[top] = (parent << 2) | 2
-                stack_val[top] = previous
-                top += 1
-                stack[top] = far << 2
+                stack[top] = far
                 stack_sq[top] = far_bound
                 top += 1
-        else:
-            offsets[axis[node]] = stack_val[top]
-    return count
+            if near_bound > limit:
+                node = -1
+        while node < 0 and top > 0:
+            top -= 1
+            if stack_sq[top] <= limit:
+                node = stack[top]
+        if node < 0:
+            return count
 
 
 @_jit()
@@ -534,7 +522,6 @@ def knn_tree(
     stop: Any,
     lo: Any,
     hi: Any,
-    axis: Any,
     depth: int,
     queries: Any,
     exclude: Any,
@@ -558,19 +545,16 @@ def knn_tree(
         best_label = np.empty(capacity, dtype=np.int64)
         tied_d = np.empty(k)
         tied_label = np.empty(k, dtype=np.int64)
-        stack = np.empty(3 * depth + 6, dtype=np.int64)
-        stack_sq = np.empty(3 * depth + 6)
-        stack_val = np.empty(3 * depth + 6)
-        offsets = np.empty(points.shape[1])
+        stack = np.empty(2 * depth + 4, dtype=np.int64)
+        stack_sq = np.empty(depth + 1)
         scratch = np.empty(leaf)
         acc = np.empty((4, leaf))
         for q in range(block * _QUERY_BLOCK, min(m, (block + 1) * _QUERY_BLOCK)):
             excluded = exclude[q] if exclude.shape[0] else -1
             row = rows[q] if rows.shape[0] else q
             count = _walk_knn(
-                points, labels, start, stop, lo, hi, axis, first_leaf, queries, q, excluded,
-                best_sq, best_label, capacity, stack, stack_sq, stack_val, offsets, columns,
-                scratch, acc,
+                labels, start, stop, lo, hi, first_leaf, queries, q, excluded, best_sq,
+                best_label, capacity, stack, stack_sq, columns, scratch, acc,
             )  # fmt: skip
             _sort_pairs(best_sq, best_label, count)
             if ties:

@@ -69,7 +69,6 @@ class KDTree:
         perm: shape (n,), the row of ``data`` at each leaf-order position.
         start, stop: shape (nodes,), each node's range of leaf-order positions.
         lo, hi: shape (nodes, dim), each node's bounding box.
-        axis: shape (nodes,), each internal node's split axis.
         depth: leaves are the 2**depth nodes of the last level.
         leaf: the largest number of points in a leaf.
     """
@@ -82,7 +81,6 @@ class KDTree:
     stop: IntArray
     lo: FloatArray
     hi: FloatArray
-    axis: IntArray
     depth: int
     leaf: int
 
@@ -113,12 +111,12 @@ def build_tree(points: FloatArray, leaf_size: int = LEAF_SIZE) -> KDTree:
     # Eight subtrees per thread balance the parallel part of the build.
     top = max(0, math.ceil(math.log2(8 * numba.get_num_threads())))
     with _dynamic():
-        perm, start, stop, lo, hi, axis = build(data, depth, top)
+        perm, start, stop, lo, hi, _ = build(data, depth, top)
     points_in_order = np.ascontiguousarray(data[perm])
     leaf = int((stop - start)[2**depth - 1 :].max(initial=1))
     return KDTree(
         data, points_in_order, np.ascontiguousarray(points_in_order.T), perm, start, stop, lo, hi,
-        axis, depth, leaf,
+        depth, leaf,
     )  # fmt: skip
 
 
@@ -222,7 +220,7 @@ def _knn(
         )
     else:
         kernels.knn_tree(
-            t.points, t.columns, t.leaf, label_of, t.start, t.stop, t.lo, t.hi, t.axis, t.depth,
+            t.points, t.columns, t.leaf, label_of, t.start, t.stop, t.lo, t.hi, t.depth,
             q, ex, rows, k, ties, out_d, out_i,
         )  # fmt: skip
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from avatars_server.engine.config import PrivacyConfig
 from avatars_server.engine.metric_space import MetricSpace, build_metric_space, known_variable_space
@@ -20,7 +19,7 @@ from avatars_server.engine.multitable.enrichment import (
     to_top,
 )
 from avatars_server.engine.multitable.graph import Graph, resolve_keys
-from avatars_server.engine.neighbours import TIE_TOLERANCE, nearest_ties
+from avatars_server.engine.neighbours import TIE_TOLERANCE, build_tree, count_within, nearest_ties
 from avatars_server.engine.privacy import PrivacyMetricsResult, compute_privacy_metrics
 from avatars_server.engine.random import make_streams
 from avatars_server.engine.table import FloatArray, IntArray
@@ -41,7 +40,7 @@ def group_success(original: FloatArray, avatars: FloatArray, groups: IntArray) -
         # No variable: every avatar ties, so π_r is the share of r's group among all avatars.
         sizes = np.bincount(groups)
         return np.asarray(sizes[groups] / n, dtype=np.float64)
-    rows, points, _ = nearest_ties(cKDTree(avatars), original)
+    rows, points, _ = nearest_ties(build_tree(avatars), original)
     same = (groups[points] == groups[rows]).astype(np.float64)
     return np.asarray(np.bincount(rows, weights=same, minlength=n) / np.bincount(rows, minlength=n))
 
@@ -70,10 +69,7 @@ def group_cloaking(original: FloatArray, avatars: FloatArray, groups: IntArray) 
     own_within = np.bincount(rows, weights=distance <= limit[rows], minlength=len(original))
     if original.shape[1] == 0:
         return np.asarray(len(original) - own_within, dtype=np.int64)
-    total = np.asarray(
-        cKDTree(avatars).query_ball_point(original, r=limit, return_length=True),
-        dtype=np.int64,
-    )
+    total, _ = count_within(build_tree(avatars), original, limit)
     return np.asarray(total - own_within.astype(np.int64), dtype=np.int64)
 
 
