@@ -17,28 +17,35 @@ _INF = math.inf
 
 
 @_jit()
-def _nth_element(perm: Any, data: Any, start: int, stop: int, kth: int, axis: int) -> None:
-    """Partially sort ``perm[start:stop]`` by ``data[perm, axis]`` so that position kth holds
-    its order statistic, smaller-or-equal keys before and larger-or-equal after (Hoare)."""
+def _nth_element(perm: Any, points: Any, start: int, stop: int, kth: int, axis: int) -> None:
+    """Partially sort rows start..stop-1 of ``points`` (and ``perm`` with them) by coordinate
+    ``axis`` so that row kth holds its order statistic, smaller-or-equal keys before and
+    larger-or-equal after (Hoare). The rows move with their keys, so that every pass reads
+    memory in order."""
+    dim = points.shape[1]
     left = start
     right = stop - 1
     while right > left:
         middle = (left + right) // 2
-        a = data[perm[left], axis]
-        b = data[perm[middle], axis]
-        c = data[perm[right], axis]
+        a = points[left, axis]
+        b = points[middle, axis]
+        c = points[right, axis]
         pivot = max(min(a, b), min(max(a, b), c))
         i = left
         j = right
         while i <= j:
-            while data[perm[i], axis] < pivot:
+            while points[i, axis] < pivot:
                 i += 1
-            while data[perm[j], axis] > pivot:
+            while points[j, axis] > pivot:
                 j -= 1
             if i <= j:
                 t = perm[i]
                 perm[i] = perm[j]
                 perm[j] = t
+                for col in range(dim):
+                    v = points[i, col]
+                    points[i, col] = points[j, col]
+                    points[j, col] = v
                 i += 1
                 j -= 1
         if kth <= j:
@@ -51,7 +58,7 @@ def _nth_element(perm: Any, data: Any, start: int, stop: int, kth: int, axis: in
 
 @_jit()
 def _split_node(
-    data: Any,
+    points: Any,
     perm: Any,
     node: int,
     leaf: bool,
@@ -63,16 +70,15 @@ def _split_node(
 ) -> None:
     """Bounding box of a node; unless a leaf, split its positions at the median of its widest
     axis (left child <= median <= right child) and set its children's ranges."""
-    dim = data.shape[1]
+    dim = points.shape[1]
     s = start[node]
     e = stop[node]
     for j in range(dim):
         lo[node, j] = _INF
         hi[node, j] = -_INF
     for p in range(s, e):
-        row = perm[p]
         for j in range(dim):
-            v = data[row, j]
+            v = points[p, j]
             lo[node, j] = min(lo[node, j], v)
             hi[node, j] = max(hi[node, j], v)
     if leaf:
@@ -85,7 +91,7 @@ def _split_node(
             a = j
     middle = (s + e) // 2
     if e - s > 1:
-        _nth_element(perm, data, s, e, middle, a)
+        _nth_element(perm, points, s, e, middle, a)
     axis[node] = a
     start[2 * node + 1] = s
     stop[2 * node + 1] = middle
@@ -101,11 +107,13 @@ def build(data: Any, depth: int, top: int) -> Any:
     in parallel, each by one thread, level by level.
 
     Returns:
-        (perm, start, stop, lo, hi, axis): leaf order, each node's range of positions, its
-        points' bounding box, and its split axis (internal nodes: the left child's points are
-        <= the median along it, the right child's >=).
+        (perm, points, start, stop, lo, hi, axis): leaf order, the points in it (a copy of
+        ``data``'s rows), each node's range of positions, its points' bounding box, and its
+        split axis (internal nodes: the left child's points are <= the median along it, the
+        right child's >=).
     """
     n, dim = data.shape
+    points = data.copy()
     n_nodes = 2 ** (depth + 1) - 1
     perm = np.arange(n)
     start = np.empty(n_nodes, dtype=np.int64)
@@ -119,7 +127,7 @@ def build(data: Any, depth: int, top: int) -> Any:
     for level in range(top):
         for t in range(2**level):
             node = 2**level - 1 + t
-            _split_node(data, perm, node, level == depth, start, stop, lo, hi, axis)
+            _split_node(points, perm, node, level == depth, start, stop, lo, hi, axis)
     if top <= depth:
         for r in prange(2**top):
             root = 2**top - 1 + r
@@ -127,5 +135,5 @@ def build(data: Any, depth: int, top: int) -> Any:
                 first = (root + 1) * 2**d - 1
                 for t in range(2**d):
                     leaf = top + d == depth
-                    _split_node(data, perm, first + t, leaf, start, stop, lo, hi, axis)
-    return perm, start, stop, lo, hi, axis
+                    _split_node(points, perm, first + t, leaf, start, stop, lo, hi, axis)
+    return perm, points, start, stop, lo, hi, axis
