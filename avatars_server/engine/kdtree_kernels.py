@@ -630,6 +630,78 @@ def knn_brute(
                 _raw_row(best_sq[t], best_label[t], counts[t], k, out_d, out_i, row)
 
 
+@_jit()
+def _count_ball(
+    columns: Any,
+    leaf: int,
+    start: Any,
+    stop: Any,
+    lo: Any,
+    hi: Any,
+    first_leaf: int,
+    queries: Any,
+    q: int,
+    r2: float,
+    below: float,
+    stack: Any,
+    stack_sq: Any,
+    scratch: Any,
+    acc: Any,
+) -> Any:
+    """:func:`count_within` for query q: (points with squared distance <= r2, whether a point
+    lies at a distance < below). Both children's boxes are measured in one loop; only those
+    that reach the ball are visited (the nearer first), the other stacked."""
+    dim = columns.shape[0]
+    count = 0
+    found = False
+    near = _box_sq(lo, hi, 0, queries, q, False)
+    node = 0 if near <= r2 else -1
+    top = 0
+    while node >= 0:
+        inside = _box_sq(lo, hi, node, queries, q, True) <= r2
+        if inside or node >= first_leaf:
+            # The square root of the bound, as for points: monotone, never above theirs.
+            look = not found and math.sqrt(near) < below
+            if inside:
+                count += stop[node] - start[node]
+            if look or not inside:
+                # In chunks of a leaf's size (a node inside the ball may be larger).
+                for c in range(start[node], stop[node], leaf):
+                    w = min(stop[node] - c, leaf)
+                    if dim == 5:
+                        _leaf_sq_5(columns, c, w, queries, q, scratch)
+                    else:
+                        _leaf_sq(columns, c, c + w, queries, q, scratch, acc)
+                    for u in range(w):
+                        sq = scratch[u]
+                        if not inside and sq <= r2:
+                            count += 1
+                        if look and math.sqrt(sq) < below:
+                            found = True
+                            look = False
+                    if inside and not look:
+                        break
+            node = -1
+        else:
+            left = 2 * node + 1
+            bound_left, bound_right = _sibling_boxes(lo, hi, left, queries, q)
+            if bound_left <= bound_right:
+                node, other, near, other_near = left, left + 1, bound_left, bound_right
+            else:
+                node, other, near, other_near = left + 1, left, bound_right, bound_left
+            if other_near <= r2:
+                stack[top] = other
+                stack_sq[top] = other_near
+                top += 1
+            if near > r2:
+                node = -1
+        if node < 0 and top > 0:
+            top -= 1
+            node = stack[top]
+            near = stack_sq[top]
+    return count, found
+
+
 @_jit(parallel=True)
 def count_within(
     columns: Any,
@@ -655,54 +727,16 @@ def count_within(
     """
     m = queries.shape[0]
     first_leaf = 2**depth - 1
-    dim = columns.shape[0]
     for block in prange((m + _QUERY_BLOCK - 1) // _QUERY_BLOCK):
-        stack = np.empty(2 * depth + 4, dtype=np.int64)
+        stack = np.empty(depth + 1, dtype=np.int64)
+        stack_sq = np.empty(depth + 1)
         scratch = np.empty(leaf)
         acc = np.empty((4, leaf))
         for q in range(block * _QUERY_BLOCK, min(m, (block + 1) * _QUERY_BLOCK)):
-            r2 = radius[q] * radius[q]
-            below = low[q]
-            count = 0
-            found = False
-            stack[0] = 0
-            top = 1
-            while top > 0:
-                top -= 1
-                node = stack[top]
-                near = _box_sq(lo, hi, node, queries, q, False)
-                if near > r2:
-                    continue
-                inside = _box_sq(lo, hi, node, queries, q, True) <= r2
-                if inside or node >= first_leaf:
-                    # The square root of the bound, as for points: monotone, never above theirs.
-                    look = not found and math.sqrt(near) < below
-                    if inside:
-                        count += stop[node] - start[node]
-                        if not look:
-                            continue
-                    # In chunks of a leaf's size (a node inside the ball may be larger).
-                    for c in range(start[node], stop[node], leaf):
-                        w = min(stop[node] - c, leaf)
-                        if dim == 5:
-                            _leaf_sq_5(columns, c, w, queries, q, scratch)
-                        else:
-                            _leaf_sq(columns, c, c + w, queries, q, scratch, acc)
-                        for u in range(w):
-                            sq = scratch[u]
-                            if not inside and sq <= r2:
-                                count += 1
-                            if look and math.sqrt(sq) < below:
-                                found = True
-                                look = False
-                        if inside and not look:
-                            break
-                else:
-                    stack[top] = 2 * node + 1
-                    stack[top + 1] = 2 * node + 2
-                    top += 2
-            counts[q] = count
-            closer[q] = found
+            counts[q], closer[q] = _count_ball(
+                columns, leaf, start, stop, lo, hi, first_leaf, queries, q,
+                radius[q] * radius[q], low[q], stack, stack_sq, scratch, acc,
+            )  # fmt: skip
 
 
 @_jit(parallel=True)
