@@ -60,7 +60,9 @@ def random_weights(dist: FloatArray, rng: np.random.Generator) -> FloatArray:
     weights = rng.standard_exponential((n, k))
     # 2^0 .. 2^(−k), exact while they are doubles (down to 2^(−1074)).
     powers = np.ldexp(1.0, -np.arange(min(k, _SMALLEST_POWER) + 1, dtype=np.int32))
-    _weigh(dist, smallest, threshold, rng, weights, powers)
+    # The kernel draws through the bit generator without NumPy's methods: hold its lock as they do.
+    with rng.bit_generator.lock:
+        _weigh(dist, smallest, threshold, rng, weights, powers)
     return weights
 
 
