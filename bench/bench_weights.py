@@ -49,7 +49,10 @@ def main() -> None:
             best[label] = min(best[label], elapsed)
             state = repr(rng.bit_generator.state).encode()
             digests[label] = hashlib.sha256(weights.tobytes() + state).hexdigest()[:16]
-            print(f"{label}: {elapsed:.3f} s (cpu {cpu:.3f} s)  load {load:.2f}  sha256 {digests[label]}")
+            print(
+                f"{label}: {elapsed:.3f} s (cpu {cpu:.3f} s)  load {load:.2f}"
+                f"  sha256 {digests[label]}"
+            )
             del weights
         assert digests["numpy"] == digests["numba"], "the kernels changed the weights"
     print(f"best of {args.repeats}: " + ", ".join(f"{k} {v:.3f} s" for k, v in best.items()))
