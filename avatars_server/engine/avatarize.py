@@ -44,9 +44,9 @@ from avatars_server.engine.table import (
     column_kinds,
     encode,
 )
+from avatars_server.engine.weights import random_weights
 
 Progress = Callable[[str, float], None]
-COINCIDENCE_FACTOR = 1e-9
 INDICATOR_SUFFIX = "__is_missing"
 # Rows per parallel task of the categorical draw; up to _DENSE_LEVELS levels, q is a dense row.
 _DRAW_BLOCK = 1024
@@ -117,69 +117,6 @@ class TableOptions:
 
 def _ignore_progress(stage: str, fraction: float) -> None:
     """Default progress callback: does nothing."""
-
-
-_RANK_ROWS = 65_536
-"""Rows of random ranks drawn at once by :func:`random_weights`."""
-
-
-def random_weights(dist: FloatArray, rng: np.random.Generator) -> FloatArray:
-    """Normalised random weights of the neighbours, zero-distance rule included (§3.6).
-
-    R ~ Exp(1) is drawn first as an (n, k) array (row by row), then the random ranks s as a
-    row-wise permutation of 1..k.
-
-    Args:
-        dist: shape (n, k), distances to the k neighbours.
-        rng: the weights stream.
-
-    Returns:
-        Shape (n, k); each row sums to 1.
-    """
-    n, k = dist.shape
-    base = rng.standard_exponential((n, k))
-    # The ranks in row chunks (the stream permutes row after row, so the draws are those of one
-    # (n, k) call): no (n, k) rank array next to the weights at the avatarization's peak.
-    for first in range(0, n, _RANK_ROWS):
-        last = min(n, first + _RANK_ROWS)
-        one_to_k = np.broadcast_to(np.arange(1, k + 1, dtype=np.int32), (last - first, k))
-        ranks = rng.permuted(one_to_k, axis=1)
-        # R·2^(−s) by scaling the binary exponent: exact, and cheaper than a lookup or exp2.
-        np.negative(ranks, out=ranks)
-        np.ldexp(base[first:last], ranks, out=base[first:last])
-    rows, threshold = _coincident_rows(dist)
-    # 1/d → ∞ as d → 0: coincident neighbours dominate, every other one gets P = 0.
-    kept = np.where(dist[rows] <= threshold, base[rows], 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        raw = np.divide(base, dist, out=base)
-    raw[rows] = kept
-    total = raw.sum(axis=1, keepdims=True)
-    # Every P_ij of a row 0, or a sum that is not finite (d > 1e300, ranks beyond 1074, 1/d
-    # overflow): never reached with real data; uniform weights (docs/method.md §9.2).
-    bad = ~((total[:, 0] > 0) & np.isfinite(total[:, 0]))
-    raw[bad] = 1.0
-    total[bad] = k
-    raw /= total
-    return raw
-
-
-def _positive_median(dist: FloatArray) -> float:
-    """Median of all strictly positive neighbour distances (1 when there is none)."""
-    positive = dist[dist > 0]
-    return float(np.median(positive)) if positive.size else 1.0
-
-
-def _coincident_rows(dist: FloatArray) -> tuple[IntArray, float]:
-    """Rows with a coincident neighbour, shape (r,), and the threshold 1e-9·m (§3.6).
-
-    The median m, a selection over n·k values, is only needed when some distance is that small
-    relative to the largest one (m <= max d); with continuous data it usually is not.
-    """
-    smallest = dist.min(axis=1)
-    if not (smallest <= COINCIDENCE_FACTOR * float(dist.max())).any():
-        return np.zeros(0, dtype=np.int64), 0.0
-    threshold = COINCIDENCE_FACTOR * _positive_median(dist)
-    return np.flatnonzero(smallest <= threshold), threshold
 
 
 def barycentres(weights: FloatArray, neighbours: IntArray, values: FloatArray) -> FloatArray:

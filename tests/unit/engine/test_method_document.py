@@ -30,7 +30,7 @@ def test_every_fallback_of_the_engine_is_in_the_fallback_table() -> None:
     ):
         assert where in table, where
     # Each fallback site in the code points at the table.
-    for module in ("avatarize.py", "imputation.py", "restore.py"):
+    for module in ("weights.py", "imputation.py", "restore.py"):
         assert "docs/method.md §9.2" in (ENGINE / module).read_text(encoding="utf-8"), module
 
 
