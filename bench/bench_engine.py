@@ -10,8 +10,10 @@ kernel alone against that path (queries per second per core: queries / CPU secon
 threads), saiph's FAMD fit + transform on the same table, and SDV's GaussianCopulaSynthesizer
 fit + sample (10k and 100k; needs the ``bench`` extra). Each measurement keeps the fastest of 3
 runs up to 100k rows (1 run above): the box may be shared, and every figure carries the 1-minute
-load average measured with it. Figures are printed and written to ``bench/results.json`` under
-the key ``"engine"``.
+load average measured with it. Before timing, an engine run warms up as a job worker does at
+start (``avatars_server/engine/warmup.py``: numba's set-up and kernel loading, recorded apart as
+``warm_up_s``). Figures are printed and written to ``bench/results.json`` under the key
+``"engine"``.
 """
 
 from __future__ import annotations
