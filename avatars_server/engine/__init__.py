@@ -41,6 +41,9 @@ from avatars_server.engine.config import (
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.privacy import PrivacyMetricsResult, compute_privacy_metrics
 from avatars_server.engine.signal import SignalMetricsResult, compute_signal_metrics
+from avatars_server.engine.threads import configure_threads
+
+configure_threads()
 
 __all__ = [
     "PRIVACY_TARGETS",
