@@ -27,8 +27,13 @@ def warmup() -> None:
     """
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    import pyarrow as pa
+
     import avatars_server.engine
     import avatars_server.jobs.steps.avatarization  # noqa: F401
+    from avatars_server.datasets.float_text import fixed_point_text
+
+    fixed_point_text(pa.array([0.5]))  # loads (or compiles) the result datasets' formatter
 
 
 def _run(
