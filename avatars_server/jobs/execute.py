@@ -115,6 +115,7 @@ def run_job(job_id: str, settings_values: dict[str, Any]) -> str:
             result = _run(context, kind, owner_id, parameters, with_metrics=with_metrics)
         finally:
             watchdog.disarm()
+            context.flush_progress()
         if watchdog.fired:
             raise JobCancelled()
         with session_scope(context.sessions) as session:

@@ -85,6 +85,7 @@ def _guarded(context: JobContext, work: Callable[[], Any]) -> Any:
             value = work()
         finally:
             watchdog.disarm()
+            context.flush_progress()
         if watchdog.fired:
             raise JobCancelled()
         return value
