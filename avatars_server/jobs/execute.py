@@ -27,13 +27,11 @@ def warmup() -> None:
     """
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    import pyarrow as pa
-
     import avatars_server.engine
     import avatars_server.jobs.steps.avatarization  # noqa: F401
-    from avatars_server.datasets.float_text import fixed_point_text
+    from avatars_server.datasets.float_text import use_in_this_process
 
-    fixed_point_text(pa.array([0.5]))  # loads (or compiles) the result datasets' formatter
+    use_in_this_process()  # the result datasets' float formatting (numba, loaded now)
 
 
 def _run(
@@ -99,7 +97,10 @@ def run_job(job_id: str, settings_values: dict[str, Any]) -> str:
     Returns:
         The job's final status as this worker saw it (for logs and tests).
     """
+    from avatars_server.datasets.float_text import use_in_this_process
+
     started = time.monotonic()
+    use_in_this_process()  # a worker's warmup did it already, unless it has none (Dask)
     settings = Settings.model_validate(settings_values)
     context = JobContext(uuid.UUID(job_id), settings)
     if not context.start():

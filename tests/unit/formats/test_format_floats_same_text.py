@@ -10,7 +10,9 @@ import pyarrow.compute as pc
 import pytest
 
 from avatars_server.datasets.columns import format_floats
-from avatars_server.datasets.float_text import fixed_point_text
+from avatars_server.datasets.float_text import fixed_point_text, use_in_this_process
+
+use_in_this_process()  # format_floats takes the integer formatting where it applies
 
 
 def _reference(values: pa.Array) -> pa.Array:
