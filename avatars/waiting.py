@@ -10,7 +10,7 @@ from uuid import UUID
 from tqdm import tqdm
 
 from avatar_api_client.types import Unset
-from avatars._constants import POLL_INITIAL_DELAY, POLL_MAX_DELAY
+from avatars._constants import POLL_BACKOFF, POLL_INITIAL_DELAY, POLL_MAX_DELAY
 from avatars.exceptions import JobFailedError, JobTimeoutError
 
 __all__ = [
@@ -91,12 +91,13 @@ def poll(
     sleep: Callable[[float], None] = time.sleep,
     initial_delay: float = POLL_INITIAL_DELAY,
     max_delay: float = POLL_MAX_DELAY,
+    backoff: float = POLL_BACKOFF,
 ) -> T:
     """Fetch a value until it stops running or the deadline passes, and return it as last read.
 
     Fetches once; then, while `is_running` and the deadline has not passed, sleeps (`initial_delay`,
-    doubling, capped at `max_delay`, and never past the deadline) and fetches again. Reaching the
-    deadline is not an error: the caller checks the returned value.
+    times `backoff` each time, capped at `max_delay`, and never past the deadline) and fetches
+    again. Reaching the deadline is not an error: the caller checks the returned value.
 
     Args:
         fetch: Reads the current value (e.g. GETs a job).
@@ -107,6 +108,7 @@ def poll(
         sleep: Sleeps for the given seconds (injected by tests).
         initial_delay: First sleep, in seconds.
         max_delay: Longest sleep, in seconds.
+        backoff: Factor from one sleep to the next (>= 1).
 
     Returns:
         The last value fetched.
@@ -132,7 +134,7 @@ def poll(
         value = fetch()
         if on_update is not None:
             on_update(value)
-        delay = min(delay * 2, max_delay)
+        delay = min(delay * backoff, max_delay)
     return value
 
 

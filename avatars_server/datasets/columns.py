@@ -247,6 +247,10 @@ def _canonical_datetimes(text: pa.Array) -> bool:
 
 def format_floats(values: pa.Array) -> pa.Array:
     """Floats as stored text (§1.8): shortest round trip, NaN missing, integral with ".0"."""
+    from avatars_server.datasets import float_text
+
+    if float_text.in_use() and (fast := float_text.fixed_point_text(values)) is not None:
+        return fast
     if pc.any(pc.is_nan(values)).as_py():
         values = pc.if_else(pc.is_nan(values), pa.scalar(None, values.type), values)
     text = pc.cast(values, pa.string())

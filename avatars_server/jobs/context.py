@@ -1,8 +1,14 @@
 """What a running job sees: its database, throttled progress reports, and cancellation.
 
 A job stops when its row stops being `started` (cancelled by a user, or failed by a restarted
-server): progress reports notice it synchronously, and a watchdog thread notices it even while
-the engine is busy between two reports and raises `JobCancelled` inside the job's thread.
+server): progress reports notice it (at the report after the write that found it), and a
+watchdog thread notices it even while the engine is busy between two reports and raises
+`JobCancelled` inside the job's thread.
+
+Progress is written by a short-lived writer thread, so that the job does not wait for the
+database's commit (a few to tens of milliseconds each, on the job's critical path otherwise):
+while a write is in flight, later reports replace the one waiting, and only the latest is
+written.
 """
 
 from __future__ import annotations
@@ -102,6 +108,10 @@ class JobContext:
         self._last_write = 0.0
         self._step: tuple[str, float] | None = None
         self._timings: dict[str, float] = {}
+        self._progress_lock = threading.Lock()
+        self._pending: tuple[str, int] | None = None
+        self._writer: threading.Thread | None = None
+        self._stopped = False
 
     def session(self) -> Session:
         return self.sessions()
@@ -116,11 +126,14 @@ class JobContext:
             return jobs.current_status(session, self.job_id) == "started"
 
     def report(self, name: str, completion: float) -> None:
-        """Record the current step and overall completion in [0, 1] (throttled).
+        """Record the current step and overall completion in [0, 1] (throttled; written in
+        the background, see the module docstring).
 
         Raises:
-            JobCancelled: the job is no longer running.
+            JobCancelled: an earlier write found the job no longer running.
         """
+        if self._stopped:
+            raise JobCancelled()
         now = time.monotonic()
         if self._step is None or self._step[0] != name:
             self._close_step(now)
@@ -129,10 +142,37 @@ class JobContext:
             return
         self._last_name, self._last_write = name, now
         rate = max(0, min(100, round(100 * completion)))
-        with session_scope(self.sessions) as session:
-            still_running = jobs.report_progress(session, self.job_id, name, rate)
-        if not still_running:
-            raise JobCancelled()
+        with self._progress_lock:
+            self._pending = (name, rate)
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_progress, name="job-progress", daemon=True
+                )
+                self._writer.start()
+
+    def _write_progress(self) -> None:
+        """Write the waiting progress until none is left (then the thread ends)."""
+        while True:
+            with self._progress_lock:
+                pending, self._pending = self._pending, None
+                if pending is None:
+                    self._writer = None
+                    return
+            try:
+                with session_scope(self.sessions) as session:
+                    still_running = jobs.report_progress(session, self.job_id, *pending)
+            except Exception:  # a busy database is not a reason to stop the job
+                logger.warning("Could not record the progress of job %s", self.job_id)
+                continue
+            if not still_running:
+                self._stopped = True
+
+    def flush_progress(self) -> None:
+        """Wait for the progress being written (before the job's row is finished)."""
+        with self._progress_lock:
+            writer = self._writer
+        if writer is not None:
+            writer.join()
 
     def _close_step(self, now: float) -> None:
         if self._step is not None:

@@ -29,9 +29,11 @@ def warmup() -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     import avatars_server.jobs.steps.avatarization  # noqa: F401
+    from avatars_server.datasets.float_text import use_in_this_process
     from avatars_server.engine.warmup import warm_up
 
     warm_up()
+    use_in_this_process()  # the result datasets' float formatting (numba, loaded now)
 
 
 def _run(
@@ -97,7 +99,10 @@ def run_job(job_id: str, settings_values: dict[str, Any]) -> str:
     Returns:
         The job's final status as this worker saw it (for logs and tests).
     """
+    from avatars_server.datasets.float_text import use_in_this_process
+
     started = time.monotonic()
+    use_in_this_process()  # a worker's warmup did it already, unless it has none (Dask)
     settings = Settings.model_validate(settings_values)
     context = JobContext(uuid.UUID(job_id), settings)
     if not context.start():
@@ -113,6 +118,7 @@ def run_job(job_id: str, settings_values: dict[str, Any]) -> str:
             result = _run(context, kind, owner_id, parameters, with_metrics=with_metrics)
         finally:
             watchdog.disarm()
+            context.flush_progress()
         if watchdog.fired:
             raise JobCancelled()
         with session_scope(context.sessions) as session:

@@ -79,12 +79,16 @@ def _job(context: JobContext) -> tuple[str, uuid.UUID, dict[str, Any]]:
 def _guarded(context: JobContext, work: Callable[[], Any]) -> Any:
     """``work()`` under the cancellation watchdog; None when the job stopped or failed (the
     failure is recorded in the job's row)."""
+    from avatars_server.datasets.float_text import use_in_this_process
+
+    use_in_this_process()  # a worker's warmup did it already, unless it has none (Dask)
     try:
         watchdog = context.watch()
         try:
             value = work()
         finally:
             watchdog.disarm()
+            context.flush_progress()
         if watchdog.fired:
             raise JobCancelled()
         return value

@@ -261,3 +261,35 @@ def test_runner_stops_its_jobs_cancelled_by_a_sibling_process(
             task.result(timeout=30)
     finally:
         runner.shutdown()
+
+
+def test_progress_is_written_in_the_background_and_a_cancel_is_noticed_at_a_later_report(
+    session: Session, settings: Settings, owner_id: uuid.UUID
+) -> None:
+    from avatars_server.jobs.context import JobCancelled, JobContext
+
+    row = jobs.create_job(
+        session,
+        owner_id=owner_id,
+        kind="avatarization",
+        parameters={},
+        runner_id="me",
+        with_metrics=False,
+    )
+    session.commit()
+    context = JobContext(row.id, settings)
+    assert context.start()
+    context.report("reading", 0.25)
+    context.report("projection", 0.5)  # a new step: written (the latest waiting one wins)
+    context.flush_progress()
+    session.expire_all()
+    done = session.get(JobRow, row.id)
+    assert done is not None
+    assert (done.progress_name, done.progress_rate) == ("projection", 50)
+
+    assert jobs.cancel_job(session, row.id)
+    session.commit()
+    context.report("neighbours", 0.6)  # the write finds the job cancelled...
+    context.flush_progress()
+    with pytest.raises(JobCancelled):  # ...and the next report stops the job
+        context.report("neighbours", 0.7)

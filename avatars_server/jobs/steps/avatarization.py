@@ -170,19 +170,30 @@ def run_avatarization_job(
     unshuffled = _restore_types(output.unshuffled, converted)
     # The result datasets are written while the metrics are computed (I/O next to numpy
     # work that releases the GIL); both must be done before the job is.
+    # The metrics see the columns as the avatarization did (to_categorical_threshold).
+    roles: list[ColumnDescriptor] = [
+        {**column, "type": "category"} if column["label"] in converted else column
+        for column in original_row.columns
+    ]
+    # The result datasets are written while the metrics are computed (I/O next to numpy
+    # work that releases the GIL); both must be done before the job is. Then, on the same
+    # thread: the signal evidence's figure data, which need no metric (the signal step adds
+    # the Hellinger distances), and the projection evidence (the model lives as long as
+    # `output` anyway).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="job-store") as storer:
         stored = storer.submit(_store_results, context, avatars, unshuffled, original_row)
+        figures = (
+            storer.submit(signal_figures, original, avatars, variables(roles))
+            if with_metrics
+            else None
+        )
+        projection = (
+            None
+            if output.model is None
+            else storer.submit(record_projection, context, output.model, "avatarization")
+        )
         result: dict[str, Any] = {"privacy_metrics": None, "signal_metrics": None}
-        if with_metrics:
-            # The metrics see the columns as the avatarization did (to_categorical_threshold).
-            roles: list[ColumnDescriptor] = [
-                {**column, "type": "category"} if column["label"] in converted else column
-                for column in original_row.columns
-            ]
-            # The signal evidence's figure data need no metric: computed on the store thread
-            # (after the result datasets) while the privacy metrics run; the signal step adds
-            # the Hellinger distances.
-            figures = storer.submit(signal_figures, original, avatars, variables(roles))
+        if figures is not None:
             privacy = PrivacyConfig(ncp=output.ncp, imputation=config.imputation, seed=config.seed)
             result["privacy_metrics"] = privacy_metrics(
                 original,
@@ -199,9 +210,9 @@ def run_avatarization_job(
             )
         else:
             context.report("storing", avatars_end)
-        if output.model is not None:
-            record_projection(context, output.model, "avatarization")
         result.update(stored.result())
+        if projection is not None:
+            projection.result()
     # Not on the wire: lets a later privacy job reuse the ncp actually used.
     result["ncp"] = output.ncp
     return result

@@ -57,13 +57,39 @@ def _counter(finish_after: int) -> tuple[Callable[[], int], list[int]]:
     return fetch, calls
 
 
-def test_poll_backoff_doubles_up_to_the_cap() -> None:
+def _schedule(count: int) -> list[float]:
+    """The client's sleeps: 0.1 s, times 1.25 each time, capped at 5 s."""
+    sleeps, delay = [], 0.1
+    for _ in range(count):
+        sleeps.append(delay)
+        delay = min(delay * 1.25, 5.0)
+    return sleeps
+
+
+def test_poll_backs_off_up_to_the_cap() -> None:
     clock = FakeClock()
-    fetch, calls = _counter(finish_after=9)
-    value = poll(fetch, lambda n: n < 9, timeout=None, clock=clock, sleep=clock.sleep)
-    assert value == 9
-    assert len(calls) == 9
-    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0, 5.0]
+    fetch, calls = _counter(finish_after=25)
+    value = poll(fetch, lambda n: n < 25, timeout=None, clock=clock, sleep=clock.sleep)
+    assert value == 25
+    assert len(calls) == 25
+    assert clock.sleeps == pytest.approx(_schedule(24))
+    assert clock.sleeps[:3] == pytest.approx([0.1, 0.125, 0.15625])
+    assert clock.sleeps[-1] == 5.0
+
+
+def test_poll_sees_a_job_done_soon_after_it_ends() -> None:
+    # A job that ends at t: seen done at most about a quarter of t late (doubling from 0.5 s
+    # saw a 2.2 s job done at 3.5 s).
+    for ends in (0.3, 1.0, 2.2, 7.0, 20.0):
+        clock = FakeClock()
+        poll(
+            lambda clock=clock, ends=ends: clock.now - 1000.0 >= ends,
+            lambda done: not done,
+            timeout=None,
+            clock=clock,
+            sleep=clock.sleep,
+        )
+        assert clock.now - 1000.0 <= max(1.3 * ends, ends + 0.15)
 
 
 def test_poll_returns_the_first_value_without_sleeping_when_done() -> None:
@@ -76,10 +102,12 @@ def test_poll_respects_the_deadline_and_returns_the_last_value() -> None:
     clock = FakeClock()
     fetch, calls = _counter(finish_after=1000)
     value = poll(fetch, lambda n: True, timeout=10, clock=clock, sleep=clock.sleep)
-    # 0.5 + 1 + 2 + 4 = 7.5, then the last sleep is cut to the 2.5 s left.
-    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 2.5]
-    assert clock.now == 1010.0
-    assert value == len(calls) == 6  # one last fetch at the deadline
+    # Full sleeps while they fit, then the last one is cut to what is left of the 10 s.
+    full = [s for i, s in enumerate(_schedule(30)) if sum(_schedule(30)[: i + 1]) <= 10.0]
+    assert clock.sleeps[:-1] == pytest.approx(full)
+    assert clock.sleeps[-1] == pytest.approx(10.0 - sum(full))
+    assert clock.now == pytest.approx(1010.0)
+    assert value == len(calls) == len(full) + 2  # one last fetch at the deadline
 
 
 def test_poll_never_sleeps_past_the_deadline() -> None:
@@ -105,8 +133,9 @@ def test_poll_counts_the_time_spent_fetching() -> None:
         return "started"
 
     poll(slow_fetch, lambda s: s == "started", timeout=10, clock=clock, sleep=clock.sleep)
-    # fetch@3, sleep 0.5, fetch@6.5, sleep 1, fetch@10.5 -> past the deadline: stop.
-    assert clock.sleeps == [0.5, 1.0]
+    # fetch@3, sleep 0.1, fetch@6.1, sleep 0.125, fetch@9.225, sleep 0.15625, fetch@12.38
+    # -> past the deadline: stop.
+    assert clock.sleeps == pytest.approx([0.1, 0.125, 0.15625])
 
 
 def test_poll_reports_each_value() -> None:
@@ -145,7 +174,7 @@ def test_wait_for_job_returns_the_successful_job() -> None:
     clock = FakeClock()
     job = _wait(_jobs("pending", "started", "success"), clock, show_progress=False)
     assert job.status == "success"
-    assert clock.sleeps == [0.5, 1.0]
+    assert clock.sleeps == pytest.approx([0.1, 0.125])
 
 
 @pytest.mark.parametrize("final", ["failure", "killed", "unknown"])
