@@ -5,6 +5,7 @@ the originals' range (numpy's bin rule, two row-major passes for every column at
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -59,32 +60,93 @@ def hellinger_columns(original: FloatArray, avatars: FloatArray) -> list[float]:
         original: shape (n, p), NaN for missing.
         avatars: shape (m, p), NaN for missing.
     """
-    p_cols = original.shape[1]
-    x_count, x_lo, x_hi = _column_ranges(original)
-    a_count, a_lo, a_hi = _column_ranges(avatars)
+    x, a = column_ranges(original), column_ranges(avatars)
+    bins = sturges_bins(original, x, a)
+    return bins.distances(bins.histograms(original, x), bins.histograms(avatars, a))
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """Per column of a table: its number of observed (non-NaN) values, their min and max."""
+
+    rows: int
+    count: IntArray
+    lo: FloatArray
+    hi: FloatArray
+
+
+def column_ranges(values: FloatArray) -> Ranges:
+    """The :class:`Ranges` of every column of ``values`` (shape (n, p)) in one pass; min/max
+    are exact, so equal to ``x_obs.min(initial=inf)`` / ``x_obs.max(initial=-inf)`` (up to
+    the sign of a zero, which no bin sees)."""
+    count, lo, hi = _ranges_kernel(values)
+    return Ranges(int(values.shape[0]), count, lo, hi)
+
+
+def stacked_ranges(parts: list[Ranges]) -> Ranges:
+    """The ranges of a table from those of its columns taken one at a time, in order."""
+    if not parts:
+        return Ranges(0, np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
+    return Ranges(
+        parts[0].rows,
+        np.concatenate([r.count for r in parts]),
+        np.concatenate([r.lo for r in parts]),
+        np.concatenate([r.hi for r in parts]),
+    )
+
+
+@dataclass(frozen=True)
+class Bins:
+    """Each column's Sturges bins: their number and the range they split (§6.1)."""
+
+    original: Ranges
+    avatars: Ranges
+    bins: IntArray
+    lo: FloatArray
+    hi: FloatArray
+
+    def histograms(self, values: FloatArray, ranges: Ranges) -> IntArray:
+        """The counts per bin of ``values`` (the originals or the avatars, shape (rows, p)),
+        given their ranges."""
+        return _histograms(values, ranges.count, self.bins, self.lo, self.hi)
+
+    def distances(self, p_obs: IntArray, q_obs: IntArray) -> list[float]:
+        """The Hellinger distance of each column from the originals' and avatars' counts, a
+        missing bin last."""
+        x, a = self.original, self.avatars
+        out = []
+        for j in range(len(self.bins)):
+            b = int(self.bins[j])
+            p = np.append(p_obs[j, :b], x.rows - x.count[j]) / max(1, x.rows)
+            q = np.append(q_obs[j, :b], a.rows - a.count[j]) / max(1, a.rows)
+            out.append(_hellinger(p, q))
+        return out
+
+
+def sturges_bins(original: FloatArray, x: Ranges, a: Ranges) -> Bins:
+    """The bins of every column: Sturges' number on the originals' observed values, at most
+    their distinct count, over the range of both tables (one bin for a constant column).
+
+    Args:
+        original: shape (n, p), NaN for missing (read for the distinct counts).
+        x, a: the ranges of the originals' and the avatars' columns.
+    """
+    p_cols = len(x.count)
     bins = np.ones(p_cols, dtype=np.int64)
     lo = np.zeros(p_cols)
     hi = np.zeros(p_cols)
     for j in range(p_cols):
-        if x_count[j] or a_count[j]:
-            n_obs = int(x_count[j])
+        if x.count[j] or a.count[j]:
+            n_obs = int(x.count[j])
             sturges = math.ceil(math.log2(n_obs)) + 1 if n_obs else 1
             distinct = _distinct_up_to(original[:, j], n_obs, sturges)
             bins[j] = max(1, min(sturges, distinct))
-            lo[j] = float(min(x_lo[j], a_lo[j]))
-            hi[j] = float(max(x_hi[j], a_hi[j]))
+            lo[j] = float(min(x.lo[j], a.lo[j]))
+            hi[j] = float(max(x.hi[j], a.hi[j]))
         if lo[j] == hi[j]:
             bins[j] = 1
             hi[j] = lo[j] + 1.0
-    p_obs = _histograms(original, x_count, bins, lo, hi)
-    q_obs = _histograms(avatars, a_count, bins, lo, hi)
-    out = []
-    for j in range(p_cols):
-        b = int(bins[j])
-        p = np.append(p_obs[j, :b], original.shape[0] - x_count[j]) / max(1, original.shape[0])
-        q = np.append(q_obs[j, :b], avatars.shape[0] - a_count[j]) / max(1, avatars.shape[0])
-        out.append(_hellinger(p, q))
-    return out
+    return Bins(x, a, bins, lo, hi)
 
 
 @jit()
@@ -101,14 +163,6 @@ def _ranges_kernel(values: Any) -> tuple[Any, Any, Any]:  # pragma: no cover - c
                 count[j] += 1
                 lo[j] = min(lo[j], v)
                 hi[j] = max(hi[j], v)
-    return count, lo, hi
-
-
-def _column_ranges(values: FloatArray) -> tuple[IntArray, FloatArray, FloatArray]:
-    """(observed count, min, max) of every column in one pass; min/max are exact, so equal to
-    ``x_obs.min(initial=inf)`` / ``x_obs.max(initial=-inf)`` (up to the sign of a zero, which
-    no bin sees)."""
-    count, lo, hi = _ranges_kernel(values)
     return count, lo, hi
 
 

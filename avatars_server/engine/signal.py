@@ -16,7 +16,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from avatars_server.engine.config import SIGNAL_TARGETS
-from avatars_server.engine.hellinger import hellinger_codes, hellinger_columns
+from avatars_server.engine.hellinger import (
+    column_ranges,
+    hellinger_codes,
+    stacked_ranges,
+    sturges_bins,
+)
 from avatars_server.engine.jit import jit
 from avatars_server.engine.memory import release_free_memory
 from avatars_server.engine.metric_space import align_avatars
@@ -26,6 +31,7 @@ from avatars_server.engine.table import (
     IntArray,
     column_kinds,
     encode,
+    to_float,
 )
 
 BoolArray = npt.NDArray[np.bool_]
@@ -303,18 +309,32 @@ def compute_signal_metrics(
     x = encode(original, kinds)
     owner = _owners(x)
     d = len(owner)
-    # The originals' correlations before the avatars are encoded and the avatars' after the
-    # originals are let go: both tables are held at once only for the Hellinger distances.
+    # One encoded table at a time: the originals' correlations and histograms (the avatars'
+    # ranges, which set the bins, read a column at a time), then the avatars'.
     r_x = correlations(_encoded_gather(x), x.n_rows, x.continuous, d)
-    a = encode(avatars, kinds, reference=x)
-    per_variable: dict[str, float] = dict(
-        zip(x.continuous_names, hellinger_columns(x.continuous, a.continuous), strict=True)
+    x_ranges = column_ranges(x.continuous)
+    a_ranges = stacked_ranges(
+        [
+            column_ranges(to_float(avatars[name], kinds[name]).reshape(-1, 1))
+            for name in x.continuous_names
+        ]
     )
-    for xv, av in zip(x.categoricals, a.categoricals, strict=True):
+    bins = sturges_bins(x.continuous, x_ranges, a_ranges)
+    p_obs = bins.histograms(x.continuous, x_ranges)
+    levels = Encoded(x.continuous_names, np.empty((0, len(x.continuous_names))), x.categoricals)
+    del x
+    a = encode(avatars, kinds, reference=levels)
+    per_variable = dict(
+        zip(
+            levels.continuous_names,
+            bins.distances(p_obs, bins.histograms(a.continuous, a_ranges)),
+            strict=True,
+        )
+    )
+    for xv, av in zip(levels.categoricals, a.categoricals, strict=True):
         per_variable[xv.name] = hellinger_codes(xv.codes, av.codes, xv.n_levels)
     per_variable = {name: per_variable[name] for name in original.columns}
     values = np.array(list(per_variable.values()))
-    del x
     r_a = np.nan_to_num(correlations(_encoded_gather(a), a.n_rows, a.continuous, d), nan=0.0)
     del a
     valid = (owner[:, None] != owner[None, :]) & ~np.isnan(r_x)
