@@ -86,7 +86,8 @@ def test_packages_keep_to_their_layer(package: str, forbidden: tuple[str, ...]) 
 def test_engine_searches_go_through_the_kernel() -> None:
     """Every neighbour search of the engine goes through engine/neighbours.py (issue #12): no
     other engine module may use SciPy's or scikit-learn's trees, kept as references in tests.
-    Dense distance matrices (``scipy.spatial.distance``, e.g. an assignment's costs) are no search."""
+    Dense distance matrices (``scipy.spatial.distance``, e.g. an assignment's costs) are no
+    search."""
     found = {
         f"{_name(path)} imports {name}"
         for path in _modules("engine")
