@@ -4,7 +4,8 @@ The expected digests in ``tests/data/engine/draws_pinned.json`` were computed on
 *before* the draws moved to one pass over the rows for every variable (one ``_draw_rows`` pass
 per variable, commit 9d23457), so that the fused kernel is proven to give the same codes bit for
 bit, for every code type (uint8 / uint16 / uint32), dense and sparse level counts, any mix of
-variables in one call, and to leave the categorical stream in the same state. Regenerate only
+variables in one call, however they are grouped into passes, and to leave the categorical
+stream in the same state. Regenerate only
 for an intended change of results::
 
     PYTHONPATH=. .venv/bin/python tests/unit/engine/test_draws_pinned.py
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from avatars_server.engine import draws
 from avatars_server.engine.avatarize import barycentres, draw_codes
 from avatars_server.engine.random import make_streams
 from avatars_server.engine.table import Categorical
@@ -140,6 +142,16 @@ def _expected() -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", list(DRAW_CASES))
 def test_draws_are_pinned(name: str) -> None:
+    assert _draw_case(name) == _expected()[f"draws/{name}"]
+
+
+@pytest.mark.parametrize("word_bits", [1, 8, 16, 17])
+@pytest.mark.parametrize("name", ["bench_like", "mixed_all", "k100", "many_variables"])
+def test_draws_are_pinned_whatever_the_passes(
+    name: str, word_bits: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fewer bits per pass: several passes, uint8/uint16/uint32 words, wide codes alone.
+    monkeypatch.setattr(draws, "WORD_BITS", word_bits)
     assert _draw_case(name) == _expected()[f"draws/{name}"]
 
 
