@@ -59,10 +59,15 @@ def pack_codes(
     dtype = next(d for d in _WORDS if 8 * np.dtype(d).itemsize >= sum(bits))
     words: npt.NDArray[np.unsignedinteger[Any]] = np.zeros(len(variables[0].codes), dtype=dtype)
     for variable, shift, mask in zip(variables, shifts, masks, strict=True):
-        field = np.asarray(variable.codes, dtype=np.int64) & mask
-        field <<= shift
-        np.bitwise_or(words, field.astype(dtype), out=words)
+        _pack_into(words, np.asarray(variable.codes, dtype=np.int64), int(shift), int(mask))
     return words, shifts, masks
+
+
+@jit()
+def _pack_into(words: Any, codes: Any, shift: int, mask: int) -> None:
+    """words |= (codes & mask) << shift, in place (no temporary of n codes)."""
+    for r in range(codes.shape[0]):
+        words[r] = words[r] | np.uint64((codes[r] & mask) << shift)
 
 
 @jit(parallel=True)

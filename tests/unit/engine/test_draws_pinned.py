@@ -49,6 +49,9 @@ DRAW_CASES: dict[str, tuple[int, int, tuple[int, ...], int]] = {
     "no_rows": (0, 20, (3, 300), 14),
     "no_variables": (1000, 20, (), 15),
     "many_variables": (3000, 8, tuple(2 + (j * 7) % 90 for j in range(40)), 16),
+    # 64 bits of codes: the last variable's field reaches the word's top bit.
+    "top_bit": (3000, 20, (256,) * 8, 18),
+    "wide_top_bit": (2000, 20, (2**20, 2**20, 2**20, 16), 19),
 }
 
 
@@ -146,7 +149,7 @@ def test_draws_are_pinned(name: str) -> None:
 
 
 @pytest.mark.parametrize("word_bits", [1, 8, 16, 17])
-@pytest.mark.parametrize("name", ["bench_like", "mixed_all", "k100", "many_variables"])
+@pytest.mark.parametrize("name", ["bench_like", "mixed_all", "k100", "many_variables", "top_bit"])
 def test_draws_are_pinned_whatever_the_passes(
     name: str, word_bits: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
