@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from numba import prange
 
 from avatars_server.engine.config import (
     DEFAULT_MAX_DIMENSIONS,
@@ -19,15 +17,15 @@ from avatars_server.engine.config import (
     check_avatarization_parameters,
     check_ncp,
 )
+from avatars_server.engine.draws import draw, weighted_sums
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.exclusion import is_excluded, put_back, replace_rare
 from avatars_server.engine.explain import ProjectionModel, explain_projection
 from avatars_server.engine.identifiers import declared_type_of, surrogate_column, surrogate_keys
 from avatars_server.engine.imputation import fit_imputer, impute
-from avatars_server.engine.jit import jit
 from avatars_server.engine.neighbours import neighbours_excluding_self
 from avatars_server.engine.projection import fit_projection
-from avatars_server.engine.random import Streams, first_above, make_streams
+from avatars_server.engine.random import Streams, make_streams
 from avatars_server.engine.restore import (
     ColumnFormat,
     column_format,
@@ -48,9 +46,6 @@ from avatars_server.engine.weights import random_weights
 
 Progress = Callable[[str, float], None]
 INDICATOR_SUFFIX = "__is_missing"
-# Rows per parallel task of the categorical draw; up to _DENSE_LEVELS levels, q is a dense row.
-_DRAW_BLOCK = 1024
-_DENSE_LEVELS = 64
 
 
 @dataclass(frozen=True)
@@ -122,7 +117,7 @@ def _ignore_progress(stage: str, fraction: float) -> None:
 def barycentres(weights: FloatArray, neighbours: IntArray, values: FloatArray) -> FloatArray:
     """Weighted means Σ_j w_ij x_j of the neighbours' values (method.md §3.7).
 
-    One parallel numba loop over rows (:func:`_weighted_sums`): each row gathers its k
+    One parallel numba loop over rows (:func:`draws.weighted_sums`): each row gathers its k
     neighbours' values, in float64, with no temporary beyond the output.
 
     Args:
@@ -136,27 +131,13 @@ def barycentres(weights: FloatArray, neighbours: IntArray, values: FloatArray) -
     out = np.zeros((weights.shape[0], values.shape[1]))
     if values.shape[1] == 0:
         return out
-    _weighted_sums(
+    weighted_sums(
         np.ascontiguousarray(weights, dtype=np.float64),
         np.ascontiguousarray(neighbours, dtype=np.int64),
         np.ascontiguousarray(values, dtype=np.float64),
         out,
     )
     return out
-
-
-@jit(parallel=True)
-def _weighted_sums(weights: Any, neighbours: Any, values: Any, out: Any) -> None:
-    """out[i] = Σ_j weights[i, j] · values[neighbours[i, j]], summed in neighbour order from 0
-    (the order of the sparse product it replaces, so the avatars are bitwise the same)."""
-    n, k = weights.shape
-    c = values.shape[1]
-    for i in prange(n):
-        for j in range(k):
-            w = weights[i, j]
-            row = neighbours[i, j]
-            for t in range(c):
-                out[i, t] += w * values[row, t]
 
 
 def draw_codes(
@@ -180,77 +161,20 @@ def draw_codes(
         rng: the categorical stream.
 
     Returns:
-        Per variable, shape (n,), the drawn level codes.
+        Per variable, shape (n,), the drawn level codes (rows of one (n_variables, n) array).
     """
     n = weights.shape[0]
-    w = np.ascontiguousarray(weights, dtype=np.float64)
-    rows = np.ascontiguousarray(neighbours, dtype=np.int64)
-    drawn: list[IntArray] = []
-    for variable in variables:
-        u = np.asarray(rng.random(n), dtype=np.float64)
-        out = np.empty(n, dtype=np.int64)
-        # Narrow codes make the random gather of the neighbours' codes cache-friendly.
-        codes = np.ascontiguousarray(variable.codes, dtype=_code_type(variable.n_levels))
-        _draw_rows(w, rows, codes, u, max(variable.n_levels, 1), out)
-        drawn.append(out)
-    return drawn
-
-
-def _code_type(n_levels: int) -> type[np.unsignedinteger[Any]]:
-    """The narrowest of uint8 / uint16 / uint32 holding every code (one compiled kernel each)."""
-    for dtype in (np.uint8, np.uint16):
-        if n_levels <= np.iinfo(dtype).max + 1:
-            return dtype
-    return np.uint32
-
-
-@jit(parallel=True)
-def _draw_rows(weights: Any, neighbours: Any, codes: Any, u: Any, n_levels: int, out: Any) -> None:
-    """The draws of §3.8 for every row, written to ``out``.
-
-    q_im sums its neighbours' weights from 0 in neighbour order. With few levels, q is a dense
-    row over every level; otherwise only the levels present among the row's k neighbours are
-    kept (sorted by code), since adding q = 0 leaves a cumulative sum unchanged: bit for bit
-    the sums over every level, in O(k²) per row whatever the number of levels.
-    """
-    n, k = weights.shape
-    dense = n_levels <= _DENSE_LEVELS
-    for block in prange((n + _DRAW_BLOCK - 1) // _DRAW_BLOCK):
-        levels = np.empty(max(k, n_levels) if dense else k, dtype=np.int64)
-        q = np.empty(levels.shape[0])
-        for i in range(block * _DRAW_BLOCK, min(n, (block + 1) * _DRAW_BLOCK)):
-            if dense:
-                present = n_levels
-                for t in range(n_levels):
-                    levels[t] = t
-                    q[t] = 0.0
-                for j in range(k):
-                    q[codes[neighbours[i, j]]] += weights[i, j]
-            else:
-                present = _present_levels(weights, neighbours, codes, i, levels, q)
-            position = first_above(q, present, u[i])
-            out[i] = levels[position] if position >= 0 else n_levels - 1
-
-
-@jit(inline=True)
-def _present_levels(weights: Any, neighbours: Any, codes: Any, i: int, levels: Any, q: Any) -> int:
-    """Row i's distinct neighbour levels, sorted, into ``levels`` with their q; their count."""
-    present = 0
-    for j in range(weights.shape[1]):
-        code = np.int64(codes[neighbours[i, j]])
-        slot = present
-        while slot > 0 and levels[slot - 1] > code:
-            slot -= 1
-        if slot > 0 and levels[slot - 1] == code:
-            q[slot - 1] += weights[i, j]
-            continue
-        for t in range(present, slot, -1):
-            levels[t] = levels[t - 1]
-            q[t] = q[t - 1]
-        levels[slot] = code
-        q[slot] = 0.0 + weights[i, j]
-        present += 1
-    return present
+    # Every variable's u first, in variable order from the stream (nothing else draws from it in
+    # between, so these are the draws of one variable at a time), then one pass over the rows
+    # for all the variables (draws.draw; one per 64 bits of packed codes). The u of variable t
+    # sit in row t of the output, each overwritten by its draw.
+    drawn = np.empty((len(variables), n), dtype=np.int64)
+    uniforms = drawn.view(np.float64)
+    for t in range(len(variables)):
+        uniforms[t] = rng.random(n)
+    if variables:
+        draw(weights, neighbours, variables, uniforms, drawn)
+    return list(drawn)
 
 
 def variable_weights(
