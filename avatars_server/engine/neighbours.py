@@ -1,11 +1,11 @@
 """Exact neighbour searches: the one module every kNN and radius search of the engine goes through.
 
-The searches run in numba kernels (``kdtree_kernels``, compiled once, cached on disk) over a
-KD-tree built here: a balanced tree split at the median of the widest dimension, stored as
-arrays (an implicit complete binary tree: node t has children 2t + 1 and 2t + 2), with the points
-copied in leaf order and a bounding box per node. Above :data:`BRUTE_FORCE_DIM` dimensions a
-blocked brute force replaces the tree walk (method.md §8). Results are exact and follow the tie
-rules of method.md §3.5 and §4:
+The searches run in numba kernels (``kdtree_kernels`` for kNN, ``kdtree_radius`` for radius
+searches; compiled once, cached on disk) over a KD-tree built here: a balanced tree split at the
+median of the widest dimension, stored as arrays (an implicit complete binary tree: node t has
+children 2t + 1 and 2t + 2), with the points copied in leaf order and a bounding box per node.
+Above :data:`BRUTE_FORCE_DIM` dimensions a blocked brute force replaces the tree walk (method.md
+§8). Results are exact and follow the tie rules of method.md §3.5 and §4:
 
 - distances are computed from coordinate differences, summed in the order of
   ``scipy.spatial.cKDTree`` (four running sums over blocks of four coordinates, then the rest),
@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from avatars_server.engine import kdtree_kernels as kernels
+from avatars_server.engine import kdtree_radius as radius_kernels
 from avatars_server.engine.kdtree_build import build
 from avatars_server.engine.kdtree_kernels import TIE_TOLERANCE as TIE_TOLERANCE
 from avatars_server.engine.table import FloatArray, IntArray
@@ -278,7 +279,7 @@ def count_within(
         else:
             low = np.ascontiguousarray(closer_than, dtype=np.float64)
         with _dynamic():
-            kernels.count_within(
+            radius_kernels.count_within(
                 t.columns, t.leaf, t.start, t.stop, t.lo, t.hi, t.depth, q, r, low, counts, closer
             )
     return counts, closer
@@ -299,11 +300,11 @@ def within(tree: SearchTree, queries: FloatArray, limit: FloatArray) -> tuple[In
     high = np.ascontiguousarray(limit, dtype=np.float64)
     args = (t.points, t.start, t.stop, t.lo, t.hi, t.depth, q, high)
     with _dynamic():
-        kernels.within(*args, offsets, np.zeros(0, dtype=np.int64))
+        radius_kernels.within(*args, offsets, np.zeros(0, dtype=np.int64))
         np.cumsum(offsets, out=offsets)
         found = np.empty(int(offsets[-1]), dtype=np.int64)
         if found.size:
-            kernels.within(*args, offsets, found)
+            radius_kernels.within(*args, offsets, found)
     rows = np.repeat(np.arange(m, dtype=np.int64), np.diff(offsets))
     return rows, t.perm[found]
 
