@@ -59,7 +59,8 @@ def echo(values: Mapping[str, Any]) -> dict[str, Any]:
 def run_geolocation_job(
     context: JobContext, owner_id: uuid.UUID, parameters: Mapping[str, Any]
 ) -> dict[str, Any]:
-    from avatars_server.engine.geolocation import paired, scenario_metrics
+    from avatars_server.engine.geolocation import scenario_metrics
+    from avatars_server.engine.trajectories import paired
 
     progress = context.phase(0.0, 1.0)
     progress("reading", 0.0)

@@ -31,7 +31,8 @@ def check_geolocation(
     The data themselves (coordinates, ids) are checked here up to NCP_CHECK_MAX_CELLS cells;
     larger datasets are checked by the job, which then fails with the same message.
     """
-    from avatars_server.engine.geolocation import check_scenario, paired
+    from avatars_server.engine.geolocation import check_scenario
+    from avatars_server.engine.trajectories import paired
     from avatars_server.jobs.steps.geolocation import id_column, scenario
 
     original = _owned(session, parameters.original_dataset_id, owner_id)

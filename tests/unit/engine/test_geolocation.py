@@ -14,8 +14,10 @@ from avatars_server.engine.geolocation import (
     Scenario,
     density_maps,
     geolocation_privacy,
-    haversine,
     hellinger_block,
+)
+from avatars_server.engine.trajectories import (
+    haversine,
     known_part,
     resample,
     trajectories,
