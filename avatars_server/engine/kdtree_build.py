@@ -1,6 +1,7 @@
 """The numba kernel that builds the engine's KD-tree: a balanced tree stored as arrays (each
-node's range of leaf-order positions, its points' bounding box and its split axis), built in
-parallel below its first levels. :mod:`avatars_server.engine.kdtree_kernels` searches it.
+node's range of leaf-order positions and its points' bounding box), built in parallel below its
+first levels. :mod:`avatars_server.engine.kdtree_kernels` and
+:mod:`avatars_server.engine.kdtree_radius` search it.
 """
 
 from __future__ import annotations
@@ -66,7 +67,6 @@ def _split_node(
     stop: Any,
     lo: Any,
     hi: Any,
-    axis: Any,
 ) -> None:
     """Bounding box of a node; unless a leaf, split its positions at the median of its widest
     axis (left child <= median <= right child) and set its children's ranges."""
@@ -92,7 +92,6 @@ def _split_node(
     middle = (s + e) // 2
     if e - s > 1:
         _nth_element(perm, points, s, e, middle, a)
-    axis[node] = a
     start[2 * node + 1] = s
     stop[2 * node + 1] = middle
     start[2 * node + 2] = middle
@@ -107,10 +106,10 @@ def build(data: Any, depth: int, top: int) -> Any:
     in parallel, each by one thread, level by level.
 
     Returns:
-        (perm, points, start, stop, lo, hi, axis): leaf order, the points in it (a copy of
-        ``data``'s rows), each node's range of positions, its points' bounding box, and its
-        split axis (internal nodes: the left child's points are <= the median along it, the
-        right child's >=).
+        (perm, points, start, stop, lo, hi): leaf order, the points in it (a copy of
+        ``data``'s rows), each node's range of positions and its points' bounding box (an
+        internal node's left child holds the points <= the median of its widest axis, the right
+        child those >=).
     """
     n, dim = data.shape
     points = data.copy()
@@ -120,14 +119,13 @@ def build(data: Any, depth: int, top: int) -> Any:
     stop = np.empty(n_nodes, dtype=np.int64)
     lo = np.empty((n_nodes, dim))
     hi = np.empty((n_nodes, dim))
-    axis = np.zeros(n_nodes, dtype=np.int64)
     start[0] = 0
     stop[0] = n
     top = min(top, depth + 1)
     for level in range(top):
         for t in range(2**level):
             node = 2**level - 1 + t
-            _split_node(points, perm, node, level == depth, start, stop, lo, hi, axis)
+            _split_node(points, perm, node, level == depth, start, stop, lo, hi)
     if top <= depth:
         for r in prange(2**top):
             root = 2**top - 1 + r
@@ -135,5 +133,5 @@ def build(data: Any, depth: int, top: int) -> Any:
                 first = (root + 1) * 2**d - 1
                 for t in range(2**d):
                     leaf = top + d == depth
-                    _split_node(points, perm, first + t, leaf, start, stop, lo, hi, axis)
-    return perm, points, start, stop, lo, hi, axis
+                    _split_node(points, perm, first + t, leaf, start, stop, lo, hi)
+    return perm, points, start, stop, lo, hi

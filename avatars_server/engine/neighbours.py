@@ -112,7 +112,7 @@ def build_tree(points: FloatArray, leaf_size: int = LEAF_SIZE) -> KDTree:
     # Eight subtrees per thread balance the parallel part of the build.
     top = max(0, math.ceil(math.log2(8 * numba.get_num_threads())))
     with _dynamic():
-        perm, points_in_order, start, stop, lo, hi, _ = build(data, depth, top)
+        perm, points_in_order, start, stop, lo, hi = build(data, depth, top)
     leaf = int((stop - start)[2**depth - 1 :].max(initial=1))
     return KDTree(
         data, points_in_order, np.ascontiguousarray(points_in_order.T), perm, start, stop, lo, hi,
