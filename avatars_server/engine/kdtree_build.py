@@ -1,6 +1,7 @@
 """The numba kernel that builds the engine's KD-tree: a balanced tree stored as arrays (each
 node's range of leaf-order positions and its points' bounding box), built in parallel below its
-first levels. :mod:`avatars_server.engine.kdtree_kernels` and
+first levels, and the wide nodes the kNN walk steps through (every third level, with its
+descendants' boxes side by side). :mod:`avatars_server.engine.kdtree_kernels` and
 :mod:`avatars_server.engine.kdtree_radius` search it.
 """
 
@@ -13,6 +14,7 @@ import numpy as np
 from numba import prange
 
 from avatars_server.engine.jit import jit as _jit
+from avatars_server.engine.kdtree_bounds import WIDE_FANOUT, WIDE_LEVELS
 
 _INF = math.inf
 
@@ -135,3 +137,29 @@ def build(data: Any, depth: int, top: int) -> Any:
                     leaf = top + d == depth
                     _split_node(points, perm, first + t, leaf, start, stop, lo, hi)
     return perm, points, start, stop, lo, hi
+
+
+def wide_nodes(lo: Any, hi: Any, depth: int) -> tuple[Any, Any]:
+    """The wide nodes the kNN walk steps through: the internal nodes at levels depth − 3,
+    depth − 6, ... (>= 0), each with the boxes of its 8 descendants three levels down.
+
+    Returns:
+        (boxes, wide_of): shape (w, 2, dim, 8), each wide node's descendants' lows ([:, 0]) and
+        highs ([:, 1]) by coordinate; shape (2**depth − 1,), each internal node's row in
+        ``boxes`` (−1 for the internal nodes that are not wide).
+    """
+    dim = lo.shape[1]
+    levels = list(range(depth - WIDE_LEVELS, -1, -WIDE_LEVELS))
+    boxes = np.empty((sum(2**level for level in levels), 2, dim, WIDE_FANOUT))
+    wide_of = np.full(2**depth - 1, -1, dtype=np.int64)
+    row = 0
+    for level in levels:
+        nodes = np.arange(2**level - 1, 2 ** (level + 1) - 1)
+        rows = np.arange(row, row + len(nodes))
+        wide_of[nodes] = rows
+        for c in range(WIDE_FANOUT):
+            descendants = WIDE_FANOUT * nodes + WIDE_FANOUT - 1 + c
+            boxes[rows, 0, :, c] = lo[descendants]
+            boxes[rows, 1, :, c] = hi[descendants]
+        row += len(nodes)
+    return boxes, wide_of

@@ -20,11 +20,13 @@ from avatars_server.engine.jit import jit as _jit
 from avatars_server.engine.kdtree_bounds import (
     INF,
     QUERY_BLOCK,
+    WIDE_FANOUT,
+    WIDE_LEVELS,
     box_sq,
-    leaf_sq,
     leaf_sq_5,
+    leaf_sq_call,
     point_sq,
-    sibling_boxes,
+    wide_bounds,
 )
 
 TIE_TOLERANCE = 1e-9
@@ -102,13 +104,35 @@ _PRUNE_MARGIN = 1.0 + 1e-10
 
 
 @_jit()
+def _stack_roots(
+    lo: Any, hi: Any, roots: int, queries: Any, q: int, stack: Any, stack_sq: Any
+) -> int:
+    """Stack the kNN walk's starting nodes, the ``roots`` nodes of level r = depth mod 3 (whose
+    subtrees are wide nodes down to the leaves), farthest first; returns the stack's size.
+    A call rather than inlined: kept out of the walk's body."""
+    for c in range(roots):
+        bound = box_sq(lo, hi, roots - 1 + c, queries, q, False)
+        position = c
+        while position > 0 and stack_sq[position - 1] < bound:
+            stack_sq[position] = stack_sq[position - 1]
+            stack[position] = stack[position - 1]
+            position -= 1
+        stack_sq[position] = bound
+        stack[position] = roots - 1 + c
+    return roots
+
+
+@_jit()
 def _walk_knn(
     labels: Any,
     start: Any,
     stop: Any,
     lo: Any,
     hi: Any,
+    boxes: Any,
+    wide_of: Any,
     first_leaf: int,
+    roots: int,
     queries: Any,
     q: int,
     excluded: int,
@@ -120,27 +144,34 @@ def _walk_knn(
     columns: Any,
     scratch: Any,
     acc: Any,
+    bounds: Any,
+    order_sq: Any,
+    order_node: Any,
 ) -> int:
     """The ``capacity`` lexicographically smallest (squared distance, label) pairs of query q.
 
-    Depth-first: at each node, the distances to both children's tight bounding boxes are
-    computed in one loop; the walk goes down into the nearer child and stacks the farther one
-    with its bound, skipped when popped if the k-th distance has since dropped below it. A
-    leaf's distances are computed in one SIMD loop; the pairs are kept in a max-heap
-    (``best_*``, unsorted: sort them after). The stack holds at most one frame per level.
+    Depth-first through the wide nodes (:func:`kdtree_build.wide_nodes`): at each, the distances
+    to its 8 descendants' boxes are computed in one loop; those within the k-th distance are
+    stacked farthest first, with their bounds, and the nearest is visited next (a stacked node
+    is skipped when popped if the k-th distance has since dropped below its bound). A leaf's
+    distances are computed in one SIMD loop; the pairs are kept in a max-heap (``best_*``,
+    unsorted: sort them after).
     """
     dim = columns.shape[0]
     count = 0
     limit = INF
-    node = 0
     top = 0
+    node = 0
+    if roots > 1:
+        top = _stack_roots(lo, hi, roots, queries, q, stack, stack_sq)
+        node = -1
     while True:
         if node >= first_leaf:
             s = start[node]
             if dim == 5:
                 leaf_sq_5(columns, s, stop[node] - s, queries, q, scratch)
             else:
-                leaf_sq(columns, s, stop[node], queries, q, scratch, acc)
+                leaf_sq_call(columns, s, stop[node], queries, q, scratch, acc)
             for t in range(stop[node] - s):
                 sq = scratch[t]
                 if sq > limit or (count == capacity and sq > best_sq[0]):
@@ -152,21 +183,29 @@ def _walk_knn(
                 if count == capacity:
                     limit = best_sq[0] * _PRUNE_MARGIN
             node = -1
-        else:
-            # kdtree_bounds.descend written out: through it this walk measured 11 % (kNN) to 25 %
-            # (2-NN) more CPU, the same neighbours (1M bench, interleaved, load 1.7-1.9).
-            left = 2 * node + 1
-            bound_left, bound_right = sibling_boxes(lo, hi, left, queries, q)
-            if bound_left <= bound_right:
-                node, far, near_bound, far_bound = left, left + 1, bound_left, bound_right
-            else:
-                node, far, near_bound, far_bound = left + 1, left, bound_right, bound_left
-            if far_bound <= limit:
-                stack[top] = far
-                stack_sq[top] = far_bound
-                top += 1
-            if near_bound > limit:
-                node = -1
+        elif node >= 0:
+            child = WIDE_FANOUT * node + WIDE_FANOUT - 1
+            wide_bounds(boxes, lo, hi, wide_of[node], child, queries, q, bounds)
+            # The descendants within reach, by decreasing bound (insertion sort of at most 8).
+            kept = 0
+            for c in range(WIDE_FANOUT):
+                bound = bounds[c]
+                if bound <= limit:
+                    position = kept
+                    while position > 0 and order_sq[position - 1] < bound:
+                        order_sq[position] = order_sq[position - 1]
+                        order_node[position] = order_node[position - 1]
+                        position -= 1
+                    order_sq[position] = bound
+                    order_node[position] = child + c
+                    kept += 1
+            node = -1
+            if kept:
+                for c in range(kept - 1):
+                    stack[top] = order_node[c]
+                    stack_sq[top] = order_sq[c]
+                    top += 1
+                node = order_node[kept - 1]
         while node < 0 and top > 0:
             top -= 1
             if stack_sq[top] <= limit:
@@ -331,6 +370,8 @@ def knn_tree(
     stop: Any,
     lo: Any,
     hi: Any,
+    boxes: Any,
+    wide_of: Any,
     depth: int,
     queries: Any,
     exclude: Any,
@@ -349,21 +390,28 @@ def knn_tree(
     # One more than k detects a tie straddling the k-th distance; distance-only queries need k.
     capacity = k + 1 if ties else k
     first_leaf = 2**depth - 1
+    # The walk's roots: the 2**r nodes of level r = depth mod 3 (wide nodes below them).
+    roots = 2 ** (depth % WIDE_LEVELS)
     for block in prange((m + QUERY_BLOCK - 1) // QUERY_BLOCK):
         best_sq = np.empty(capacity)
         best_label = np.empty(capacity, dtype=np.int64)
         tied_d = np.empty(k)
         tied_label = np.empty(k, dtype=np.int64)
-        stack = np.empty(2 * depth + 4, dtype=np.int64)
-        stack_sq = np.empty(depth + 1)
+        # The kNN walk stacks up to 4 roots and 7 nodes per wide level; the tie walk 2 per level.
+        stack = np.empty(8 * depth + 16, dtype=np.int64)
+        stack_sq = np.empty(8 * depth + 16)
         scratch = np.empty(leaf)
         acc = np.empty((4, leaf))
+        bounds = np.empty(WIDE_FANOUT)
+        order_sq = np.empty(WIDE_FANOUT)
+        order_node = np.empty(WIDE_FANOUT, dtype=np.int64)
         for q in range(block * QUERY_BLOCK, min(m, (block + 1) * QUERY_BLOCK)):
             excluded = exclude[q] if exclude.shape[0] else -1
             row = rows[q] if rows.shape[0] else q
             count = _walk_knn(
-                labels, start, stop, lo, hi, first_leaf, queries, q, excluded, best_sq,
-                best_label, capacity, stack, stack_sq, columns, scratch, acc,
+                labels, start, stop, lo, hi, boxes, wide_of, first_leaf, roots, queries, q,
+                excluded, best_sq, best_label, capacity, stack, stack_sq, columns, scratch, acc,
+                bounds, order_sq, order_node,
             )  # fmt: skip
             _sort_pairs(best_sq, best_label, count)
             if ties:

@@ -3,7 +3,9 @@
 The searches run in numba kernels (``kdtree_kernels`` for kNN, ``kdtree_radius`` for radius
 searches; compiled once, cached on disk) over a KD-tree built here: a balanced tree split at the
 median of the widest dimension, stored as arrays (an implicit complete binary tree: node t has
-children 2t + 1 and 2t + 2), with the points copied in leaf order and a bounding box per node.
+children 2t + 1 and 2t + 2), with the points copied in leaf order and a bounding box per node;
+the kNN walk steps through every third level (wide nodes holding their 8 descendants' boxes side
+by side, bounded in one loop).
 Above :data:`BRUTE_FORCE_DIM` dimensions a blocked brute force replaces the tree walk (method.md
 §8). Results are exact and follow the tie rules of method.md §3.5 and §4:
 
@@ -31,7 +33,7 @@ import numpy.typing as npt
 
 from avatars_server.engine import kdtree_kernels as kernels
 from avatars_server.engine import kdtree_radius as radius_kernels
-from avatars_server.engine.kdtree_build import build
+from avatars_server.engine.kdtree_build import build, wide_nodes
 from avatars_server.engine.kdtree_kernels import TIE_TOLERANCE as TIE_TOLERANCE
 from avatars_server.engine.table import FloatArray, IntArray
 
@@ -72,6 +74,7 @@ class KDTree:
         lo, hi: shape (nodes, dim), each node's bounding box.
         depth: leaves are the 2**depth nodes of the last level.
         leaf: the largest number of points in a leaf.
+        boxes, wide_of: the kNN walk's wide nodes (:func:`kdtree_build.wide_nodes`).
     """
 
     data: FloatArray
@@ -84,6 +87,8 @@ class KDTree:
     hi: FloatArray
     depth: int
     leaf: int
+    boxes: FloatArray
+    wide_of: IntArray
 
     @property
     def n(self) -> int:
@@ -114,9 +119,10 @@ def build_tree(points: FloatArray, leaf_size: int = LEAF_SIZE) -> KDTree:
     with _dynamic():
         perm, points_in_order, start, stop, lo, hi = build(data, depth, top)
     leaf = int((stop - start)[2**depth - 1 :].max(initial=1))
+    boxes, wide_of = wide_nodes(lo, hi, depth)
     return KDTree(
         data, points_in_order, np.ascontiguousarray(points_in_order.T), perm, start, stop, lo, hi,
-        depth, leaf,
+        depth, leaf, boxes, wide_of,
     )  # fmt: skip
 
 
@@ -220,8 +226,8 @@ def _knn(
         )
     else:
         kernels.knn_tree(
-            t.points, t.columns, t.leaf, label_of, t.start, t.stop, t.lo, t.hi, t.depth,
-            q, ex, rows, k, ties, out_d, out_i,
+            t.points, t.columns, t.leaf, label_of, t.start, t.stop, t.lo, t.hi, t.boxes,
+            t.wide_of, t.depth, q, ex, rows, k, ties, out_d, out_i,
         )  # fmt: skip
 
 

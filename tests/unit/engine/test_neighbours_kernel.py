@@ -110,6 +110,25 @@ def test_self_neighbours_match_brute_force_and_the_ckdtree_path(
     np.testing.assert_allclose(dist[sample], bf_d, rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("dim", [1, 2, 3, 5, 7, 9])
+def test_the_wide_walk_at_every_depth_matches_brute_force(dim: int) -> None:
+    """The kNN walk steps through wide nodes every third level from the leaves up and starts
+    from the 1, 2 or 4 nodes above them: every depth mod 3 (0 to 8 levels below the root),
+    with duplicates and exact ties (half-integers: every distance is exact, so that brute
+    force's summation order cannot differ), must give brute force's neighbours."""
+    rng = np.random.default_rng(dim)
+    for n in (20, 40, 100, 200, 300, 600, 1500, 3000, 5000):
+        points = rng.integers(-6, 7, size=(n, dim)) * 0.5
+        tree = build_tree(points)
+        assert tree.depth == max(0, int(np.ceil(np.log2(n / neighbours.LEAF_SIZE))))
+        queries = np.vstack([points[:40], rng.integers(-7, 8, size=(40, dim)) * 0.5])
+        for k in (1, 2, 20):
+            dist, idx = exact_knn(tree, queries, k)
+            bf_d, bf_i = brute_knn(points, queries, k)
+            np.testing.assert_array_equal(idx, bf_i)
+            np.testing.assert_allclose(dist, bf_d, rtol=0, atol=1e-12)
+
+
 @pytest.mark.parametrize(("name", "points"), TABLES, ids=IDS)
 def test_queries_labels_and_distance_only_searches(name: str, points: FloatArray) -> None:
     rng = np.random.default_rng(3)
