@@ -17,8 +17,8 @@ from avatars_server.engine.kdtree_bounds import (
     QUERY_BLOCK,
     box_sq,
     descend,
-    leaf_sq,
     leaf_sq_5,
+    leaf_sq_call,
     point_sq,
 )
 
@@ -64,7 +64,7 @@ def _count_ball(
                     if dim == 5:
                         leaf_sq_5(columns, c, w, queries, q, scratch)
                     else:
-                        leaf_sq(columns, c, c + w, queries, q, scratch, acc)
+                        leaf_sq_call(columns, c, c + w, queries, q, scratch, acc)
                     for u in range(w):
                         sq = scratch[u]
                         if not inside and sq <= r2:
