@@ -384,15 +384,17 @@ def signal_figures(
     kinds = _kinds(columns)
     labels = list(kinds)
     distributions = [
-        plot_data.variable_distribution(name, original[name], avatars[name], kind=kind)
+        plot_data.variable_distribution(
+            name, _objects(original[name]), _objects(avatars[name]), kind=kind
+        )
         for name, kind in kinds.items()
     ]
     # correlation_data draws the same rows again from the sample (all of them).
     x_rows = plot_data.sample_rows(len(original), CORRELATION_SAMPLE, SAMPLE_SEED)
     a_rows = plot_data.sample_rows(len(avatars), CORRELATION_SAMPLE, SAMPLE_SEED)
     correlations = plot_data.correlation_data(
-        original.iloc[x_rows][labels],
-        avatars.iloc[a_rows][labels],
+        _as_objects(original.iloc[x_rows][labels]),
+        _as_objects(avatars.iloc[a_rows][labels]),
         kinds=kinds,
         max_rows=CORRELATION_SAMPLE,
         seed=SAMPLE_SEED,
@@ -401,6 +403,19 @@ def signal_figures(
         "distributions": [_plain(d, VariableDistribution) for d in distributions],
         "correlations": _plain(correlations, CorrelationData),
     }
+
+
+def _objects(series: pd.Series) -> pd.Series:
+    """A pandas categorical as the object column a dataset's category reads as (pandas orders
+    equal counts by category, objects by first appearance): the same figure data either way."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.astype(object)
+    return series
+
+
+def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    labels = [name for name, kind in frame.dtypes.items() if isinstance(kind, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(labels, object)) if labels else frame
 
 
 def with_hellinger(figures: Mapping[str, Any], hellinger: Mapping[str, float]) -> dict[str, Any]:

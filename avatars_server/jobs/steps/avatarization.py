@@ -109,12 +109,32 @@ def result_columns(
     return out
 
 
+def _uncategorized(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its categoricals as the engine builds avatars of object columns: object
+    arrays whose dtype pandas infers (text: `str`). Parquet keeps pandas' dtypes, and the job
+    reads its categories as categoricals (see `load_dataset`): stored as before."""
+    import pandas as pd
+
+    if not any(isinstance(kind, pd.CategoricalDtype) for kind in frame.dtypes):
+        return frame
+    return pd.DataFrame(
+        {
+            label: column.to_numpy(dtype=object)
+            if isinstance(column.dtype, pd.CategoricalDtype)
+            else column
+            for label, column in frame.items()
+        }
+    )
+
+
 def _store(
     context: JobContext, frame: pd.DataFrame, original: DatasetRow, suffix: str
 ) -> uuid.UUID:
     from avatars_server.storage.datasets import store_dataframe
 
     base = original.name or "dataset"
+    if original.filetype == "parquet":
+        frame = _uncategorized(frame)
     with context.session() as session:
         row = store_dataframe(
             session,
@@ -153,7 +173,11 @@ def run_avatarization_job(
 
     avatars_end = _AVATARS_END_FULL if with_metrics else 0.95
     context.report("reading", 0.0)
-    original_row, original = load_dataset(context, uuid.UUID(parameters["dataset_id"]), owner_id)
+    # Text categories as pandas categoricals: the engine encodes them by their categories
+    # (same codes as objects: modalities are sorted); the avatars come out categorical too.
+    original_row, original = load_dataset(
+        context, uuid.UUID(parameters["dataset_id"]), owner_id, categories=True
+    )
     config = avatarization_config(parameters)
     frame, converted = _to_categorical(
         original, original_row.columns, parameters.get("to_categorical_threshold")
