@@ -109,32 +109,15 @@ def result_columns(
     return out
 
 
-def _uncategorized(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with its categoricals as the engine builds avatars of object columns: object
-    arrays whose dtype pandas infers (text: `str`). Parquet keeps pandas' dtypes, and the job
-    reads its categories as categoricals (see `load_dataset`): stored as before."""
-    import pandas as pd
-
-    if not any(isinstance(kind, pd.CategoricalDtype) for kind in frame.dtypes):
-        return frame
-    return pd.DataFrame(
-        {
-            label: column.to_numpy(dtype=object)
-            if isinstance(column.dtype, pd.CategoricalDtype)
-            else column
-            for label, column in frame.items()
-        }
-    )
-
-
 def _store(
     context: JobContext, frame: pd.DataFrame, original: DatasetRow, suffix: str
 ) -> uuid.UUID:
+    from avatars_server.jobs.steps.categories import as_object_built
     from avatars_server.storage.datasets import store_dataframe
 
     base = original.name or "dataset"
     if original.filetype == "parquet":
-        frame = _uncategorized(frame)
+        frame = as_object_built(frame)  # parquet keeps pandas' dtypes (see `load_dataset`)
     with context.session() as session:
         row = store_dataframe(
             session,
