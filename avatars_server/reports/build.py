@@ -448,6 +448,12 @@ def _plain(summary: Any, content: type[Any]) -> dict[str, Any]:
     return {field.name: getattr(summary, field.name) for field in dataclasses.fields(content)}
 
 
+def _fields(sample: ProjectionSample) -> dict[str, Any]:
+    """The sample as ``dataclasses.asdict`` gives it, without deep-copying its fresh lists
+    (2,000 points: 9 ms of copies otherwise)."""
+    return {field.name: getattr(sample, field.name) for field in dataclasses.fields(sample)}
+
+
 def projection_artifacts(
     source: str,
     eigenvalues: FloatArray,
@@ -466,5 +472,5 @@ def projection_artifacts(
             for role, table in contributions.items()
         },
         "n_rows": len(records),
-        "sample": dataclasses.asdict(projection_sample(records, avatars)),
+        "sample": _fields(projection_sample(records, avatars)),
     }
