@@ -406,11 +406,19 @@ def signal_figures(
 
 
 def _objects(series: pd.Series) -> pd.Series:
-    """A pandas categorical as the object column a dataset's category reads as (pandas orders
-    equal counts by category, objects by first appearance): the same figure data either way."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.astype(object)
-    return series
+    """A pandas categorical counted as the object column a dataset's category reads as:
+    pandas counts a categorical's values in the order of its categories (equal counts keep
+    it) and objects in order of first appearance, so the categories observed are put in that
+    order (the same figure data, without hashing a string per row)."""
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        return series
+    codes = series.cat.codes.to_numpy()
+    seen = pd.unique(codes)
+    seen = seen[seen >= 0]
+    remap = np.full(len(series.cat.categories) + 1, -1, dtype=np.int64)
+    remap[seen] = np.arange(len(seen))
+    categories = series.cat.categories[seen]
+    return pd.Series(pd.Categorical.from_codes(remap[codes], categories), name=series.name)
 
 
 def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:

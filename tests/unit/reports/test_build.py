@@ -73,10 +73,14 @@ def test_signal_figures_are_the_same_for_categorical_and_object_columns() -> Non
     original, avatars = _frame(500, 0), _frame(500, 1)
     original.loc[::7, "g"] = np.nan
     as_objects = signal_figures(original, avatars, COLUMNS)
-    categorical = signal_figures(
-        original.astype({"g": "category"}), avatars.astype({"g": "category"}), COLUMNS
-    )
-    assert categorical == as_objects
+    # Categories sorted, and (second) listed in reverse with some never observed.
+    unobserved = [f"z{i}" for i in range(5)]
+    for categories in (None, unobserved + [f"m{i}" for i in reversed(range(40))]):
+        dtype = pd.CategoricalDtype(categories)
+        categorical = signal_figures(
+            original.astype({"g": dtype}), avatars.astype({"g": dtype}), COLUMNS
+        )
+        assert categorical == as_objects
 
 
 def test_privacy_histogram_counts_every_individual_and_keeps_the_median() -> None:
