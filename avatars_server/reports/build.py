@@ -385,7 +385,7 @@ def signal_figures(
     labels = list(kinds)
     distributions = [
         plot_data.variable_distribution(
-            name, _objects(original[name]), _objects(avatars[name]), kind=kind
+            name, _counted_as_objects(original[name]), _counted_as_objects(avatars[name]), kind=kind
         )
         for name, kind in kinds.items()
     ]
@@ -405,7 +405,7 @@ def signal_figures(
     }
 
 
-def _objects(series: pd.Series) -> pd.Series:
+def _counted_as_objects(series: pd.Series) -> pd.Series:
     """A pandas categorical counted as the object column a dataset's category reads as:
     pandas counts a categorical's values in the order of its categories (equal counts keep
     it) and objects in order of first appearance, so the categories observed are put in that
