@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from avatars_server.datasets import csv_format, parquet_format
@@ -36,17 +37,24 @@ def raw_batches(
 
 
 def typed_batches(
-    path: Path, filetype: str, columns: Sequence[ColumnDescriptor]
+    path: Path, filetype: str, columns: Sequence[ColumnDescriptor], *, categories: bool = False
 ) -> Iterator[pa.RecordBatch]:
-    """Batches with every column cast to the Arrow type of its declared type."""
+    """Batches with every column cast to the Arrow type of its declared type (`categories`:
+    category columns of text dictionary-encoded)."""
     labels = [c["label"] for c in columns]
     types: list[ColumnType] = [c["type"] for c in columns]
     for batch in raw_batches(path, filetype, labels):
-        arrays = [
-            cast_to_declared(column, ctype)
-            for column, ctype in zip(batch.columns, types, strict=True)
-        ]
+        arrays = []
+        for column, ctype in zip(batch.columns, types, strict=True):
+            values = cast_to_declared(column, ctype)
+            if categories and ctype == "category" and _is_text(values.type):
+                values = pc.dictionary_encode(values)
+            arrays.append(values)
         yield pa.RecordBatch.from_arrays(arrays, names=labels)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def first_misfit(
@@ -67,13 +75,16 @@ def first_misfit(
     return None
 
 
-def read_dataframe(path: Path, filetype: str, columns: Sequence[ColumnDescriptor]) -> pd.DataFrame:
+def read_dataframe(
+    path: Path, filetype: str, columns: Sequence[ColumnDescriptor], *, categories: bool = False
+) -> pd.DataFrame:
     """The whole table as a DataFrame with dtypes from the declared types.
 
-    category -> object, int -> int64, float -> float64, bool -> bool,
-    datetime -> datetime64[ns]; columns in file order.
+    category -> object (`categories`: text as a pandas categorical, whose categories are the
+    values found), int -> int64, float -> float64, bool -> bool, datetime -> datetime64[ns];
+    columns in file order.
     """
-    batches = list(typed_batches(path, filetype, columns))
+    batches = list(typed_batches(path, filetype, columns, categories=categories))
     if batches:
         table = pa.Table.from_batches(batches)
     else:
@@ -81,7 +92,7 @@ def read_dataframe(path: Path, filetype: str, columns: Sequence[ColumnDescriptor
     frame: pd.DataFrame = table.to_pandas()
     for column in columns:
         label, ctype = column["label"], column["type"]
-        if ctype == "category":
+        if ctype == "category" and not isinstance(frame[label].dtype, pd.CategoricalDtype):
             frame[label] = frame[label].astype(object)
         elif ctype == "datetime":
             frame[label] = frame[label].astype("datetime64[ns]")

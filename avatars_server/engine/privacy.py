@@ -136,15 +136,15 @@ def compute_privacy_metrics(
     )
     streams = make_streams(config.seed)
     report("projection", 0.0)
-    # Without explain or known variables nothing reads the avatars' continuous columns: they
-    # are projected in row chunks and never held whole.
+    # Without the explain model or known variables nothing reads the avatars' continuous
+    # columns: they are projected in row chunks and never held whole.
     space = build_metric_space(
         original,
         avatars,
         config,
         categorical,
         streams.metrics,
-        keep_avatars=explain or bool(config.known_variables),
+        keep_avatars=(explain and explain_model) or bool(config.known_variables),
     )
     model = _explained(space) if explain and explain_model else None
     if not config.known_variables:

@@ -67,13 +67,17 @@ def dataset_path(settings: Settings, row: DatasetRow) -> Path:
     return settings.datasets_dir / row.storage_path
 
 
-def read_dataframe(settings: Settings, row: DatasetRow) -> pd.DataFrame:
+def read_dataframe(
+    settings: Settings, row: DatasetRow, *, categories: bool = False
+) -> pd.DataFrame:
     """The whole table, dtypes from the declared column types (identifier columns included).
 
-    category -> object, int -> int64, float -> float64, bool -> bool,
-    datetime -> datetime64[ns]; columns in file order.
+    category -> object (`categories`: text as a pandas categorical), int -> int64,
+    float -> float64, bool -> bool, datetime -> datetime64[ns]; columns in file order.
     """
-    return frames.read_dataframe(dataset_path(settings, row), row.filetype, row.columns)
+    return frames.read_dataframe(
+        dataset_path(settings, row), row.filetype, row.columns, categories=categories
+    )
 
 
 def store_dataframe(

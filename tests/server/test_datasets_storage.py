@@ -58,6 +58,21 @@ def test_store_then_read_dataframe_round_trips_every_type(
     pd.testing.assert_series_equal(frame["d"], expected["d"].astype("datetime64[ns]"))
 
 
+@pytest.mark.parametrize("filetype", ["csv", "parquet"])
+def test_read_dataframe_with_categories_gives_the_same_values_as_categoricals(
+    session: Session, settings: Settings, owner_id: uuid.UUID, filetype: str
+) -> None:
+    row = datasets.store_dataframe(
+        session, settings, _frame(), owner_id=owner_id, columns=None, filetype=filetype
+    )
+    plain = datasets.read_dataframe(settings, row)
+    frame = datasets.read_dataframe(settings, row, categories=True)
+    assert isinstance(frame["c"].dtype, pd.CategoricalDtype)
+    assert sorted(frame["c"].cat.categories) == ["x", "y,z"]
+    pd.testing.assert_series_equal(frame["c"].astype(object), plain["c"])
+    pd.testing.assert_frame_equal(frame.drop(columns="c"), plain.drop(columns="c"))
+
+
 def test_store_dataframe_keeps_given_columns_and_identifiers(
     session: Session, settings: Settings, owner_id: uuid.UUID
 ) -> None:

@@ -112,9 +112,12 @@ def result_columns(
 def _store(
     context: JobContext, frame: pd.DataFrame, original: DatasetRow, suffix: str
 ) -> uuid.UUID:
+    from avatars_server.jobs.steps.categories import as_object_built
     from avatars_server.storage.datasets import store_dataframe
 
     base = original.name or "dataset"
+    if original.filetype == "parquet":
+        frame = as_object_built(frame)  # parquet keeps pandas' dtypes (see `load_dataset`)
     with context.session() as session:
         row = store_dataframe(
             session,
@@ -153,7 +156,11 @@ def run_avatarization_job(
 
     avatars_end = _AVATARS_END_FULL if with_metrics else 0.95
     context.report("reading", 0.0)
-    original_row, original = load_dataset(context, uuid.UUID(parameters["dataset_id"]), owner_id)
+    # Text categories as pandas categoricals: the engine encodes them by their categories
+    # (same codes as objects: modalities are sorted); the avatars come out categorical too.
+    original_row, original = load_dataset(
+        context, uuid.UUID(parameters["dataset_id"]), owner_id, categories=True
+    )
     config = avatarization_config(parameters)
     frame, converted = _to_categorical(
         original, original_row.columns, parameters.get("to_categorical_threshold")

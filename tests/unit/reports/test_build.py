@@ -13,6 +13,7 @@ from avatars_server.reports.build import (
     correlation_data,
     distribution_data,
     projection_sample,
+    signal_figures,
     variable_distributions,
 )
 
@@ -64,6 +65,22 @@ def test_correlations_are_sampled_deterministically() -> None:
     diff = first.difference[0][1]
     assert diff is not None
     assert diff == pytest.approx(first.avatars[0][1] - first.original[0][1])
+
+
+def test_signal_figures_are_the_same_for_categorical_and_object_columns() -> None:
+    # A full job reads its categories as pandas categoricals; equal counts (40 modalities on
+    # 500 rows tie) must be ordered as the object columns other jobs read would order them.
+    original, avatars = _frame(500, 0), _frame(500, 1)
+    original.loc[::7, "g"] = np.nan
+    as_objects = signal_figures(original, avatars, COLUMNS)
+    # Categories sorted, and (second) listed in reverse with some never observed.
+    unobserved = [f"z{i}" for i in range(5)]
+    for categories in (None, unobserved + [f"m{i}" for i in reversed(range(40))]):
+        dtype = pd.CategoricalDtype(categories)
+        categorical = signal_figures(
+            original.astype({"g": dtype}), avatars.astype({"g": dtype}), COLUMNS
+        )
+        assert categorical == as_objects
 
 
 def test_privacy_histogram_counts_every_individual_and_keeps_the_median() -> None:
