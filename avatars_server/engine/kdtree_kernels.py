@@ -112,14 +112,20 @@ def _stack_roots(
     A call rather than inlined: kept out of the walk's body."""
     for c in range(roots):
         bound = box_sq(lo, hi, roots - 1 + c, queries, q, False)
-        position = c
-        while position > 0 and stack_sq[position - 1] < bound:
-            stack_sq[position] = stack_sq[position - 1]
-            stack[position] = stack[position - 1]
-            position -= 1
-        stack_sq[position] = bound
-        stack[position] = roots - 1 + c
+        _insert_decreasing(stack_sq, stack, c, bound, roots - 1 + c)
     return roots
+
+
+@_jit(inline=True)
+def _insert_decreasing(bounds: Any, nodes: Any, size: int, bound: float, node: int) -> None:
+    """Insert (bound, node) into the first ``size`` entries, kept by decreasing bound."""
+    position = size
+    while position > 0 and bounds[position - 1] < bound:
+        bounds[position] = bounds[position - 1]
+        nodes[position] = nodes[position - 1]
+        position -= 1
+    bounds[position] = bound
+    nodes[position] = node
 
 
 @_jit()
@@ -191,13 +197,7 @@ def _walk_knn(
             for c in range(WIDE_FANOUT):
                 bound = bounds[c]
                 if bound <= limit:
-                    position = kept
-                    while position > 0 and order_sq[position - 1] < bound:
-                        order_sq[position] = order_sq[position - 1]
-                        order_node[position] = order_node[position - 1]
-                        position -= 1
-                    order_sq[position] = bound
-                    order_node[position] = child + c
+                    _insert_decreasing(order_sq, order_node, kept, bound, child + c)
                     kept += 1
             node = -1
             if kept:
