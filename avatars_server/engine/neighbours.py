@@ -34,7 +34,7 @@ import numpy.typing as npt
 from avatars_server.engine import kdtree_kernels as kernels
 from avatars_server.engine import kdtree_radius as radius_kernels
 from avatars_server.engine.kdtree_build import build, wide_nodes
-from avatars_server.engine.kdtree_kernels import TIE_TOLERANCE as TIE_TOLERANCE
+from avatars_server.engine.kdtree_ties import TIE_TOLERANCE as TIE_TOLERANCE
 from avatars_server.engine.table import FloatArray, IntArray
 
 BoolArray = npt.NDArray[np.bool_]
