@@ -155,8 +155,11 @@ def _walk_knn(
     bounds: Any,
     order_sq: Any,
     order_node: Any,
+    guess: float,
 ) -> int:
-    """The ``capacity`` lexicographically smallest (squared distance, label) pairs of query q.
+    """The ``capacity`` lexicographically smallest (squared distance, label) pairs of query q
+    among the points within squared distance ``guess`` (inf: all points); returns how many it
+    found (fewer than ``capacity`` when fewer lie within ``guess``).
 
     Depth-first through the wide nodes (:func:`kdtree_build.wide_nodes`): at each, the distances
     to its 8 descendants' boxes are computed in one loop; those within the k-th distance are
@@ -167,7 +170,7 @@ def _walk_knn(
     """
     dim = columns.shape[0]
     count = 0
-    limit = INF
+    limit = guess
     top = 0
     node = 0
     if roots > 1:
@@ -244,6 +247,7 @@ def knn_tree(
     rows: Any,
     k: int,
     ties: bool,
+    guess_factor: float,
     out_d: Any,
     out_i: Any,
 ) -> None:
@@ -251,6 +255,12 @@ def knn_tree(
 
     With ``ties`` the tolerant lowest-label rule picks the neighbours; without it the k
     smallest distances are returned as computed (distance-only queries).
+
+    With ``guess_factor`` > 0 the queries come in spatial order (each near the one before):
+    each walk starts from the previous query's squared k-th distance times the factor, so that
+    it visits fewer leaves and keeps fewer points on the way; when fewer points than it keeps
+    (k + 1 with ``ties``, else k) lie within that guess, the query walks again without it.
+    Either way the walk returns the same smallest pairs, so the neighbours are the same.
     """
     m = queries.shape[0]
     # One more than k detects a tie straddling the k-th distance; distance-only queries need k.
@@ -271,14 +281,24 @@ def knn_tree(
         bounds = np.empty(WIDE_FANOUT)
         order_sq = np.empty(WIDE_FANOUT)
         order_node = np.empty(WIDE_FANOUT, dtype=np.int64)
+        guess = INF
         for q in range(block * QUERY_BLOCK, min(m, (block + 1) * QUERY_BLOCK)):
             excluded = exclude[q] if exclude.shape[0] else -1
             row = rows[q] if rows.shape[0] else q
             count = _walk_knn(
                 labels, start, stop, lo, hi, boxes, wide_of, first_leaf, roots, queries, q,
                 excluded, best_sq, best_label, capacity, stack, stack_sq, columns, scratch, acc,
-                bounds, order_sq, order_node,
+                bounds, order_sq, order_node, guess,
             )  # fmt: skip
+            if count < capacity and guess < INF:
+                # Too few points within the guess: walk again without it.
+                count = _walk_knn(
+                    labels, start, stop, lo, hi, boxes, wide_of, first_leaf, roots, queries, q,
+                    excluded, best_sq, best_label, capacity, stack, stack_sq, columns, scratch,
+                    acc, bounds, order_sq, order_node, INF,
+                )  # fmt: skip
+            # The next query, near this one in space, starts from this one's k-th distance.
+            guess = best_sq[0] * guess_factor if count == capacity and guess_factor > 0 else INF
             _sort_pairs(best_sq, best_label, count)
             if ties:
                 resolve_row(

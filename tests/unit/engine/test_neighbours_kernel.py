@@ -129,6 +129,36 @@ def test_the_wide_walk_at_every_depth_matches_brute_force(dim: int) -> None:
             np.testing.assert_allclose(dist, bf_d, rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("ties", [True, False])
+def test_ordered_queries_start_from_a_guess_and_walk_again_when_it_is_too_small(
+    ties: bool,
+) -> None:
+    """With ``ordered``, each walk starts from the previous query's k-th distance. Queries that
+    alternate between a tight cluster and isolated points make that guess far too small for
+    every isolated point: the query must walk again without it (else it would return fewer
+    neighbours, or wrong ones), and a guess too large must not change the answer either."""
+    rng = np.random.default_rng(8)
+    cluster = rng.normal(size=(400, 5)) * 1e-3
+    isolated = rng.normal(size=(400, 5)) * 50.0
+    points = np.vstack([cluster, isolated, np.repeat(cluster[:30], 3, axis=0)])
+    tree = build_tree(points)
+    order = np.ravel(np.column_stack([np.arange(400), 400 + np.arange(400)]))
+    queries = points[order]
+    for k in (1, 5, 20):
+        dist, idx = exact_knn(tree, queries, k, exclude=order, ties=ties, ordered=True)
+        plain_d, plain_i = exact_knn(tree, queries, k, exclude=order, ties=ties)
+        np.testing.assert_array_equal(dist, plain_d)
+        np.testing.assert_array_equal(idx, plain_i)
+        if ties:
+            bf_d, bf_i = brute_knn(points, queries, k, exclude=order)
+            np.testing.assert_array_equal(idx, bf_i)
+        else:  # the k smallest distances as computed, without the tolerant rule
+            full = np.sqrt(((queries[:, None, :] - points[None, :, :]) ** 2).sum(-1))
+            full[np.arange(len(queries)), order] = np.inf
+            bf_d = np.sort(full, axis=1)[:, :k]
+        np.testing.assert_allclose(dist, bf_d, rtol=0, atol=1e-12)
+
+
 @pytest.mark.parametrize(("name", "points"), TABLES, ids=IDS)
 def test_queries_labels_and_distance_only_searches(name: str, points: FloatArray) -> None:
     rng = np.random.default_rng(3)
