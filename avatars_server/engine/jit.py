@@ -13,12 +13,16 @@ stamp every cache entry of ``avatars_server`` with one digest of the packages th
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numba
 from numba.core import caching
+
+# numba's settings module (its attributes are set at import, unknown to type checkers).
+_numba_config: Any = numba.config
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -41,11 +45,12 @@ SOURCES_DIGEST = sources_digest()
 
 def _stamped(base: Any) -> Any:
     """numba's cache locator ``base``, for this package's files only, stamped with
-    :data:`SOURCES_DIGEST` instead of the function's own file."""
+    :data:`SOURCES_DIGEST` instead of the function's own file, and with the SLP setting (the
+    same source compiles to other code with and without it)."""
 
     class Stamped(base):  # type: ignore[misc]
         def get_source_stamp(self) -> str:
-            return SOURCES_DIGEST
+            return f"{SOURCES_DIGEST}-slp{int(_numba_config.SLP_VECTORIZE)}"
 
         @classmethod
         def from_function(cls, py_func: Any, py_file: str) -> Any:
@@ -72,6 +77,18 @@ def _install_locators() -> None:
 
 
 _install_locators()
+
+
+def _vectorize_straight_line_code() -> None:
+    """Let LLVM's SLP vectorizer pack independent scalar operations into SIMD lanes, as in the
+    kNN walk's bounds of a wide node's 8 boxes (numba leaves it off by default; a user's
+    ``NUMBA_SLP_VECTORIZE`` still wins). It never reorders floating-point operations, so the
+    results keep their bits; the 1M kNN took about 6 % less CPU with it."""
+    if "NUMBA_SLP_VECTORIZE" not in os.environ:
+        _numba_config.SLP_VECTORIZE = 1
+
+
+_vectorize_straight_line_code()
 
 
 def jit(parallel: bool = False, inline: bool = False) -> Callable[[_F], _F]:

@@ -81,3 +81,25 @@ def test_the_digest_covers_the_kernel_packages_only(tmp_path: Path) -> None:
         (tmp_path / name / "module.py").write_text("A = 3\n")
         assert jit.sources_digest(tmp_path) != before
         before = jit.sources_digest(tmp_path)
+
+
+def test_straight_line_vectorization_is_on_unless_the_user_says_otherwise() -> None:
+    """The kNN walk's wide-node bounds need LLVM's SLP vectorizer (off in numba by default); a
+    user's ``NUMBA_SLP_VECTORIZE`` wins, and the cache stamp tells the two builds apart."""
+    code = (
+        "import numba; from numba.core import caching; import avatars_server.engine.jit; "
+        "impl = getattr(caching, 'CacheImpl', None) or caching._CacheImpl; "
+        "print(numba.config.SLP_VECTORIZE, impl._locator_classes[0].get_source_stamp(None))"
+    )
+    outputs = []
+    for setting in (None, "0"):
+        env = {k: v for k, v in os.environ.items() if k != "NUMBA_SLP_VECTORIZE"}
+        if setting is not None:
+            env["NUMBA_SLP_VECTORIZE"] = setting
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        outputs.append(done.stdout.split())
+    (on, on_stamp), (off, off_stamp) = outputs
+    assert (on, off) == ("1", "0")
+    assert on_stamp.startswith(jit.SOURCES_DIGEST) and on_stamp != off_stamp
