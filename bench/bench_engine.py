@@ -528,7 +528,10 @@ def why_missed(name: str, target: float, entry: dict[str, Any]) -> str:
             "a query's cost is its tree walk's box tests, its leaf distances and its heap inserts,"
             " each near what one core does (README, Benchmarks: the profile and every variant"
             " measured). What would close it: a search that shares work between neighbouring"
-            " queries; the leaf-batched and seeded variants measured so far lost in 5 dimensions."
+            " queries; every such variant measured so far (leaf-batched, seeded, a leaf's queries"
+            " walking together) lost in 5 dimensions, where a leaf spans about as far as a"
+            " query's k-th distance: together a leaf's queries reach about 40 times the leaves"
+            " one of them needs."
         )
     if name == "peak_rss_mb":
         peaks = {k: v["peak_rss_mb"] for k, v in entry.items() if isinstance(v, dict)
