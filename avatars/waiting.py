@@ -17,7 +17,9 @@ __all__ = [
     "FAILED_STATUSES",
     "RUNNING_STATUSES",
     "SUCCESS_STATUS",
+    "EndEstimate",
     "finished_job",
+    "job_end_estimate",
     "job_error_message",
     "job_progress",
     "job_status",
@@ -81,6 +83,46 @@ def finished_job(
     return job
 
 
+class EndEstimate:
+    """Predicts the seconds until a job ends from how fast its completed fraction has grown since
+    the first reading that had one (the job may have started before the wait did).
+
+    Progress that has not moved for a while predicts no end sooner than that while, so that a
+    long step without reports is polled with growing pauses rather than every `initial_delay`.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._first: tuple[float, float] | None = None
+        self._last = 0.0
+        self._moved = 0.0
+
+    def __call__(self, fraction: float | None) -> float | None:
+        """The prediction after reading `fraction` in [0, 1] (None: unknown, or not moving yet)."""
+        if fraction is None:
+            return None
+        now = self._clock()
+        if self._first is None or fraction < self._last:
+            # The first reading, or a new attempt that started over.
+            self._first = (now, fraction)
+            self._last, self._moved = fraction, now
+            return None
+        if fraction > self._last:
+            self._last, self._moved = fraction, now
+        since, start = self._first
+        if fraction <= start or now <= since:
+            return None
+        predicted = (1.0 - min(fraction, 1.0)) * (now - since) / (fraction - start)
+        return max(predicted, now - self._moved)
+
+
+def job_end_estimate(clock: Callable[[], float] = time.monotonic) -> Callable[[Any], float | None]:
+    """A `remaining` for `poll` over job models of any kind: the end predicted from the progress
+    each job reading carries (`EndEstimate`)."""
+    estimate = EndEstimate(clock)
+    return lambda job: estimate(job_progress(job)[1])
+
+
 def poll(
     fetch: Callable[[], T],
     is_running: Callable[[T], bool],
@@ -92,12 +134,16 @@ def poll(
     initial_delay: float = POLL_INITIAL_DELAY,
     max_delay: float = POLL_MAX_DELAY,
     backoff: float = POLL_BACKOFF,
+    remaining: Callable[[T], float | None] | None = None,
 ) -> T:
     """Fetch a value until it stops running or the deadline passes, and return it as last read.
 
     Fetches once; then, while `is_running` and the deadline has not passed, sleeps (`initial_delay`,
     times `backoff` each time, capped at `max_delay`, and never past the deadline) and fetches
-    again. Reaching the deadline is not an error: the caller checks the returned value.
+    again. When `remaining` predicts the end, a sleep lasts at most half the predicted time left
+    (and at least `initial_delay`): the back-off keeps long waits cheap, and the end is seen soon
+    after it comes instead of up to `max_delay` later. Reaching the deadline is not an error: the
+    caller checks the returned value.
 
     Args:
         fetch: Reads the current value (e.g. GETs a job).
@@ -109,6 +155,8 @@ def poll(
         initial_delay: First sleep, in seconds.
         max_delay: Longest sleep, in seconds.
         backoff: Factor from one sleep to the next (>= 1).
+        remaining: Predicts the seconds left until the value stops running, from the value just
+            fetched (None: no prediction).
 
     Returns:
         The last value fetched.
@@ -125,11 +173,14 @@ def poll(
         on_update(value)
     while is_running(value):
         pause = delay
+        left = remaining(value) if remaining is not None else None
+        if left is not None:
+            pause = min(pause, max(initial_delay, left / 2))
         if deadline is not None:
-            remaining = deadline - clock()
-            if remaining <= 0:
+            until_deadline = deadline - clock()
+            if until_deadline <= 0:
                 break
-            pause = min(pause, remaining)
+            pause = min(pause, until_deadline)
         sleep(pause)
         value = fetch()
         if on_update is not None:
@@ -189,6 +240,11 @@ def wait_for_job(
             bar.n = round(100 * min(max(fraction, 0.0), 1.0))
         bar.refresh()
 
+    estimate = EndEstimate(clock)
+
+    def remaining(job: T) -> float | None:
+        return estimate(progress(job)[1]) if progress is not None else None
+
     try:
         job = poll(
             fetch,
@@ -199,6 +255,7 @@ def wait_for_job(
             sleep=sleep,
             initial_delay=initial_delay,
             max_delay=max_delay,
+            remaining=remaining,
         )
     except KeyboardInterrupt:
         bar.close()

@@ -23,7 +23,7 @@ from avatar_api_client.models import (
 from avatars._constants import DEFAULT_JOB_TIMEOUT
 from avatars._response import parsed
 from avatars.resources._base import Resource
-from avatars.waiting import RUNNING_STATUSES, poll
+from avatars.waiting import RUNNING_STATUSES, job_end_estimate, poll
 
 
 def _running(job: object) -> bool:
@@ -85,7 +85,9 @@ class MultiTableJobs(Resource):
                 )
             return parsed(response, PrivacyMetricsGeolocationJob)
 
-        job: PrivacyMetricsGeolocationJob = poll(fetch, _running, timeout=timeout)
+        job: PrivacyMetricsGeolocationJob = poll(
+            fetch, _running, timeout=timeout, remaining=job_end_estimate()
+        )
         return job
 
     def get_avatarization_multi_table_job(
@@ -104,7 +106,9 @@ class MultiTableJobs(Resource):
                 )
             return parsed(response, AvatarizationMultiTableJob)
 
-        job: AvatarizationMultiTableJob = poll(fetch, _running, timeout=timeout)
+        job: AvatarizationMultiTableJob = poll(
+            fetch, _running, timeout=timeout, remaining=job_end_estimate()
+        )
         return job
 
     def get_privacy_metrics_multi_table_job(
@@ -123,5 +127,7 @@ class MultiTableJobs(Resource):
                 )
             return parsed(response, PrivacyMetricsMultiTableJob)
 
-        job: PrivacyMetricsMultiTableJob = poll(fetch, _running, timeout=timeout)
+        job: PrivacyMetricsMultiTableJob = poll(
+            fetch, _running, timeout=timeout, remaining=job_end_estimate()
+        )
         return job

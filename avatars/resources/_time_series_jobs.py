@@ -23,7 +23,7 @@ from avatar_api_client.models import (
 from avatars._constants import DEFAULT_JOB_TIMEOUT
 from avatars._response import parsed
 from avatars.resources._base import Resource
-from avatars.waiting import RUNNING_STATUSES, poll
+from avatars.waiting import RUNNING_STATUSES, job_end_estimate, poll
 
 
 def _running(job: object) -> bool:
@@ -88,7 +88,9 @@ class TimeSeriesJobs(Resource):
                 )
             return parsed(response, AvatarizationWithTimeSeriesJob)
 
-        job: AvatarizationWithTimeSeriesJob = poll(fetch, _running, timeout=timeout)
+        job: AvatarizationWithTimeSeriesJob = poll(
+            fetch, _running, timeout=timeout, remaining=job_end_estimate()
+        )
         return job
 
     def get_privacy_metrics_time_series_job(
@@ -107,7 +109,9 @@ class TimeSeriesJobs(Resource):
                 )
             return parsed(response, PrivacyMetricsWithTimeSeriesJob)
 
-        job: PrivacyMetricsWithTimeSeriesJob = poll(fetch, _running, timeout=timeout)
+        job: PrivacyMetricsWithTimeSeriesJob = poll(
+            fetch, _running, timeout=timeout, remaining=job_end_estimate()
+        )
         return job
 
     def get_signal_metrics_time_series_job(
@@ -126,5 +130,7 @@ class TimeSeriesJobs(Resource):
                 )
             return parsed(response, SignalMetricsWithTimeSeriesJob)
 
-        job: SignalMetricsWithTimeSeriesJob = poll(fetch, _running, timeout=timeout)
+        job: SignalMetricsWithTimeSeriesJob = poll(
+            fetch, _running, timeout=timeout, remaining=job_end_estimate()
+        )
         return job

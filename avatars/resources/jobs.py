@@ -58,6 +58,7 @@ from avatars.resources._multi_table_jobs import MultiTableJobs
 from avatars.resources._time_series_jobs import TimeSeriesJobs
 from avatars.waiting import (
     RUNNING_STATUSES,
+    job_end_estimate,
     job_error_message,
     job_progress,
     job_status,
@@ -170,7 +171,7 @@ class Jobs(TimeSeriesJobs, MultiTableJobs):
         fetch_once: Callable[[], J],
         timeout: float | None,
     ) -> J:
-        job: J = poll(fetch_once, _is_running, timeout=timeout)
+        job: J = poll(fetch_once, _is_running, timeout=timeout, remaining=job_end_estimate())
         return job
 
     def get_avatarization_job(

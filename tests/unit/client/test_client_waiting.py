@@ -2,13 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 
 from avatars._constants import PROGRESS_MIN_BYTES
 from avatars._progress import transfer_bar
 from avatars.exceptions import JobFailedError, JobTimeoutError
-from avatars.waiting import poll, wait_for_job
+from avatars.waiting import EndEstimate, job_end_estimate, poll, wait_for_job
 
 
 class FakeClock:
@@ -248,3 +249,106 @@ def test_transfer_bar_is_shown_only_for_large_transfers(
     with transfer_bar(total, enabled=enabled, desc="Uploading") as bar:
         bar.update(3)
         assert bar.disable is disabled
+
+
+def test_end_estimate_extrapolates_progress_and_waits_out_stalls() -> None:
+    clock = FakeClock()
+    estimate = EndEstimate(clock)
+    assert estimate(None) is None
+    assert estimate(0.0) is None  # the first reading only sets the origin
+    clock.now += 10.0
+    assert estimate(0.25) == pytest.approx(30.0)  # a quarter in 10 s: 30 s left
+    clock.now += 10.0
+    assert estimate(0.5) == pytest.approx(20.0)
+    clock.now += 10.0
+    assert estimate(0.95) == pytest.approx(0.05 * 30.0 / 0.95)
+    clock.now += 40.0  # stuck for 40 s near the end: no end expected sooner than in 40 s
+    assert estimate(0.95) == pytest.approx(40.0)
+    assert estimate(0.1) is None  # progress went back: a new attempt, a new origin
+
+
+def _linear_job(clock: FakeClock, duration: float) -> Callable[[], Job]:
+    """A job whose progress grows evenly and which succeeds after `duration` seconds."""
+    start = clock.now
+
+    def fetch() -> Job:
+        elapsed = clock.now - start
+        if elapsed >= duration:
+            return Job("j1", "success", fraction=1.0)
+        return Job("j1", "started", step="avatarization", fraction=elapsed / duration)
+
+    return fetch
+
+
+@pytest.mark.parametrize("duration", [1.3, 60.0, 600.0])
+def test_wait_for_job_sees_the_end_soon_after_it_comes(duration: float) -> None:
+    """Back-off alone reads a 60-s job up to 5 s after it ended; with the end predicted from its
+    progress, the wait sleeps at most half the time left and sees the end within 0.1 s."""
+    clock = FakeClock()
+    start = clock.now
+    job_at = _linear_job(clock, duration)
+    fetched: list[Job] = []
+
+    def fetch() -> Job:
+        fetched.append(job_at())
+        return fetched[-1]
+
+    job = wait_for_job(
+        "j1", fetch, status=lambda j: j.status, error_message=lambda j: j.error_message,
+        progress=lambda j: (j.step, j.fraction), show_progress=False,
+        clock=clock, sleep=clock.sleep,
+    )  # fmt: skip
+    assert job.status == "success"
+    assert clock.now - start - duration <= 0.1 + 1e-9
+    assert max(clock.sleeps) <= 5.0 and min(clock.sleeps) >= 0.1 - 1e-12
+    # Not many more GETs than back-off alone would make.
+    assert len(fetched) <= 30 + duration / 5.0
+
+
+def test_a_stalled_job_is_polled_with_growing_pauses() -> None:
+    """Progress stuck at 95 % from 10 s to 100 s: the pauses grow back to the back-off's 5 s
+    (about 18 GETs over those 90 s) instead of staying at 0.1 s (about 900)."""
+    clock = FakeClock()
+    start = clock.now
+
+    def fetch() -> Job:
+        elapsed = clock.now - start
+        if elapsed >= 100.0:
+            return Job("j1", "success", fraction=1.0)
+        return Job("j1", "started", fraction=min(0.95, elapsed / 10.0 * 0.95))
+
+    wait_for_job(
+        "j1", fetch, status=lambda j: j.status, error_message=lambda j: j.error_message,
+        progress=lambda j: (None, j.fraction), show_progress=False,
+        clock=clock, sleep=clock.sleep,
+    )  # fmt: skip
+    stalled = [t for t in _times(clock.sleeps, start) if t >= start + 10.0]
+    assert len(stalled) <= 30
+    assert clock.now - start - 100.0 <= 5.0
+
+
+def _times(sleeps: list[float], start: float) -> list[float]:
+    """The clock reading before each sleep."""
+    out, now = [], start
+    for pause in sleeps:
+        out.append(now)
+        now += pause
+    return out
+
+
+def test_job_getters_predict_the_end_from_the_jobs_progress() -> None:
+    """The `remaining` the job getters pass to `poll` reads `current_progress` of any job model
+    (percent), and knows nothing while a job reports none."""
+    clock = FakeClock()
+    remaining = job_end_estimate(clock)
+
+    def job(percent: float | None) -> SimpleNamespace:
+        progress = (
+            None if percent is None else SimpleNamespace(name="x", completion_rate_100=percent)
+        )
+        return SimpleNamespace(current_progress=progress)
+
+    assert remaining(job(None)) is None
+    assert remaining(job(20.0)) is None
+    clock.now += 4.0
+    assert remaining(job(60.0)) == pytest.approx(4.0)  # 40 points in 4 s: 40 more to go
