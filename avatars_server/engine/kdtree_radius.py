@@ -23,6 +23,16 @@ from avatars_server.engine.kdtree_bounds import (
 )
 
 
+@_jit(inline=True)
+def _count_below(scratch: Any, w: int, r2: float) -> int:
+    """How many of the first w squared distances are <= r2: a branch-free loop that runs in
+    SIMD lanes (most leaves a ball's surface crosses are scanned this way)."""
+    n = 0
+    for u in range(w):
+        n += scratch[u] <= r2
+    return n
+
+
 @_jit()
 def _count_ball(
     columns: Any,
@@ -65,13 +75,16 @@ def _count_ball(
                         leaf_sq_5(columns, c, w, queries, q, scratch)
                     else:
                         leaf_sq_call(columns, c, c + w, queries, q, scratch, acc)
-                    for u in range(w):
-                        sq = scratch[u]
-                        if not inside and sq <= r2:
-                            count += 1
-                        if look and math.sqrt(sq) < below:
-                            found = True
-                            look = False
+                    if look:
+                        for u in range(w):
+                            sq = scratch[u]
+                            if not inside and sq <= r2:
+                                count += 1
+                            if look and math.sqrt(sq) < below:
+                                found = True
+                                look = False
+                    elif not inside:
+                        count += _count_below(scratch, w, r2)
                     if inside and not look:
                         break
             node = -1
