@@ -143,6 +143,12 @@ def leaf_sq_5(columns: Any, s: int, w: int, queries: Any, q: int, out: Any) -> N
 
 
 @_jit(inline=True)
+def leaf_sq_3(columns: Any, s: int, w: int, queries: Any, q: int, out: Any) -> None:
+    """:func:`leaf_sq` in 3 dimensions (the time series' metric spaces)."""
+    _leaf_sq_fixed(columns, s, w, queries, q, out, 3)
+
+
+@_jit(inline=True)
 def leaf_sq(columns: Any, s: int, e: int, queries: Any, q: int, out: Any, acc: Any) -> None:
     """Squared distances from ``queries[q]`` to the points at positions s..e-1, into ``out``.
 

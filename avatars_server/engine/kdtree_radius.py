@@ -17,6 +17,7 @@ from avatars_server.engine.kdtree_bounds import (
     QUERY_BLOCK,
     box_sq,
     descend,
+    leaf_sq_3,
     leaf_sq_5,
     leaf_sq_call,
     point_sq,
@@ -33,7 +34,7 @@ def _count_below(scratch: Any, w: int, r2: float) -> int:
     return n
 
 
-@_jit()
+@_jit(inline=True)
 def _count_ball(
     columns: Any,
     leaf: int,
@@ -50,11 +51,16 @@ def _count_ball(
     stack_sq: Any,
     scratch: Any,
     acc: Any,
+    fixed: int,
 ) -> Any:
     """:func:`count_within` for query q: (points with squared distance <= r2, whether a point
     lies at a distance < below). Both children's boxes are measured in one loop; only those
-    that reach the ball are visited (the nearer first), the other stacked."""
-    dim = columns.shape[0]
+    that reach the ball are visited (the nearer first), the other stacked.
+
+    Inlined with a constant ``fixed`` (5, 3, or 0 for any dimension) into one compiled walk per
+    value (:func:`_count_5`, ...): each keeps only its own leaf code, since the code of other
+    dimensions inlined in one walk slowed the others.
+    """
     count = 0
     found = False
     near = box_sq(lo, hi, 0, queries, q, False)
@@ -71,8 +77,10 @@ def _count_ball(
                 # In chunks of a leaf's size (a node inside the ball may be larger).
                 for c in range(start[node], stop[node], leaf):
                     w = min(stop[node] - c, leaf)
-                    if dim == 5:
+                    if fixed == 5:
                         leaf_sq_5(columns, c, w, queries, q, scratch)
+                    elif fixed == 3:
+                        leaf_sq_3(columns, c, w, queries, q, scratch)
                     else:
                         leaf_sq_call(columns, c, c + w, queries, q, scratch, acc)
                     if look:
@@ -95,6 +103,45 @@ def _count_ball(
             node = stack[top]
             near = stack_sq[top]
     return count, found
+
+
+@_jit()
+def _count_5(
+    columns: Any, leaf: int, start: Any, stop: Any, lo: Any, hi: Any, first_leaf: int,
+    queries: Any, q: int, r2: float, below: float, stack: Any, stack_sq: Any, scratch: Any,
+    acc: Any,
+) -> Any:  # fmt: skip
+    """:func:`_count_ball` compiled for 5 dimensions (the default ncp)."""
+    return _count_ball(
+        columns, leaf, start, stop, lo, hi, first_leaf, queries, q, r2, below, stack, stack_sq,
+        scratch, acc, 5,
+    )  # fmt: skip
+
+
+@_jit()
+def _count_3(
+    columns: Any, leaf: int, start: Any, stop: Any, lo: Any, hi: Any, first_leaf: int,
+    queries: Any, q: int, r2: float, below: float, stack: Any, stack_sq: Any, scratch: Any,
+    acc: Any,
+) -> Any:  # fmt: skip
+    """:func:`_count_ball` compiled for 3 dimensions (the time series' metric spaces)."""
+    return _count_ball(
+        columns, leaf, start, stop, lo, hi, first_leaf, queries, q, r2, below, stack, stack_sq,
+        scratch, acc, 3,
+    )  # fmt: skip
+
+
+@_jit()
+def _count_any(
+    columns: Any, leaf: int, start: Any, stop: Any, lo: Any, hi: Any, first_leaf: int,
+    queries: Any, q: int, r2: float, below: float, stack: Any, stack_sq: Any, scratch: Any,
+    acc: Any,
+) -> Any:  # fmt: skip
+    """:func:`_count_ball` for any dimension."""
+    return _count_ball(
+        columns, leaf, start, stop, lo, hi, first_leaf, queries, q, r2, below, stack, stack_sq,
+        scratch, acc, 0,
+    )  # fmt: skip
 
 
 @_jit(parallel=True)
@@ -120,7 +167,7 @@ def count_within(
     which are scanned only while no point closer than ``low`` has been found and the node's
     box reaches below it (and then only until one is found).
     """
-    m = queries.shape[0]
+    m, dim = queries.shape
     first_leaf = 2**depth - 1
     for block in prange((m + QUERY_BLOCK - 1) // QUERY_BLOCK):
         stack = np.empty(depth + 1, dtype=np.int64)
@@ -128,10 +175,16 @@ def count_within(
         scratch = np.empty(leaf)
         acc = np.empty((4, leaf))
         for q in range(block * QUERY_BLOCK, min(m, (block + 1) * QUERY_BLOCK)):
-            counts[q], closer[q] = _count_ball(
+            args = (
                 columns, leaf, start, stop, lo, hi, first_leaf, queries, q,
                 radius[q] * radius[q], low[q], stack, stack_sq, scratch, acc,
             )  # fmt: skip
+            if dim == 5:
+                counts[q], closer[q] = _count_5(*args)
+            elif dim == 3:
+                counts[q], closer[q] = _count_3(*args)
+            else:
+                counts[q], closer[q] = _count_any(*args)
 
 
 @_jit(parallel=True)
