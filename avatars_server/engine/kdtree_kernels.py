@@ -30,16 +30,10 @@ from avatars_server.engine.kdtree_bounds import (
     point_sq,
     wide_bounds,
 )
-from avatars_server.engine.kdtree_ties import resolve_row
+from avatars_server.engine.kdtree_ties import pair_above, resolve_row, sort_pairs
 
 # Points per block of the brute force.
 _POINT_BLOCK = 1024
-
-
-@_jit(inline=True)
-def _above(sq_a: float, label_a: int, sq_b: float, label_b: int) -> bool:
-    """Whether (sq_a, label_a) comes after (sq_b, label_b) in (distance, label) order."""
-    return sq_a > sq_b or (sq_a == sq_b and label_a > label_b)
 
 
 @_jit(inline=True)
@@ -49,7 +43,7 @@ def _insert(best_sq: Any, best_label: Any, count: int, capacity: int, sq: float,
     The heap's root (index 0) is the largest pair kept: the current k-th neighbour.
     """
     if count == capacity:
-        if not _above(best_sq[0], best_label[0], sq, label):
+        if not pair_above(best_sq[0], best_label[0], sq, label):
             return count
         # Replace the root and sift down.
         position = 0
@@ -58,11 +52,11 @@ def _insert(best_sq: Any, best_label: Any, count: int, capacity: int, sq: float,
             if child >= capacity:
                 break
             right = child + 1
-            if right < capacity and _above(
+            if right < capacity and pair_above(
                 best_sq[right], best_label[right], best_sq[child], best_label[child]
             ):
                 child = right
-            if not _above(best_sq[child], best_label[child], sq, label):
+            if not pair_above(best_sq[child], best_label[child], sq, label):
                 break
             best_sq[position] = best_sq[child]
             best_label[position] = best_label[child]
@@ -74,7 +68,7 @@ def _insert(best_sq: Any, best_label: Any, count: int, capacity: int, sq: float,
     position = count
     while position > 0:
         parent = (position - 1) // 2
-        if not _above(sq, label, best_sq[parent], best_label[parent]):
+        if not pair_above(sq, label, best_sq[parent], best_label[parent]):
             break
         best_sq[position] = best_sq[parent]
         best_label[position] = best_label[parent]
@@ -82,21 +76,6 @@ def _insert(best_sq: Any, best_label: Any, count: int, capacity: int, sq: float,
     best_sq[position] = sq
     best_label[position] = label
     return count + 1
-
-
-@_jit()
-def _sort_pairs(best_sq: Any, best_label: Any, count: int) -> None:
-    """Sort the first ``count`` pairs by (distance, label) (insertion sort: count <= k + 1)."""
-    for t in range(1, count):
-        sq = best_sq[t]
-        label = best_label[t]
-        position = t
-        while position > 0 and _above(best_sq[position - 1], best_label[position - 1], sq, label):
-            best_sq[position] = best_sq[position - 1]
-            best_label[position] = best_label[position - 1]
-            position -= 1
-        best_sq[position] = sq
-        best_label[position] = label
 
 
 # A node is pruned only when its bound exceeds the k-th squared distance by this relative margin:
@@ -285,21 +264,19 @@ def knn_tree(
         for q in range(block * QUERY_BLOCK, min(m, (block + 1) * QUERY_BLOCK)):
             excluded = exclude[q] if exclude.shape[0] else -1
             row = rows[q] if rows.shape[0] else q
-            count = _walk_knn(
-                labels, start, stop, lo, hi, boxes, wide_of, first_leaf, roots, queries, q,
-                excluded, best_sq, best_label, capacity, stack, stack_sq, columns, scratch, acc,
-                bounds, order_sq, order_node, guess,
-            )  # fmt: skip
-            if count < capacity and guess < INF:
-                # Too few points within the guess: walk again without it.
+            reach = guess
+            while True:
                 count = _walk_knn(
                     labels, start, stop, lo, hi, boxes, wide_of, first_leaf, roots, queries, q,
                     excluded, best_sq, best_label, capacity, stack, stack_sq, columns, scratch,
-                    acc, bounds, order_sq, order_node, INF,
+                    acc, bounds, order_sq, order_node, reach,
                 )  # fmt: skip
+                if count == capacity or reach == INF:
+                    break
+                reach = INF  # too few points within the guess: walk again without it
             # The next query, near this one in space, starts from this one's k-th distance.
             guess = best_sq[0] * guess_factor if count == capacity and guess_factor > 0 else INF
-            _sort_pairs(best_sq, best_label, count)
+            sort_pairs(best_sq, best_label, count)
             if ties:
                 resolve_row(
                     points, labels, start, stop, lo, hi, first_leaf, queries, q, excluded,
@@ -361,7 +338,7 @@ def knn_brute(
             q = first + t
             excluded = exclude[q] if exclude.shape[0] else -1
             row = rows[q] if rows.shape[0] else q
-            _sort_pairs(best_sq[t], best_label[t], counts[t])
+            sort_pairs(best_sq[t], best_label[t], counts[t])
             # The root as the only leaf: the tie walk scans every point.
             if ties:
                 resolve_row(

@@ -1,7 +1,8 @@
 """The tie rule of the exact kNN searches (method.md §3.5 and §4): from a query's k + 1 smallest
 (squared distance, label) pairs, collected by :mod:`avatars_server.engine.kdtree_kernels`, the k
 neighbours, where distances within the tolerance of the k-th count as tied and the lowest labels
-among the tied points are chosen, searched again over the tree when the tie straddles the k-th.
+among the tied points are chosen, searched again over the tree when the tie straddles the k-th;
+and that (distance, label) order itself, which the kNN kernels keep their pairs in.
 """
 
 from __future__ import annotations
@@ -14,6 +15,30 @@ from avatars_server.engine.kdtree_bounds import box_sq, point_sq
 
 # Two distances are tied when they differ by at most this times max(1, d).
 TIE_TOLERANCE = 1e-9
+
+
+@_jit(inline=True)
+def pair_above(sq_a: float, label_a: int, sq_b: float, label_b: int) -> bool:
+    """Whether (sq_a, label_a) comes after (sq_b, label_b) in (distance, label) order."""
+    return sq_a > sq_b or (sq_a == sq_b and label_a > label_b)
+
+
+@_jit()
+def sort_pairs(best_sq: Any, best_label: Any, count: int) -> None:
+    """Sort the first ``count`` pairs by (distance, label), distances squared or not (insertion
+    sort: count <= k + 1)."""
+    for t in range(1, count):
+        sq = best_sq[t]
+        label = best_label[t]
+        position = t
+        while position > 0 and pair_above(
+            best_sq[position - 1], best_label[position - 1], sq, label
+        ):
+            best_sq[position] = best_sq[position - 1]
+            best_label[position] = best_label[position - 1]
+            position -= 1
+        best_sq[position] = sq
+        best_label[position] = label
 
 
 @_jit()
@@ -78,20 +103,12 @@ def _walk_tied(
 def _finish_row(
     best_d: Any, best_label: Any, count: int, k: int, out_d: Any, out_i: Any, q: int
 ) -> None:
-    """Write the k chosen pairs to output row q, sorted by (distance, label) (insertion sort)."""
-    for t in range(min(k, count)):
-        d = best_d[t]
-        label = best_label[t]
-        position = t
-        while position > 0 and (
-            out_d[q, position - 1] > d
-            or (out_d[q, position - 1] == d and out_i[q, position - 1] > label)
-        ):
-            out_d[q, position] = out_d[q, position - 1]
-            out_i[q, position] = out_i[q, position - 1]
-            position -= 1
-        out_d[q, position] = d
-        out_i[q, position] = label
+    """Write the first min(k, count) pairs to output row q, sorted by (distance, label)."""
+    n = min(k, count)
+    sort_pairs(best_d, best_label, n)
+    for t in range(n):
+        out_d[q, t] = best_d[t]
+        out_i[q, t] = best_label[t]
 
 
 @_jit()
