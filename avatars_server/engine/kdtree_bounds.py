@@ -241,7 +241,9 @@ WIDE_FANOUT = 2**WIDE_LEVELS
 
 @_jit(inline=True)
 def _gap_sq(low: float, high: float, x: float) -> float:
-    """Squared distance from x to the interval [low, high] (as :func:`_gap` squared)."""
+    """Squared distance from x to the interval [low, high] (as :func:`_gap` squared), in two-way
+    selects: the form the vectorizer packs (:func:`_wide_bounds_fixed`). :func:`_gap` keeps its
+    three-way ``max``: the binary walks' sibling boxes measured slower in this form."""
     u = low - x
     v = x - high
     u = u if u > v else v
