@@ -526,7 +526,7 @@ def why_missed(name: str, target: float, entry: dict[str, Any]) -> str:
     if name.startswith("kernel_"):
         return (
             "a query's cost is its tree walk's box tests, its leaf distances and its heap inserts,"
-            " each near what one core does (README, Benchmarks: the profile and every variant"
+            " each near what one core does (docs/benchmarks.md: the profile and every variant"
             " measured). What would close it: a search that shares work between neighbouring"
             " queries; every such variant measured so far (leaf-batched, seeded, a leaf's queries"
             " walking together) lost in 5 dimensions, where a leaf spans about as far as a"

@@ -50,7 +50,7 @@ LEAF_SIZE = 32
 # Queries sent in the tree's leaf order start their walk from the previous query's squared k-th
 # distance times this factor (then walk again without it if too few points lie within). Of 1.0 to
 # 2.0, 1.45-1.6 took least time at k = 20 (one thread, 1M bench coordinates); the 1M self-join
-# took 6.11-6.18 against 6.60-6.72 CPU-s, same neighbours (README, Benchmarks). It gains about 4 %
+# took 6.11-6.18 against 6.60-6.72 CPU-s, same neighbours (docs/benchmarks.md). It gains about 4 %
 # at k = 3 and 8, and nothing measurable for the 2-NN searches of DCR/NNDR, which do without it.
 ORDERED_GUESS = 1.6
 
