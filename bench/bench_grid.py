@@ -10,10 +10,10 @@ query enumerates the rows of cells along the first four axes whose boxes lie wit
 (pruned axis by axis on the partial sums of squared gaps) and scans each row's run of cells
 along the last axis as one contiguous block, with the engine's leaf-distance code. Like the
 engine's walk over queries in leaf order, it starts from the previous query's squared k-th
-distance × 1.6 and widens the limit when fewer than k + 1 points lie within; both keep the k + 1
-smallest (distance, label) pairs in the same max-heap, without the tie rule's final resolution
-(``ties=False``), and both must return the same distances. Each figure carries the 1-minute load
-average measured with it (the box may be shared).
+distance × 1.6 and widens the limit when fewer than k points lie within; both keep the k smallest
+(distance, label) pairs in the same max-heap, without the tie rule (``ties=False``: no (k + 1)-th
+pair, no final resolution), and both must return the same distances. Each figure carries the
+1-minute load average measured with it (the box may be shared).
 """
 
 from __future__ import annotations
@@ -126,8 +126,8 @@ def _search(
     grid: Any, side: float, j: int, cell: Any, span: int, best_sq: Any, best_label: Any,
     gaps: Any, low: Any, high: Any, limit: Any, scratch: Any,
 ) -> int:  # fmt: skip
-    """The k + 1 nearest pairs of grid point ``j`` within ``limit[0]`` (squared), by rows of
-    cells within ``span`` cells of its own."""
+    """The nearest pairs of grid point ``j`` within ``limit[0]`` (squared), as many as
+    ``best_sq`` holds, by rows of cells within ``span`` cells of its own."""
     mins, size, stride, start, order, rows, columns = grid
     for d in range(5):
         f = rows[j, d] - (mins[d] + cell[d] * side)
@@ -167,10 +167,10 @@ def _search(
 
 @_njit
 def grid_knn(grid: Any, side: float, k: int, out_sq: Any, out_label: Any) -> None:
-    """Every grid point's k + 1 nearest other points (squared distances, labels), in grid order,
+    """Every grid point's k nearest other points (squared distances, labels), in grid order,
     rows of ``out_*`` by label."""
     mins, size, _, _, order, rows, _ = grid
-    capacity = k + 1
+    capacity = k
     best_sq = np.empty(capacity)
     best_label = np.empty(capacity, dtype=np.int64)
     widest = max(size[0], max(size[1], max(size[2], max(size[3], size[4]))))
@@ -227,18 +227,18 @@ def main() -> None:
     median = float(np.median(distances[:, K - 1]))
     print(f"{n:,} rows, k = {K}, one thread; median distance to the 20th neighbour {median:.3f}")
     small = build_grid(x[:1000], median)
-    grid_knn(small, median, K, np.empty((1000, K + 1)), np.empty((1000, K + 1), dtype=np.int64))
+    grid_knn(small, median, K, np.empty((1000, K)), np.empty((1000, K), dtype=np.int64))
     for factor in (float(v) for v in args.sides.split(",")):
         side = factor * median
         _, tree_cpu, tree_load = tree_run()
         load = os.getloadavg()[0]
         cpu = time.process_time()
         grid = build_grid(x, side)
-        out_sq = np.empty((n, K + 1))
-        out_label = np.empty((n, K + 1), dtype=np.int64)
+        out_sq = np.empty((n, K))
+        out_label = np.empty((n, K), dtype=np.int64)
         grid_knn(grid, side, K, out_sq, out_label)
         cpu = time.process_time() - cpu
-        same = np.allclose(np.sqrt(out_sq[:, :K]), distances, rtol=0.0, atol=1e-12)
+        same = np.allclose(np.sqrt(out_sq), distances, rtol=0.0, atol=1e-12)
         print(
             f"side {factor:.2f} x median ({side:.3f}, {grid[3].size - 1:,} cells,"
             f" index {grid[3].nbytes / 2**20:,.0f} MiB): grid {cpu / n * 1e6:.2f} µs/query"

@@ -17,13 +17,13 @@ def test_the_grid_candidate_returns_the_exact_nearest_distances(side: float) -> 
     x[650:700] = x[600:650]  # duplicates
     k = 20
     grid = build_grid(x, side)
-    out_sq = np.empty((len(x), k + 1))
-    out_label = np.empty((len(x), k + 1), dtype=np.int64)
+    out_sq = np.empty((len(x), k))
+    out_label = np.empty((len(x), k), dtype=np.int64)
     grid_knn(grid, side, k, out_sq, out_label)
 
     sq = ((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2)
     np.fill_diagonal(sq, np.inf)
-    expected = np.sort(sq, axis=1)[:, : k + 1]
+    expected = np.sort(sq, axis=1)[:, :k]
     np.testing.assert_allclose(out_sq, expected, rtol=0, atol=1e-12)
     assert not (out_label == np.arange(len(x))[:, None]).any()
     picked = np.take_along_axis(sq, out_label, axis=1)
