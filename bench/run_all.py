@@ -15,6 +15,7 @@ BENCHES = (
     "bench_time_series.py",
     "bench_batch.py",
     "bench_extended.py",
+    "bench_soak.py",
 )
 
 
