@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
+from numba import prange
 
 from avatars_server.engine.jit import jit
 from avatars_server.engine.table import FloatArray, IntArray, Kind, to_float
@@ -21,8 +21,6 @@ _MISSING = -1
 # Row direct match: rows per partition matched apart, and the most partitions.
 _PARTITION_ROWS = 131_072
 _MAX_PARTITIONS = 64
-# Cells of one block of the blocked Hamming search.
-_BLOCK_CELLS = 4_000_000
 
 
 _EMPTY_KEY = 0xFFFFFFFFFFFFFFFF  # a NaN's bits: no rounded value has them
@@ -289,45 +287,58 @@ def categorical_hidden_rate(x_codes: Sequence[IntArray], a_codes: Sequence[IntAr
     return float(100.0 * (1.0 - success.mean()))
 
 
-def _onehot(codes: IntArray, offsets: IntArray, width: int) -> npt.NDArray[np.float32]:
-    """0/1 rows of the levels of each variable (code -1: no level), shape (m, width)."""
-    out = np.zeros((len(codes), width), dtype=np.float32)
-    rows = np.arange(len(codes))
-    for v in range(codes.shape[1]):
-        known = codes[:, v] >= 0
-        out[rows[known], offsets[v] + codes[known, v]] = 1.0
-    return out
+_PROFILE_BLOCK = 64  # original profiles per parallel task of the Hamming search
+
+
+@jit(parallel=True)
+def _hamming_minimum(
+    profiles: Any, distinct: Any, counts: Any, minimum: Any, tied: Any
+) -> None:  # pragma: no cover - compiled
+    """For each original profile (row of ``profiles``, shape (m, variables)): the smallest
+    Hamming distance to the distinct avatar profiles (columns of ``distinct``, shape
+    (variables, d)), and the number of avatars at it (``counts`` of each distinct profile).
+
+    Agreements are counted variable by variable over all distinct profiles at once, a loop that
+    runs in SIMD lanes; an original code < 0 agrees with nothing (originals have no such code:
+    -1 marks an avatar's level unknown to them).
+    """
+    m, n_vars = profiles.shape
+    d = distinct.shape[1]
+    for block in prange((m + _PROFILE_BLOCK - 1) // _PROFILE_BLOCK):
+        agree = np.empty(d, dtype=np.int32)
+        for i in range(block * _PROFILE_BLOCK, min(m, (block + 1) * _PROFILE_BLOCK)):
+            agree[:] = 0
+            for v in range(n_vars):
+                code = profiles[i, v]
+                if code < 0:
+                    continue
+                row = distinct[v]
+                for j in range(d):
+                    agree[j] += row[j] == code
+            best = np.int32(0)
+            for j in range(d):
+                best = max(best, agree[j])
+            total = 0
+            for j in range(d):
+                total += counts[j] if agree[j] == best else 0
+            minimum[i] = n_vars - best
+            tied[i] = total
 
 
 def _hamming_success(
     queries: IntArray, own: IntArray, avatars: IntArray, avatar_key: IntArray
 ) -> FloatArray:
-    """π for originals whose profile no avatar has: Hamming search over distinct profiles.
-
-    The number of agreeing variables is a product of one-hot matrices (exact in float32 for
-    fewer than 2^24 variables), computed per distinct original profile, in blocks.
-    """
+    """π for originals whose profile no avatar has: Hamming search of each distinct original
+    profile over the distinct avatar profiles (:func:`_hamming_minimum`)."""
     _, first, counts = np.unique(avatar_key, return_index=True, return_counts=True)
-    distinct = avatars[first]
+    # Codes fit 32 bits (levels of one column): twice the SIMD lanes of 64-bit ones.
+    distinct = np.ascontiguousarray(avatars[first].T, dtype=np.int32)
     q_key = combine([queries[:, v] for v in range(queries.shape[1])])
     _, q_first, q_inverse = np.unique(q_key, return_index=True, return_inverse=True)
-    profiles = queries[q_first]
-    levels = np.maximum(profiles.max(axis=0), distinct.max(axis=0)) + 1
-    offsets = np.concatenate([[0], np.cumsum(levels)[:-1]]).astype(np.int64)
-    width = int(levels.sum())
-    a_hot = _onehot(distinct, offsets, width)
-    # float32 sums of counts are exact below 2^24 rows.
-    weights = counts.astype(np.float32 if counts.sum() < 2**24 else np.float64)
-    n_vars = queries.shape[1]
+    profiles = np.ascontiguousarray(queries[q_first], dtype=np.int32)
     minimum = np.empty(len(profiles), dtype=np.int64)
-    tied = np.empty(len(profiles))
-    block = max(1, _BLOCK_CELLS // max(1, len(distinct)))
-    for start in range(0, len(profiles), block):
-        agree = _onehot(profiles[start : start + block], offsets, width) @ a_hot.T
-        best = agree.max(axis=1)
-        minimum[start : start + block] = n_vars - np.rint(best).astype(np.int64)
-        # Float operands keep this product in BLAS (a bool @ int product is not).
-        tied[start : start + block] = (agree == best[:, None]).astype(weights.dtype) @ weights
+    tied = np.empty(len(profiles), dtype=np.int64)
+    _hamming_minimum(profiles, distinct, counts.astype(np.int64), minimum, tied)
     own_h = (queries != own).sum(axis=1)
     q_inverse = np.asarray(q_inverse).ravel()
     hit = own_h == minimum[q_inverse]

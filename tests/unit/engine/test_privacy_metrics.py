@@ -238,11 +238,21 @@ def _brute_hidden_rate(distance: np.ndarray) -> float:
     return float(100 * (1 - np.where(closer == 0, 1 / ties, 0.0).mean()))
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_categorical_hidden_rate_matches_brute_force(seed: int) -> None:
+@pytest.mark.parametrize(
+    ("seed", "variables", "levels"),
+    # Few variables: mostly exact profiles; many: mostly the Hamming search, over many blocks
+    # of original profiles.
+    [(0, 4, 3), (1, 4, 3), (2, 4, 3), (3, 7, 6), (4, 10, 4)],
+)
+def test_categorical_hidden_rate_matches_brute_force(
+    seed: int, variables: int, levels: int
+) -> None:
     rng = np.random.default_rng(seed)
-    x = rng.integers(0, 3, size=(300, 4))
-    a = rng.integers(-1, 3, size=(300, 4))  # -1: a modality unknown to the originals
+    x = rng.integers(0, levels, size=(300, variables))
+    # -1: a modality unknown to the originals; some avatars copy their original's profile.
+    a = rng.integers(-1, levels, size=(300, variables))
+    copies = rng.random(300) < 0.2
+    a[copies] = x[copies]
     hamming = (x[:, None, :] != a[None, :, :]).sum(axis=2).astype(float)
     expected = _brute_hidden_rate(hamming)
     value = categorical_hidden_rate(list(x.T), list(a.T))
