@@ -10,9 +10,10 @@ query enumerates the rows of cells along the first four axes whose boxes lie wit
 (pruned axis by axis on the partial sums of squared gaps) and scans each row's run of cells
 along the last axis as one contiguous block, with the engine's leaf-distance code. Like the
 engine's walk over queries in leaf order, it starts from the previous query's squared k-th
-distance × 1.6 and widens the limit when fewer than k points lie within; both keep the k smallest
-(distance, label) pairs in the same max-heap, without the tie rule (``ties=False``: no (k + 1)-th
-pair, no final resolution), and both must return the same distances. Each figure carries the
+distance × 1.6 and widens the limit when fewer than k points lie within; both offer their points
+through the same filter and max-heap (``kdtree_kernels.offer_points``) and keep the k smallest
+(distance, label) pairs, without the tie rule (``ties=False``: no (k + 1)-th pair, no final
+resolution), and both must return the same distances. Each figure carries the
 1-minute load average measured with it (the box may be shared).
 """
 
@@ -33,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from avatars_server.engine import neighbours  # also sets numba's SLP option
 from avatars_server.engine.kdtree_bounds import leaf_sq_5
-from avatars_server.engine.kdtree_kernels import _insert
+from avatars_server.engine.kdtree_kernels import offer_points
 from avatars_server.engine.kdtree_ties import sort_pairs
 from bench.bench_engine import K, bench_coordinates
 
@@ -105,19 +106,11 @@ def _scan(
     columns: Any, order: Any, s: int, e: int, rows: Any, j: int, best_sq: Any, best_label: Any,
     count: int, limit: Any, scratch: Any,
 ) -> int:  # fmt: skip
+    """Offer the points of a run of cells to point j's heap, as the KD-tree's leaves are."""
     leaf_sq_5(columns, s, e - s, rows, j, scratch)
-    capacity = best_sq.shape[0]
-    query = order[j]
-    for t in range(e - s):
-        sq = scratch[t]
-        if sq > limit[0] or (count == capacity and sq > best_sq[0]):
-            continue
-        label = order[s + t]
-        if label == query:
-            continue
-        count = _insert(best_sq, best_label, count, capacity, sq, label)
-        if count == capacity:
-            limit[0] = min(limit[0], best_sq[0])
+    count, limit[0] = offer_points(
+        scratch, e - s, order, s, order[j], best_sq, best_label, count, best_sq.shape[0], limit[0]
+    )
     return count
 
 

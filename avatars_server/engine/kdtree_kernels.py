@@ -109,6 +109,28 @@ def _insert_decreasing(bounds: Any, nodes: Any, size: int, bound: float, node: i
     nodes[position] = node
 
 
+@_jit(inline=True)
+def offer_points(
+    scratch: Any, w: int, labels: Any, s: int, excluded: int, best_sq: Any, best_label: Any,
+    count: int, capacity: int, limit: float,
+) -> tuple[int, float]:  # fmt: skip
+    """Offer the w points at positions s.. (their squared distances in ``scratch``, their labels
+    in ``labels``) to the heap of the ``capacity`` smallest pairs, skipping ``excluded`` and any
+    point beyond ``limit``; returns the heap's size and the limit, which becomes the k-th
+    distance (with :data:`_PRUNE_MARGIN`) once the heap is full."""
+    for t in range(w):
+        sq = scratch[t]
+        if sq > limit or (count == capacity and sq > best_sq[0]):
+            continue
+        label = labels[s + t]
+        if label == excluded:
+            continue
+        count = _insert(best_sq, best_label, count, capacity, sq, label)
+        if count == capacity:
+            limit = best_sq[0] * _PRUNE_MARGIN
+    return count, limit
+
+
 @_jit()
 def _walk_knn(
     labels: Any,
@@ -162,16 +184,10 @@ def _walk_knn(
                 leaf_sq_5(columns, s, stop[node] - s, queries, q, scratch)
             else:
                 leaf_sq_call(columns, s, stop[node], queries, q, scratch, acc)
-            for t in range(stop[node] - s):
-                sq = scratch[t]
-                if sq > limit or (count == capacity and sq > best_sq[0]):
-                    continue
-                label = labels[s + t]
-                if label == excluded:
-                    continue
-                count = _insert(best_sq, best_label, count, capacity, sq, label)
-                if count == capacity:
-                    limit = best_sq[0] * _PRUNE_MARGIN
+            count, limit = offer_points(
+                scratch, stop[node] - s, labels, s, excluded, best_sq, best_label, count,
+                capacity, limit,
+            )  # fmt: skip
             node = -1
         elif node >= 0:
             child = WIDE_FANOUT * node + WIDE_FANOUT - 1
