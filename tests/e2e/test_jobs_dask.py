@@ -72,7 +72,13 @@ def test_cancel_stops_a_job_running_on_the_dask_cluster(client: ApiClient, clust
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with distributed.Client(cluster, set_as_default=False) as observer:
-            assert sum(observer.run(running_jobs).values()) == 1
+            seen = sum(observer.run(running_jobs).values())
+            job = client.jobs.get_avatarization_job(running, timeout=0)
+            # The status is read after the threads: a job that ended in between says so here.
+            assert seen == 1, (
+                f"{seen} worker threads run the job; it is {job.status.value}"
+                f" (progress {job.current_progress}, error {job.error_message!r})"
+            )
             assert client.jobs.cancel_job(running).status == JobStatus.KILLED
             deadline = time.monotonic() + 60
             while sum(observer.run(running_jobs).values()):
