@@ -17,6 +17,11 @@ from avatars_server.engine.config import (
     check_avatarization_parameters,
     check_ncp,
 )
+from avatars_server.engine.distances import (
+    NearestOthers,
+    coordinates_digest,
+    nearest_from_neighbours,
+)
 from avatars_server.engine.draws import draw, weighted_sums
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.exclusion import is_excluded, put_back, replace_rare
@@ -61,6 +66,9 @@ class AvatarizationOutput:
         neighbours: shape (n, k), each row's neighbours, when ``TableOptions.keep_neighbours``.
         model: with ``explain=True``, the fitted projection with the coordinates of the
             originals and of their avatars (before rounding) and the contributions.
+        nearest_others: with ``nearest_others=True``, each original's distance to its nearest
+            other original in the projection, for the privacy metrics (which use it when their
+            own projection of the originals is this one).
     """
 
     avatars: pd.DataFrame
@@ -69,6 +77,7 @@ class AvatarizationOutput:
     order: IntArray | None = None
     neighbours: IntArray | None = None
     model: ProjectionModel | None = None
+    nearest_others: NearestOthers | None = None
 
 
 @dataclass(frozen=True)
@@ -255,6 +264,7 @@ def avatarize(
     max_dimensions: int = DEFAULT_MAX_DIMENSIONS,
     options: TableOptions | None = None,
     explain: bool = False,
+    nearest_others: bool = False,
 ) -> AvatarizationOutput:
     """Build the avatars of ``df`` (method.md §3).
 
@@ -268,6 +278,8 @@ def avatarize(
         max_dimensions: limit on D_enc (``TOO_MANY_DIMENSIONS`` above it).
         options: adjustments used by the extended jobs (default: none).
         explain: also return the projection model (coordinates, variance, contributions).
+        nearest_others: also return each original's distance to its nearest other original
+            (read from the neighbour search), keyed by the coordinates' digest.
 
     Returns:
         The shuffled avatars, the sensitive unshuffled avatars, and the ncp used; both frames
@@ -351,8 +363,12 @@ def avatarize(
         report,
         unrounded=options.unrounded,
         keep_neighbours=options.keep_neighbours,
+        keep_nearest=nearest_others,
     )
     unshuffled, order, means, codes = core.unshuffled, core.order, core.means, core.codes
+    nearest = None
+    if core.nearest is not None:
+        nearest = NearestOthers(coordinates_digest(coords), core.nearest)
     model = None
     if explain:
         model = explain_projection(
@@ -390,6 +406,7 @@ def avatarize(
         order=order,
         neighbours=core.neighbours,
         model=model,
+        nearest_others=nearest,
     )
 
 
@@ -403,6 +420,8 @@ class CoreAvatars:
         means: shape (n, n_continuous), the barycentres (before rounding).
         codes: per categorical variable of ``full`` (indicators included), the drawn codes.
         neighbours: shape (n, k), each row's neighbours, when asked for.
+        nearest: shape (n,), each row's distance to its nearest other row (NaN where the tie
+            rule hides it: :func:`distances.nearest_from_neighbours`), when asked for.
     """
 
     unshuffled: pd.DataFrame
@@ -410,6 +429,7 @@ class CoreAvatars:
     means: FloatArray
     codes: list[IntArray]
     neighbours: IntArray | None = None
+    nearest: FloatArray | None = None
 
 
 def avatars_from_coordinates(
@@ -426,6 +446,7 @@ def avatars_from_coordinates(
     *,
     unrounded: Collection[str] = frozenset(),
     keep_neighbours: bool = False,
+    keep_nearest: bool = False,
 ) -> CoreAvatars:
     """Neighbours, weights, barycentres, draws and restoring, from projected rows (§3.5-3.10).
 
@@ -445,6 +466,7 @@ def avatars_from_coordinates(
         report: progress callback.
         unrounded: continuous columns returned as float barycentres, without rounding.
         keep_neighbours: also return the neighbour indices.
+        keep_nearest: also return each row's distance to its nearest other row.
 
     Returns:
         The unshuffled avatars (row i = avatar of row i), the shuffle order, and the avatars'
@@ -452,6 +474,7 @@ def avatars_from_coordinates(
     """
     n = table.n_rows
     dist, neighbours = neighbours_excluding_self(coords, k)
+    nearest = nearest_from_neighbours(dist) if keep_nearest else None
 
     report("weights", 0.7)
     weights = random_weights(dist, streams.weights)
@@ -484,7 +507,7 @@ def avatars_from_coordinates(
     )
     unshuffled.columns = pd.Index(list(labels))
     order = np.asarray(streams.shuffle.permutation(n), dtype=np.int64)
-    return CoreAvatars(unshuffled, order, means, codes, kept)
+    return CoreAvatars(unshuffled, order, means, codes, kept, nearest)
 
 
 def with_surrogates(

@@ -6,6 +6,7 @@ radius counts on its KD-tree kernel); no n × n matrix.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,46 @@ def _unpermute(order: IntArray, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     out = np.empty_like(values)
     out[order] = values
     return out
+
+
+def coordinates_digest(coords: FloatArray) -> bytes:
+    """A digest of coordinates (shape, dtype and values): equal digests, equal coordinates."""
+    contiguous = np.ascontiguousarray(coords)
+    header = f"{contiguous.shape}{contiguous.dtype.str}".encode()
+    digest = hashlib.sha256(header)
+    digest.update(contiguous.data)  # hashed in place, no copy of the values
+    return digest.digest()
+
+
+@dataclass(frozen=True)
+class NearestOthers:
+    """Each row's distance to its nearest other row, and the digest of the coordinates it was
+    measured in: a later search in the same coordinates (the privacy metrics' originals, when
+    their projection is the avatarization's) takes them instead of searching again.
+
+    Attributes:
+        digest: :func:`coordinates_digest` of the coordinates.
+        distances: shape (n,), row i's distance to its nearest other row (NaN: not known).
+    """
+
+    digest: bytes
+    distances: FloatArray
+
+    def for_coordinates(self, coords: FloatArray) -> FloatArray | None:
+        """The distances when ``coords`` are the coordinates they were measured in, else None."""
+        return self.distances if coordinates_digest(coords) == self.digest else None
+
+
+def nearest_from_neighbours(distances: FloatArray) -> FloatArray:
+    """Each row's distance to its nearest other row, read from its k neighbours' distances
+    (shape (n, k), sorted, after the tie rule), shape (n,); NaN where the rule may have
+    exchanged the nearest point for a tied one of lower label: when the first distance lies
+    within the tie window of the k-th. Outside the window the first pair is the search's own,
+    so the value is the one a 2-NN search computes (same kernel, same sums)."""
+    first, last = distances[:, 0], distances[:, -1]
+    window = 3.0 * TIE_TOLERANCE * np.maximum(1.0, last)
+    exact = (first == 0.0) | (first < last - window)
+    return np.where(exact, first, np.nan)
 
 
 @dataclass(frozen=True)
@@ -107,13 +148,22 @@ class Closest:
     original_nn: FloatArray
 
 
-def closest(original: FloatArray, avatars: FloatArray, order: IntArray | None = None) -> Closest:
+def closest(
+    original: FloatArray,
+    avatars: FloatArray,
+    order: IntArray | None = None,
+    *,
+    original_nn: FloatArray | None = None,
+) -> Closest:
     """DCR, NNDR and original-to-original nearest distances (method.md §5.3-5.5).
 
     Args:
         original: shape (n, d).
         avatars: shape (m, d).
         order: a leaf order of the originals (:func:`leaf_order`); by default their tree's.
+        original_nn: shape (n,), each original's distance to its nearest other original when
+            already known in these coordinates (:class:`NearestOthers`; NaN where unknown):
+            only the unknown ones are searched.
     """
     if order is None:
         tree = build_tree(original)
@@ -132,7 +182,11 @@ def closest(original: FloatArray, avatars: FloatArray, order: IntArray | None = 
     d1, d2 = pair[:, 0], pair[:, 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         nndr = np.where(d2 == 0, 1.0, d1 / d2)
-    original_nn = _unpermute(order, two_nearest(x)[:, 1])
+    if original_nn is None:
+        original_nn = _unpermute(order, two_nearest(x)[:, 1])
+    elif (unknown := np.flatnonzero(np.isnan(original_nn))).size:
+        original_nn = original_nn.copy()
+        original_nn[unknown] = two_nearest(np.ascontiguousarray(original[unknown]))[:, 1]
     return Closest(d1, nndr, original_nn)
 
 

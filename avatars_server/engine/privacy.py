@@ -17,7 +17,7 @@ from avatars_server.engine.config import (
     check_categorical_hidden_rate_variables,
     check_privacy_parameters,
 )
-from avatars_server.engine.distances import closest, closest_rate, linkage
+from avatars_server.engine.distances import NearestOthers, closest, closest_rate, linkage
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.explain import ProjectionModel, explain_projection
 from avatars_server.engine.inference import inference_categorical, inference_continuous
@@ -97,6 +97,7 @@ def compute_privacy_metrics(
     progress: Progress | None = None,
     explain: bool = False,
     explain_model: bool = True,
+    nearest_others: NearestOthers | None = None,
 ) -> PrivacyMetricsResult:
     """Compute every privacy metric of method.md §5.
 
@@ -112,6 +113,9 @@ def compute_privacy_metrics(
         explain_model: with ``explain``, also build the metric projection's model (coordinates
             and contributions); False gives the per-individual values only, for a caller that
             records no projection (a full job records the avatarization's).
+        nearest_others: the avatarization's (``avatarize(..., nearest_others=True)``): when
+            the metric projection of the originals is the avatarization's (same digest), the
+            originals' nearest-other distances are taken from it, not searched again.
 
     Raises:
         AvatarError: invalid parameters, mismatched tables, or an empty column.
@@ -159,6 +163,7 @@ def compute_privacy_metrics(
         explain=explain,
         model=model,
         explain_model=explain_model,
+        nearest_others=nearest_others,
     )
     del space
     release_free_memory()
@@ -206,6 +211,7 @@ def privacy_metrics_in_space(
     explain: bool = False,
     model: ProjectionModel | None = None,
     explain_model: bool = True,
+    nearest_others: NearestOthers | None = None,
 ) -> PrivacyMetricsResult:
     """Every metric of method.md §5 for originals and avatars already projected in ``space``.
 
@@ -218,13 +224,18 @@ def privacy_metrics_in_space(
         explain: also return the per-individual values and the metric projection.
         model: that projection's model when already built (else built from ``space``).
         explain_model: with ``explain``, build that model when not given (False: no model).
+        nearest_others: the originals' nearest-other distances if known in some coordinates
+            (used when those are ``space.original_coords``).
     """
     columns = [str(c) for c in original.columns]
 
     report("hidden_rate", 0.2)
     link = linkage(space.original_coords, space.avatar_coords)
     report("distance_to_closest", 0.5)
-    near = closest(space.original_coords, space.avatar_coords)
+    known = (
+        None if nearest_others is None else nearest_others.for_coordinates(space.original_coords)
+    )
+    near = closest(space.original_coords, space.avatar_coords, original_nn=known)
     rate = closest_rate(
         near, config.closest_rate_percentage_threshold, config.closest_rate_ratio_threshold
     )

@@ -172,6 +172,7 @@ def run_avatarization_job(
         progress=context.phase(0.02, avatars_end),
         max_dimensions=context.settings.max_encoded_dimensions,
         explain=True,
+        nearest_others=with_metrics,
     )
     avatars = _restore_types(output.avatars, converted)
     unshuffled = _restore_types(output.unshuffled, converted)
@@ -210,6 +211,7 @@ def run_avatarization_job(
                 context.phase(avatars_end, _PRIVACY_END_FULL),
                 aligned=True,
                 record=context,
+                nearest_others=output.nearest_others,
             )
             context.report("signal metrics", _PRIVACY_END_FULL)
             result["signal_metrics"] = signal_metrics(

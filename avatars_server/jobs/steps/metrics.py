@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from avatars_server.datasets.columns import ColumnDescriptor
     from avatars_server.engine import ImputationConfig, PrivacyConfig
+    from avatars_server.engine.distances import NearestOthers
 
 
 def imputation_config(values: Mapping[str, Any] | None) -> ImputationConfig:
@@ -87,11 +88,13 @@ def privacy_metrics(
     aligned: bool = False,
     record: JobContext | None = None,
     with_projection: bool = False,
+    nearest_others: NearestOthers | None = None,
 ) -> dict[str, Any]:
     """The wire `PrivacyMetrics` of `unshuffled` avatars against `original`.
 
     With `record`, the job also records what reports show (and, `with_projection`, the metric
-    projection for the projections, variance and contributions routes).
+    projection for the projections, variance and contributions routes). `nearest_others`: the
+    avatarization's, which spares a search when the metric projection is its own.
     """
     from avatars_server.engine import PRIVACY_TARGETS, compute_privacy_metrics
 
@@ -107,6 +110,7 @@ def privacy_metrics(
         # The metric projection is recorded by a privacy job only (a full job records the
         # avatarization's): not built otherwise.
         explain_model=with_projection,
+        nearest_others=nearest_others,
     )
     if record is not None and result.diagnostics is not None:
         record_privacy(record, result, config, list(original.columns), roles)

@@ -300,13 +300,22 @@ class Closest:
     original_nn: FloatArray
 
 
-def closest(original: FloatArray, avatars: FloatArray, order: IntArray | None = None) -> Closest:
+def closest(
+    original: FloatArray,
+    avatars: FloatArray,
+    order: IntArray | None = None,
+    *,
+    original_nn: FloatArray | None = None,
+) -> Closest:
     """DCR, NNDR and original-to-original nearest distances (method.md §5.3-5.5).
 
     Args:
         original: shape (n, d).
         avatars: shape (m, d).
         order: the originals' leaf order (:func:`leaf_order`), computed when None.
+        original_nn: the originals' nearest-other distances when known (NaN where not), as
+            the engine's ``closest`` takes them (added with it, so that the cKDTree path skips
+            the same search).
     """
     if order is None:
         order = leaf_order(original)
@@ -327,7 +336,11 @@ def closest(original: FloatArray, avatars: FloatArray, order: IntArray | None = 
     d1, d2 = pair[:, 0], pair[:, 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         nndr = np.where(d2 == 0, 1.0, d1 / d2)
-    original_nn = _unpermute(order, two_nearest(x)[:, 1])
+    if original_nn is None:
+        original_nn = _unpermute(order, two_nearest(x)[:, 1])
+    elif (unknown := np.flatnonzero(np.isnan(original_nn))).size:
+        original_nn = original_nn.copy()
+        original_nn[unknown] = two_nearest(np.ascontiguousarray(original[unknown]))[:, 1]
     return Closest(d1, nndr, original_nn)
 
 

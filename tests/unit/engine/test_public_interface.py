@@ -48,6 +48,7 @@ def test_dataclass_fields() -> None:
         "order",
         "neighbours",
         "model",
+        "nearest_others",
     ]
     assert _fields(engine.PrivacyConfig)[:7] == [
         "ncp",
@@ -98,6 +99,7 @@ def test_function_signatures() -> None:
         "progress",
         "explain",
         "explain_model",
+        "nearest_others",
     ]
     assert list(inspect.signature(engine.compute_signal_metrics).parameters) == [
         "original",
