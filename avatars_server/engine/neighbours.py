@@ -148,12 +148,15 @@ def brute_force_pays(
     n_queries: int,
     dim: int,
     *,
-    max_dim: int = BRUTE_FORCE_DIM,
-    max_pairs: int = BRUTE_FORCE_MAX_PAIRS,
+    max_dim: int | None = None,
+    max_pairs: int | None = None,
 ) -> bool:
     """Whether a kNN search scans every point in blocks rather than walking the tree: above
-    ``max_dim`` dimensions, unless that would cost more than ``max_pairs`` point-to-point
-    distances (method.md §8)."""
+    ``max_dim`` dimensions (default :data:`BRUTE_FORCE_DIM`), unless that would cost more than
+    ``max_pairs`` point-to-point distances (default :data:`BRUTE_FORCE_MAX_PAIRS`; both read
+    when called) (method.md §8)."""
+    max_dim = BRUTE_FORCE_DIM if max_dim is None else max_dim
+    max_pairs = BRUTE_FORCE_MAX_PAIRS if max_pairs is None else max_pairs
     return dim > max_dim and n_points * n_queries <= max_pairs
 
 

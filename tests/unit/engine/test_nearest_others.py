@@ -25,6 +25,7 @@ from avatars_server.engine.distances import (
 from avatars_server.engine.neighbours import (
     BRUTE_FORCE_DIM,
     build_tree,
+    exact_knn,
     nearest_distances,
     neighbours_excluding_self,
 )
@@ -133,3 +134,19 @@ def test_the_digest_tells_coordinates_apart() -> None:
     y = x.copy()
     y[10, 1] = np.nextafter(y[10, 1], np.inf)
     assert coordinates_digest(x) != coordinates_digest(y)
+
+
+@pytest.mark.parametrize("dim", [3, 5, 8, 11, BRUTE_FORCE_DIM + 2])
+@pytest.mark.parametrize("ties", [True, False])
+def test_the_walk_and_the_brute_force_give_the_same_bits(dim: int, ties: bool) -> None:
+    """Whether a search walks the tree or scans blocks depends on its number of queries (a few
+    unknown rows may be scanned where all rows walked): both must sum distances alike."""
+    rng = np.random.default_rng(dim)
+    points = rng.normal(size=(700, dim))
+    queries = np.concatenate([points[:200] + 1e-3 * rng.normal(size=(200, dim)), points[-50:]])
+    tree = build_tree(points)
+    for k in (2, 20):
+        walk = exact_knn(tree, queries, k, ties=ties, brute=False)
+        scan = exact_knn(tree, queries, k, ties=ties, brute=True)
+        np.testing.assert_array_equal(walk[0], scan[0])
+        np.testing.assert_array_equal(walk[1], scan[1])

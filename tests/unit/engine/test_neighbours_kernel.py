@@ -252,8 +252,10 @@ def test_time_series_linkage_matches_its_ckdtree_count_within(
 def test_brute_force_is_used_above_the_dimension_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(6)
     points = rng.integers(0, 3, size=(250, BRUTE_FORCE_DIM + 1)).astype(np.float64)
+    assert neighbours.brute_force_pays(250, 250, BRUTE_FORCE_DIM + 1)
     tree_d, tree_i = neighbours_excluding_self(points, 9)
     monkeypatch.setattr(neighbours, "BRUTE_FORCE_MAX_PAIRS", 0)  # force the tree walk
+    assert not neighbours.brute_force_pays(250, 250, BRUTE_FORCE_DIM + 1)
     walk_d, walk_i = neighbours_excluding_self(points, 9)
     np.testing.assert_array_equal(tree_i, walk_i)
     np.testing.assert_array_equal(tree_d, walk_d)
