@@ -56,12 +56,13 @@ def engine_seconds(frame: Any) -> float:
 
     categorical = [c for c in frame.columns if str(frame[c].dtype) in ("category", "object")]
     start = time.perf_counter()
-    output = avatarize(frame, AvatarizationConfig(k=K, seed=SEED))
+    output = avatarize(frame, AvatarizationConfig(k=K, seed=SEED), nearest_others=True)
     compute_privacy_metrics(
         frame,
         output.unshuffled,
         PrivacyConfig(ncp=output.ncp, seed=SEED),
         categorical=categorical,
+        nearest_others=output.nearest_others,
     )
     compute_signal_metrics(frame, output.avatars, categorical=categorical)
     return time.perf_counter() - start

@@ -218,13 +218,16 @@ def recording_overhead(frame: Any) -> dict[str, float]:
 
     def run(explain: bool) -> float:
         start = time.perf_counter()
-        out = avatarize(frame, AvatarizationConfig(k=K, seed=SEED), explain=explain)
+        out = avatarize(
+            frame, AvatarizationConfig(k=K, seed=SEED), explain=explain, nearest_others=True
+        )
         privacy = compute_privacy_metrics(
             frame,
             out.unshuffled,
             PrivacyConfig(ncp=out.ncp, seed=SEED),
             categorical=categorical,
             explain=explain,
+            nearest_others=out.nearest_others,
         )
         signal = compute_signal_metrics(frame, out.avatars, categorical=categorical)
         if explain:
