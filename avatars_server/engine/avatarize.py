@@ -26,7 +26,7 @@ from avatars_server.engine.draws import draw, weighted_sums
 from avatars_server.engine.errors import AvatarError
 from avatars_server.engine.exclusion import is_excluded, put_back, replace_rare
 from avatars_server.engine.explain import ProjectionModel, explain_projection
-from avatars_server.engine.identifiers import declared_type_of, surrogate_column, surrogate_keys
+from avatars_server.engine.identifiers import with_surrogates
 from avatars_server.engine.imputation import fit_imputer, impute
 from avatars_server.engine.neighbours import neighbours_excluding_self
 from avatars_server.engine.projection import fit_projection
@@ -508,33 +508,3 @@ def avatars_from_coordinates(
     unshuffled.columns = pd.Index(list(labels))
     order = np.asarray(streams.shuffle.permutation(n), dtype=np.int64)
     return CoreAvatars(unshuffled, order, means, codes, kept, nearest)
-
-
-def with_surrogates(
-    df: pd.DataFrame,
-    identifiers: Sequence[str],
-    order: IntArray,
-    avatars: pd.DataFrame,
-    unshuffled: pd.DataFrame,
-    *,
-    offset: int = 0,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Both copies with the identifier columns back in place (``df``'s column order), holding
-    surrogate keys.
-
-    Released row i gets key ``offset + i``; unshuffled row ``order[i]`` the same key
-    (method-extended.md §0.2; a batch's keys start after the earlier batches' rows, ext. §1).
-    No original key value is copied.
-    """
-    keys = surrogate_keys(np.asarray(order, dtype=np.int64))
-    released: dict[object, object] = {}
-    sensitive: dict[object, object] = {}
-    for label in df.columns:
-        if label in identifiers:
-            declared = declared_type_of(df[label])
-            released[label] = surrogate_column(keys.released + offset, declared).to_numpy()
-            sensitive[label] = surrogate_column(keys.unshuffled + offset, declared).to_numpy()
-        else:
-            released[label] = avatars[label]
-            sensitive[label] = unshuffled[label]
-    return pd.DataFrame(released), pd.DataFrame(sensitive)

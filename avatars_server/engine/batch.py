@@ -23,7 +23,6 @@ from avatars_server.engine.avatarize import (
     avatars_from_coordinates,
     resolve_ncp,
     variable_weights,
-    with_surrogates,
 )
 from avatars_server.engine.batch_pass1 import (
     MISSING,
@@ -39,6 +38,7 @@ from avatars_server.engine.config import (
     check_k,
 )
 from avatars_server.engine.errors import AvatarError
+from avatars_server.engine.identifiers import with_surrogates
 from avatars_server.engine.imputation import Imputer, fit_imputer, impute
 from avatars_server.engine.projection import Projection, fit_projection
 from avatars_server.engine.random import make_streams

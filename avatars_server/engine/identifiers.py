@@ -8,6 +8,7 @@ batch, time series, multi-table) builds its identifier columns here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,3 +80,33 @@ def surrogate_column(keys: npt.NDArray[np.int64], declared_type: str) -> pd.Seri
     if numeric is not None:
         return pd.Series(keys.astype(numeric))
     return pd.Series(keys.astype(str).astype(object))
+
+
+def with_surrogates(
+    df: pd.DataFrame,
+    identifiers: Sequence[str],
+    order: npt.NDArray[np.int64],
+    avatars: pd.DataFrame,
+    unshuffled: pd.DataFrame,
+    *,
+    offset: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both copies with the identifier columns back in place (``df``'s column order), holding
+    surrogate keys.
+
+    Released row i gets key ``offset + i``; unshuffled row ``order[i]`` the same key
+    (method-extended.md §0.2; a batch's keys start after the earlier batches' rows, ext. §1).
+    No original key value is copied.
+    """
+    keys = surrogate_keys(np.asarray(order, dtype=np.int64))
+    released: dict[object, object] = {}
+    sensitive: dict[object, object] = {}
+    for label in df.columns:
+        if label in identifiers:
+            declared = declared_type_of(df[label])
+            released[label] = surrogate_column(keys.released + offset, declared).to_numpy()
+            sensitive[label] = surrogate_column(keys.unshuffled + offset, declared).to_numpy()
+        else:
+            released[label] = avatars[label]
+            sensitive[label] = unshuffled[label]
+    return pd.DataFrame(released), pd.DataFrame(sensitive)
