@@ -201,9 +201,13 @@ def run_kernel(n: int) -> dict[str, Any]:
         "radius": (lambda: distances.linkage(x, a), lambda: reference.linkage(x, a)),
         "closest": (lambda: distances.closest(x, a), lambda: reference.closest(x, a)),
     }
+    other = _pykdtree_searches(x, a)
     record: dict[str, Any] = {"rows": n, "threads": numba.get_num_threads()}
     for name, (new, old) in searches.items():
-        for label, function in (("kernel", new), ("ckdtree", old)):
+        sides = [("kernel", new), ("ckdtree", old)]
+        if name in other:
+            sides.append(("pykdtree", other[name]))
+        for label, function in sides:
             load = os.getloadavg()[0]
             cpu = time.process_time()
             start = time.perf_counter()
@@ -222,7 +226,38 @@ def run_kernel(n: int) -> dict[str, Any]:
         record[f"{name}_speedup_per_core"] = ratio(
             record[f"{name}_ckdtree"]["cpu_seconds"], record[f"{name}_kernel"]["cpu_seconds"]
         )
+        if name in other:
+            record[f"{name}_over_pykdtree_per_core"] = ratio(
+                record[f"{name}_pykdtree"]["cpu_seconds"], record[f"{name}_kernel"]["cpu_seconds"]
+            )
+    if not other:
+        record["pykdtree"] = "not installed (pip install pykdtree): skipped"
     return record
+
+
+def _pykdtree_searches(x: Any, a: Any) -> dict[str, Callable[[], object]]:
+    """The kNN and 2-NN searches on pykdtree (C, OpenMP), a second reference beside cKDTree,
+    set up as the cKDTree path is: a first tree gives the leaf order, and both the searched
+    points and the queries follow it. Distances only: no tie rule, self not excluded by label
+    (k + 1 neighbours of each row); {} when pykdtree is not installed."""
+    try:
+        from pykdtree.kdtree import KDTree as PyKDTree
+    except ImportError:
+        return {}
+    from tests.unit.engine import ckdtree_reference as reference
+
+    def knn() -> object:
+        ordered = np.ascontiguousarray(x[reference.leaf_order(x)])
+        return PyKDTree(ordered, leafsize=16).query(ordered, k=K + 1)
+
+    def closest() -> object:
+        order = reference.leaf_order(x)
+        ordered = np.ascontiguousarray(x[order])
+        tree = PyKDTree(ordered, leafsize=16)
+        # The avatars' 2 nearest originals and the originals' nearest other, as closest() does.
+        return tree.query(np.ascontiguousarray(a[order]), k=2), tree.query(ordered, k=2)
+
+    return {"knn": knn, "closest": closest}
 
 
 def run_engine(n: int) -> dict[str, Any]:
@@ -439,6 +474,15 @@ def report_reference(engine: dict[str, Any], old: dict[str, Any], kernel: dict[s
             f" | x{kernel[f'{name}_speedup']} wall, x{kernel[f'{name}_speedup_per_core']} per core"
             f" (load {new['load_average_1min']:.1f} / {before['load_average_1min']:.1f})"
         )
+        if (other := kernel.get(f"{name}_pykdtree")) is not None:
+            print(
+                f"{'':<47} | pykdtree {other['seconds']:6.2f} s"
+                f" {other['queries_per_s_per_core']:>10,}/s/core"
+                f" | x{kernel[f'{name}_over_pykdtree_per_core']} per core"
+                f" (load {other['load_average_1min']:.1f})"
+            )
+    if "pykdtree" in kernel:
+        print(f"    pykdtree: {kernel['pykdtree']}")
 
 
 def report(
