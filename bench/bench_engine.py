@@ -150,7 +150,7 @@ def use_ckdtree_path() -> None:
 
     avatarize_module = importlib.import_module("avatars_server.engine.avatarize")
     privacy_module = importlib.import_module("avatars_server.engine.privacy")
-    avatarize_module.neighbours_excluding_self = reference.neighbours_excluding_self
+    avatarize_module.self_neighbours = reference.self_neighbours
     privacy_module.linkage = reference.linkage
     privacy_module.closest = reference.closest
 

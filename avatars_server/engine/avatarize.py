@@ -19,7 +19,6 @@ from avatars_server.engine.config import (
 )
 from avatars_server.engine.distances import (
     NearestOthers,
-    coordinates_digest,
     nearest_from_neighbours,
 )
 from avatars_server.engine.draws import draw, weighted_sums
@@ -28,7 +27,7 @@ from avatars_server.engine.exclusion import is_excluded, put_back, replace_rare
 from avatars_server.engine.explain import ProjectionModel, explain_projection
 from avatars_server.engine.identifiers import with_surrogates
 from avatars_server.engine.imputation import fit_imputer, impute
-from avatars_server.engine.neighbours import neighbours_excluding_self
+from avatars_server.engine.neighbours import self_neighbours
 from avatars_server.engine.projection import fit_projection
 from avatars_server.engine.random import Streams, make_streams
 from avatars_server.engine.restore import (
@@ -368,7 +367,7 @@ def avatarize(
     unshuffled, order, means, codes = core.unshuffled, core.order, core.means, core.codes
     nearest = None
     if core.nearest is not None:
-        nearest = NearestOthers(coordinates_digest(coords), core.nearest)
+        nearest = NearestOthers.measured(coords, core.nearest, core.leaf_order)
     model = None
     if explain:
         model = explain_projection(
@@ -422,6 +421,8 @@ class CoreAvatars:
         neighbours: shape (n, k), each row's neighbours, when asked for.
         nearest: shape (n,), each row's distance to its nearest other row (NaN where the tie
             rule hides it: :func:`distances.nearest_from_neighbours`), when asked for.
+        leaf_order: shape (n,), the leaf order of the tree the neighbours were searched in,
+            with ``nearest``.
     """
 
     unshuffled: pd.DataFrame
@@ -430,6 +431,7 @@ class CoreAvatars:
     codes: list[IntArray]
     neighbours: IntArray | None = None
     nearest: FloatArray | None = None
+    leaf_order: IntArray | None = None
 
 
 def avatars_from_coordinates(
@@ -466,15 +468,19 @@ def avatars_from_coordinates(
         report: progress callback.
         unrounded: continuous columns returned as float barycentres, without rounding.
         keep_neighbours: also return the neighbour indices.
-        keep_nearest: also return each row's distance to its nearest other row.
+        keep_nearest: also return each row's distance to its nearest other row, and the leaf
+            order of the tree searched.
 
     Returns:
         The unshuffled avatars (row i = avatar of row i), the shuffle order, and the avatars'
         records before restoring.
     """
     n = table.n_rows
-    dist, neighbours = neighbours_excluding_self(coords, k)
-    nearest = nearest_from_neighbours(dist) if keep_nearest else None
+    dist, neighbours, tree_order = self_neighbours(coords, k)
+    nearest, leaf_order = (
+        (nearest_from_neighbours(dist), tree_order) if keep_nearest else (None, None)
+    )
+    del tree_order
 
     report("weights", 0.7)
     weights = random_weights(dist, streams.weights)
@@ -507,4 +513,4 @@ def avatars_from_coordinates(
     )
     unshuffled.columns = pd.Index(list(labels))
     order = np.asarray(streams.shuffle.permutation(n), dtype=np.int64)
-    return CoreAvatars(unshuffled, order, means, codes, kept, nearest)
+    return CoreAvatars(unshuffled, order, means, codes, kept, nearest, leaf_order)

@@ -18,6 +18,7 @@ from avatars_server.engine.neighbours import (
     build_tree,
     count_within,
     nearest_distances,
+    rebuild_tree,
 )
 from avatars_server.engine.neighbours import leaf_order as _leaf_order
 from avatars_server.engine.table import FloatArray, IntArray
@@ -56,19 +57,33 @@ def coordinates_digest(coords: FloatArray) -> bytes:
 class NearestOthers:
     """Each row's distance to its nearest other row, and the digest of the coordinates it was
     measured in: a later search in the same coordinates (the privacy metrics' originals, when
-    their projection is the avatarization's) takes them instead of searching again.
+    their projection is the avatarization's) takes them instead of searching again, and
+    rebuilds the searched tree from its leaf order instead of building it.
 
     Attributes:
         digest: :func:`coordinates_digest` of the coordinates.
         distances: shape (n,), row i's distance to its nearest other row (NaN: not known).
+        leaf_order: shape (n,), the leaf order of the KD-tree built on the coordinates
+            (:func:`neighbours.rebuild_tree`), int32 when n allows; None when not known.
     """
 
     digest: bytes
     distances: FloatArray
+    leaf_order: npt.NDArray[np.signedinteger[Any]] | None = None
 
-    def for_coordinates(self, coords: FloatArray) -> FloatArray | None:
-        """The distances when ``coords`` are the coordinates they were measured in, else None."""
-        return self.distances if coordinates_digest(coords) == self.digest else None
+    @classmethod
+    def measured(
+        cls, coords: FloatArray, distances: FloatArray, leaf_order: IntArray | None = None
+    ) -> NearestOthers:
+        """The distances (and leaf order) found in ``coords``; the order is kept in 32 bits
+        when the rows allow (4 MB instead of 8 per million rows, held until the metrics)."""
+        if leaf_order is not None and len(leaf_order) < 2**31:
+            leaf_order = leaf_order.astype(np.int32)
+        return cls(coordinates_digest(coords), distances, leaf_order)
+
+    def for_coordinates(self, coords: FloatArray) -> NearestOthers | None:
+        """Itself when ``coords`` are the coordinates it was measured in, else None."""
+        return self if coordinates_digest(coords) == self.digest else None
 
 
 def nearest_from_neighbours(distances: FloatArray) -> FloatArray:
@@ -154,6 +169,7 @@ def closest(
     order: IntArray | None = None,
     *,
     original_nn: FloatArray | None = None,
+    tree_order: npt.NDArray[np.signedinteger[Any]] | None = None,
 ) -> Closest:
     """DCR, NNDR and original-to-original nearest distances (method.md §5.3-5.5).
 
@@ -164,9 +180,11 @@ def closest(
         original_nn: shape (n,), each original's distance to its nearest other original when
             already known in these coordinates (:class:`NearestOthers`; NaN where unknown):
             only the unknown ones are searched.
+        tree_order: without ``order``, the leaf order of the originals' tree when already
+            known (:class:`NearestOthers`): the tree is rebuilt from it, no median sought.
     """
     if order is None:
-        tree = build_tree(original)
+        tree = build_tree(original) if tree_order is None else rebuild_tree(original, tree_order)
         order = tree.perm
         x = tree.points
     else:

@@ -139,6 +139,55 @@ def build(data: Any, depth: int, top: int) -> Any:
     return perm, points, start, stop, lo, hi
 
 
+@_jit(parallel=True)
+def rebuild(data: Any, perm: Any, depth: int) -> Any:
+    """The tree :func:`build` gives on ``data``, from its leaf order ``perm`` alone: the points
+    are gathered in that order, every node's range follows from n and ``depth`` (each split is
+    at the middle position), and the boxes are the leaves' points' then their children's; no
+    median is sought. Same arrays as :func:`build`'s (a box bound of 0 may differ only in the
+    sign of the zero, which no distance sees).
+
+    Returns:
+        (points, start, stop, lo, hi), as :func:`build` returns them after ``perm``.
+    """
+    n, dim = data.shape
+    n_nodes = 2 ** (depth + 1) - 1
+    first_leaf = 2**depth - 1
+    points = np.empty((n, dim))
+    for p in prange(n):
+        for j in range(dim):
+            points[p, j] = data[perm[p], j]
+    start = np.empty(n_nodes, dtype=np.int64)
+    stop = np.empty(n_nodes, dtype=np.int64)
+    lo = np.empty((n_nodes, dim))
+    hi = np.empty((n_nodes, dim))
+    start[0] = 0
+    stop[0] = n
+    for node in range(first_leaf):
+        middle = (start[node] + stop[node]) // 2
+        start[2 * node + 1] = start[node]
+        stop[2 * node + 1] = middle
+        start[2 * node + 2] = middle
+        stop[2 * node + 2] = stop[node]
+    for t in prange(2**depth):
+        node = first_leaf + t
+        for j in range(dim):
+            lo[node, j] = _INF
+            hi[node, j] = -_INF
+        for p in range(start[node], stop[node]):
+            for j in range(dim):
+                v = points[p, j]
+                lo[node, j] = min(lo[node, j], v)
+                hi[node, j] = max(hi[node, j], v)
+    for level in range(depth - 1, -1, -1):
+        for t in prange(2**level):
+            node = 2**level - 1 + t
+            for j in range(dim):
+                lo[node, j] = min(lo[2 * node + 1, j], lo[2 * node + 2, j])
+                hi[node, j] = max(hi[2 * node + 1, j], hi[2 * node + 2, j])
+    return points, start, stop, lo, hi
+
+
 def wide_nodes(lo: Any, hi: Any, depth: int) -> tuple[Any, Any]:
     """The wide nodes the kNN walk steps through: the internal nodes at levels depth − 3,
     depth − 6, ... (>= 0), each with the boxes of its 8 descendants three levels down.

@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from avatars_server.engine import kdtree_kernels as kernels
 from avatars_server.engine import kdtree_radius as radius_kernels
-from avatars_server.engine.kdtree_build import build, wide_nodes
+from avatars_server.engine.kdtree_build import build, rebuild, wide_nodes
 from avatars_server.engine.kdtree_ties import TIE_TOLERANCE as TIE_TOLERANCE
 from avatars_server.engine.table import FloatArray, IntArray
 
@@ -113,17 +113,48 @@ class KDTree:
         return self.perm
 
 
-def build_tree(points: FloatArray, leaf_size: int = LEAF_SIZE) -> KDTree:
-    """Build the KD-tree of ``points`` (shape (n, dim)); O(n log n), parallel per level."""
+def _tree_data(points: FloatArray, leaf_size: int) -> tuple[FloatArray, int]:
     data = np.ascontiguousarray(points, dtype=np.float64)
     if data.ndim != 2:
         raise ValueError(f"points must be a 2-D array, got shape {data.shape}")
     n = data.shape[0]
-    depth = max(0, math.ceil(math.log2(n / leaf_size))) if n > leaf_size else 0
+    return data, max(0, math.ceil(math.log2(n / leaf_size))) if n > leaf_size else 0
+
+
+def build_tree(points: FloatArray, leaf_size: int = LEAF_SIZE) -> KDTree:
+    """Build the KD-tree of ``points`` (shape (n, dim)); O(n log n), parallel per level."""
+    data, depth = _tree_data(points, leaf_size)
     # Eight subtrees per thread balance the parallel part of the build.
     top = max(0, math.ceil(math.log2(8 * numba.get_num_threads())))
     with _dynamic():
         perm, points_in_order, start, stop, lo, hi = build(data, depth, top)
+    return _tree(data, perm, points_in_order, start, stop, lo, hi, depth)
+
+
+def rebuild_tree(points: FloatArray, perm: IntArray, leaf_size: int = LEAF_SIZE) -> KDTree:
+    """The tree ``build_tree(points, leaf_size)`` gives, from its ``perm`` (leaf order) alone,
+    without seeking any median: a few passes over the points instead of one per level (a later
+    search in the same coordinates, e.g. the privacy metrics' originals when their projection is
+    the avatarization's, whose search built it). With any other permutation of the rows the
+    tree is still exact (every box bounds its own points), only slower to search."""
+    data, depth = _tree_data(points, leaf_size)
+    order = np.ascontiguousarray(perm, dtype=np.int64)
+    if order.shape != (data.shape[0],):
+        raise ValueError(f"perm must have one entry per point, got shape {order.shape}")
+    points_in_order, start, stop, lo, hi = rebuild(data, order, depth)
+    return _tree(data, order, points_in_order, start, stop, lo, hi, depth)
+
+
+def _tree(
+    data: FloatArray,
+    perm: IntArray,
+    points_in_order: FloatArray,
+    start: IntArray,
+    stop: IntArray,
+    lo: FloatArray,
+    hi: FloatArray,
+    depth: int,
+) -> KDTree:
     leaf = int((stop - start)[2**depth - 1 :].max(initial=1))
     boxes, wide_of = wide_nodes(lo, hi, depth)
     return KDTree(
@@ -258,8 +289,18 @@ def neighbours_excluding_self(coords: FloatArray, k: int) -> tuple[FloatArray, I
     Returns:
         Distances and indices, each of shape (n, k), row i sorted by (distance, index).
     """
+    distances, indices, _ = self_neighbours(coords, k)
+    return distances, indices
+
+
+def self_neighbours(coords: FloatArray, k: int) -> tuple[FloatArray, IntArray, IntArray]:
+    """:func:`neighbours_excluding_self`, and the leaf order of the tree it searched, shape (n,),
+    from which :func:`rebuild_tree` rebuilds that tree for a later search in ``coords``."""
     tree = build_tree(coords)
-    return exact_knn(tree, tree.points, k, exclude=tree.perm, positions=tree.perm, ordered=True)
+    distances, indices = exact_knn(
+        tree, tree.points, k, exclude=tree.perm, positions=tree.perm, ordered=True
+    )
+    return distances, indices, tree.perm
 
 
 def nearest_distances(tree: SearchTree, queries: FloatArray, k: int) -> FloatArray:

@@ -224,8 +224,8 @@ def privacy_metrics_in_space(
         explain: also return the per-individual values and the metric projection.
         model: that projection's model when already built (else built from ``space``).
         explain_model: with ``explain``, build that model when not given (False: no model).
-        nearest_others: the originals' nearest-other distances if known in some coordinates
-            (used when those are ``space.original_coords``).
+        nearest_others: the originals' nearest-other distances and tree order if known in some
+            coordinates (used when those are ``space.original_coords``).
     """
     columns = [str(c) for c in original.columns]
 
@@ -235,7 +235,12 @@ def privacy_metrics_in_space(
     known = (
         None if nearest_others is None else nearest_others.for_coordinates(space.original_coords)
     )
-    near = closest(space.original_coords, space.avatar_coords, original_nn=known)
+    near = closest(
+        space.original_coords,
+        space.avatar_coords,
+        original_nn=None if known is None else known.distances,
+        tree_order=None if known is None else known.leaf_order,
+    )
     rate = closest_rate(
         near, config.closest_rate_percentage_threshold, config.closest_rate_ratio_threshold
     )

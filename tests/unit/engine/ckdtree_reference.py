@@ -176,12 +176,23 @@ def neighbours_excluding_self(coords: FloatArray, k: int) -> tuple[FloatArray, I
     Returns:
         Distances and indices, each of shape (n, k), row i sorted by (distance, index).
     """
+    distances, indices, _ = self_neighbours(coords, k)
+    return distances, indices
+
+
+def self_neighbours(coords: FloatArray, k: int) -> tuple[FloatArray, IntArray, IntArray]:
+    """:func:`neighbours_excluding_self` and the leaf order it used, as the engine's
+    ``self_neighbours`` returns its tree's (here a cKDTree's order, which ``closest`` takes as
+    its ``order``)."""
     # A first tree gives the leaf order; the searched tree holds the points in that order, so
     # that both the queries and the tree's points are contiguous in memory (~2x faster).
     leaf_order = np.asarray(cKDTree(coords, leafsize=_LEAF_SIZE).indices, dtype=np.int64)
     ordered = np.ascontiguousarray(coords[leaf_order])
     tree = cKDTree(ordered, leafsize=_LEAF_SIZE, balanced_tree=False)
-    return exact_knn(tree, ordered, k, exclude=leaf_order, labels=leaf_order, positions=leaf_order)
+    distances, indices = exact_knn(
+        tree, ordered, k, exclude=leaf_order, labels=leaf_order, positions=leaf_order
+    )
+    return distances, indices, leaf_order
 
 
 def nearest_ties(tree: cKDTree, queries: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
@@ -306,6 +317,7 @@ def closest(
     order: IntArray | None = None,
     *,
     original_nn: FloatArray | None = None,
+    tree_order: npt.NDArray[np.signedinteger[Any]] | None = None,
 ) -> Closest:
     """DCR, NNDR and original-to-original nearest distances (method.md §5.3-5.5).
 
@@ -316,9 +328,12 @@ def closest(
         original_nn: the originals' nearest-other distances when known (NaN where not), as
             the engine's ``closest`` takes them (added with it, so that the cKDTree path skips
             the same search).
+        tree_order: without ``order``, a leaf order of the originals when already known (the
+            avatarization's): taken as ``order``, so that, as the engine skips its tree's
+            median splits, this path skips its ordering tree.
     """
     if order is None:
-        order = leaf_order(original)
+        order = leaf_order(original) if tree_order is None else np.asarray(tree_order, np.int64)
     x = np.ascontiguousarray(original[order])
     tree = cKDTree(x, leafsize=_LEAF_SIZE, balanced_tree=False)
     k = min(2, len(original))

@@ -296,9 +296,7 @@ def test_seeded_avatarization_is_byte_identical_to_the_ckdtree_path(
     )
     new = avatarize(df, config)
     privacy = compute_privacy_metrics(df, new.unshuffled, PrivacyConfig(ncp=ncp, seed=1))
-    monkeypatch.setattr(
-        avatarize_module, "neighbours_excluding_self", reference.neighbours_excluding_self
-    )
+    monkeypatch.setattr(avatarize_module, "self_neighbours", reference.self_neighbours)
     monkeypatch.setattr(privacy_module, "linkage", reference.linkage)
     monkeypatch.setattr(privacy_module, "closest", reference.closest)
     old = avatarize(df, config)
@@ -310,9 +308,7 @@ def test_seeded_avatarization_is_byte_identical_to_the_ckdtree_path(
 
 def _use_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every neighbour search of avatarize and compute_privacy_metrics on the cKDTree path."""
-    monkeypatch.setattr(
-        avatarize_module, "neighbours_excluding_self", reference.neighbours_excluding_self
-    )
+    monkeypatch.setattr(avatarize_module, "self_neighbours", reference.self_neighbours)
     monkeypatch.setattr(privacy_module, "linkage", reference.linkage)
     monkeypatch.setattr(privacy_module, "closest", reference.closest)
     monkeypatch.setattr(exclusion_module, "build_tree", cKDTree)
