@@ -576,14 +576,22 @@ def why_missed(name: str, target: float, entry: dict[str, Any]) -> str:
             f" {rest:.2f} s. What would close it: {closing}."
         )
     if name.startswith("kernel_"):
-        return (
-            "a query's cost is its tree walk's box tests, its leaf distances and its heap inserts,"
-            " each near what one core does (docs/benchmarks.md: the profile and every variant"
-            " measured). What would close it: a search that shares work between neighbouring"
-            " queries; every such variant measured so far (leaf-batched, seeded, a leaf's queries"
-            " walking together) lost in 5 dimensions, where a leaf spans about as far as a"
-            " query's k-th distance: together a leaf's queries reach about 40 times the leaves"
-            " one of them needs."
+        search = name.removeprefix("kernel_").removesuffix("_per_core")
+        beside = entry.get("kernel", {}).get(f"{search}_over_pykdtree_per_core")
+        other = (
+            f"in this run the kernel did {beside}x the queries per core of pykdtree (C, the same"
+            " leaf order), and "
+            if beside
+            else ""
+        )
+        return other + (
+            "a query's cost is its tree walk's box tests, its leaf distances and its heap "
+            "inserts, each near what one core does (docs/benchmarks.md: the profile and every "
+            "variant measured). What would close it: a search that shares work between "
+            "neighbouring queries; every such variant measured so far (leaf-batched, seeded, a "
+            "leaf's queries walking together) lost in 5 dimensions, where a leaf spans about as "
+            "far as a query's k-th distance: together a leaf's queries reach about 40 times the "
+            "leaves one of them needs."
         )
     if name == "peak_rss_mb":
         peaks = {k: v["peak_rss_mb"] for k, v in entry.items() if isinstance(v, dict)
