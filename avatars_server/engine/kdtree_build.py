@@ -59,6 +59,40 @@ def _nth_element(perm: Any, points: Any, start: int, stop: int, kth: int, axis: 
             return
 
 
+@_jit(inline=True)
+def _box_5(points: Any, s: int, e: int, lo: Any, hi: Any, node: int) -> None:
+    """The bounding box of rows s..e-1 in 5 dimensions, kept in registers: the general loop
+    updates the box in memory at every point."""
+    l0 = l1 = l2 = l3 = l4 = _INF
+    h0 = h1 = h2 = h3 = h4 = -_INF
+    for p in range(s, e):
+        v0 = points[p, 0]
+        v1 = points[p, 1]
+        v2 = points[p, 2]
+        v3 = points[p, 3]
+        v4 = points[p, 4]
+        l0 = min(l0, v0)
+        h0 = max(h0, v0)
+        l1 = min(l1, v1)
+        h1 = max(h1, v1)
+        l2 = min(l2, v2)
+        h2 = max(h2, v2)
+        l3 = min(l3, v3)
+        h3 = max(h3, v3)
+        l4 = min(l4, v4)
+        h4 = max(h4, v4)
+    lo[node, 0] = l0
+    lo[node, 1] = l1
+    lo[node, 2] = l2
+    lo[node, 3] = l3
+    lo[node, 4] = l4
+    hi[node, 0] = h0
+    hi[node, 1] = h1
+    hi[node, 2] = h2
+    hi[node, 3] = h3
+    hi[node, 4] = h4
+
+
 @_jit()
 def _split_node(
     points: Any,
@@ -75,14 +109,17 @@ def _split_node(
     dim = points.shape[1]
     s = start[node]
     e = stop[node]
-    for j in range(dim):
-        lo[node, j] = _INF
-        hi[node, j] = -_INF
-    for p in range(s, e):
+    if dim == 5:
+        _box_5(points, s, e, lo, hi, node)
+    else:
         for j in range(dim):
-            v = points[p, j]
-            lo[node, j] = min(lo[node, j], v)
-            hi[node, j] = max(hi[node, j], v)
+            lo[node, j] = _INF
+            hi[node, j] = -_INF
+        for p in range(s, e):
+            for j in range(dim):
+                v = points[p, j]
+                lo[node, j] = min(lo[node, j], v)
+                hi[node, j] = max(hi[node, j], v)
     if leaf:
         return
     a = 0
@@ -101,22 +138,22 @@ def _split_node(
 
 
 @_jit(parallel=True)
-def build(data: Any, depth: int, top: int) -> Any:
-    """A balanced KD-tree with 2**depth leaves.
+def build(points: Any, perm: Any, depth: int, top: int) -> Any:
+    """A balanced KD-tree with 2**depth leaves, built in place: ``points`` (a copy of the data's
+    rows) and ``perm`` (0..n-1) are reordered into leaf order.
 
     The first ``top`` levels are split in turn; then the 2**top subtrees below them are built
-    in parallel, each by one thread, level by level.
+    in parallel, each by one thread, level by level. (The caller makes both arrays: made here,
+    they would be parallel loops over n items, which the searches' chunk size of 1 item,
+    :func:`neighbours._dynamic`, would hand out one by one: 0.15 s at 1M rows.)
 
     Returns:
-        (perm, points, start, stop, lo, hi): leaf order, the points in it (a copy of
-        ``data``'s rows), each node's range of positions and its points' bounding box (an
+        (start, stop, lo, hi): each node's range of positions and its points' bounding box (an
         internal node's left child holds the points <= the median of its widest axis, the right
         child those >=).
     """
-    n, dim = data.shape
-    points = data.copy()
+    n, dim = points.shape
     n_nodes = 2 ** (depth + 1) - 1
-    perm = np.arange(n)
     start = np.empty(n_nodes, dtype=np.int64)
     stop = np.empty(n_nodes, dtype=np.int64)
     lo = np.empty((n_nodes, dim))
@@ -136,7 +173,7 @@ def build(data: Any, depth: int, top: int) -> Any:
                 for t in range(2**d):
                     leaf = top + d == depth
                     _split_node(points, perm, first + t, leaf, start, stop, lo, hi)
-    return perm, points, start, stop, lo, hi
+    return start, stop, lo, hi
 
 
 @_jit(parallel=True)

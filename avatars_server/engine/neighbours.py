@@ -126,8 +126,10 @@ def build_tree(points: FloatArray, leaf_size: int = LEAF_SIZE) -> KDTree:
     data, depth = _tree_data(points, leaf_size)
     # Eight subtrees per thread balance the parallel part of the build.
     top = max(0, math.ceil(math.log2(8 * numba.get_num_threads())))
+    points_in_order = data.copy()
+    perm = np.arange(len(data), dtype=np.int64)
     with _dynamic():
-        perm, points_in_order, start, stop, lo, hi = build(data, depth, top)
+        start, stop, lo, hi = build(points_in_order, perm, depth, top)
     return _tree(data, perm, points_in_order, start, stop, lo, hi, depth)
 
 
