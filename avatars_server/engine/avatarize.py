@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,7 @@ from avatars_server.engine.config import (
 )
 from avatars_server.engine.distances import (
     NearestOthers,
+    compact_order,
     nearest_from_neighbours,
 )
 from avatars_server.engine.draws import draw, weighted_sums
@@ -431,7 +433,7 @@ class CoreAvatars:
     codes: list[IntArray]
     neighbours: IntArray | None = None
     nearest: FloatArray | None = None
-    leaf_order: IntArray | None = None
+    leaf_order: npt.NDArray[np.signedinteger[Any]] | None = None
 
 
 def avatars_from_coordinates(
@@ -477,8 +479,9 @@ def avatars_from_coordinates(
     """
     n = table.n_rows
     dist, neighbours, tree_order = self_neighbours(coords, k)
+    # Kept in 32 bits from here on: held through the weights and draws, the memory's peak.
     nearest, leaf_order = (
-        (nearest_from_neighbours(dist), tree_order) if keep_nearest else (None, None)
+        (nearest_from_neighbours(dist), compact_order(tree_order)) if keep_nearest else (None, None)
     )
     del tree_order
 

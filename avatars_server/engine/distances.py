@@ -73,17 +73,24 @@ class NearestOthers:
 
     @classmethod
     def measured(
-        cls, coords: FloatArray, distances: FloatArray, leaf_order: IntArray | None = None
+        cls,
+        coords: FloatArray,
+        distances: FloatArray,
+        leaf_order: npt.NDArray[np.signedinteger[Any]] | None = None,
     ) -> NearestOthers:
-        """The distances (and leaf order) found in ``coords``; the order is kept in 32 bits
-        when the rows allow (4 MB instead of 8 per million rows, held until the metrics)."""
-        if leaf_order is not None and len(leaf_order) < 2**31:
-            leaf_order = leaf_order.astype(np.int32)
-        return cls(coordinates_digest(coords), distances, leaf_order)
+        """The distances (and leaf order, :func:`compact_order`) found in ``coords``."""
+        order = None if leaf_order is None else compact_order(leaf_order)
+        return cls(coordinates_digest(coords), distances, order)
 
     def for_coordinates(self, coords: FloatArray) -> NearestOthers | None:
         """Itself when ``coords`` are the coordinates it was measured in, else None."""
         return self if coordinates_digest(coords) == self.digest else None
+
+
+def compact_order(order: npt.NDArray[np.signedinteger[Any]]) -> npt.NDArray[np.signedinteger[Any]]:
+    """A leaf order in 32 bits when the rows allow: 4 MB instead of 8 per million rows, held
+    from the avatarization's search until the metrics."""
+    return order.astype(np.int32, copy=False) if len(order) < 2**31 else order
 
 
 def nearest_from_neighbours(distances: FloatArray) -> FloatArray:

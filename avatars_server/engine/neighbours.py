@@ -141,10 +141,20 @@ def rebuild_tree(points: FloatArray, perm: IntArray, leaf_size: int = LEAF_SIZE)
     tree is still exact (every box bounds its own points), only slower to search."""
     data, depth = _tree_data(points, leaf_size)
     order = np.ascontiguousarray(perm, dtype=np.int64)
-    if order.shape != (data.shape[0],):
-        raise ValueError(f"perm must have one entry per point, got shape {order.shape}")
+    n = data.shape[0]
+    # A row twice and another missing would search the wrong points: refused (a few ms per
+    # million rows).
+    if order.shape != (n,) or (n and not _is_permutation(order)):
+        raise ValueError(f"perm must be a permutation of the {n} rows, got shape {order.shape}")
     points_in_order, start, stop, lo, hi = rebuild(data, order, depth)
     return _tree(data, order, points_in_order, start, stop, lo, hi, depth)
+
+
+def _is_permutation(order: IntArray) -> bool:
+    n = len(order)
+    if order.min() < 0 or order.max() >= n:
+        return False
+    return bool(np.bincount(order, minlength=n).max() == 1)
 
 
 def _tree(

@@ -86,10 +86,13 @@ def test_searches_are_exact_on_a_tree_rebuilt_from_any_order() -> None:
         np.testing.assert_array_equal(got_part, want_part)
 
 
-def test_a_leaf_order_of_another_length_is_refused() -> None:
+def test_an_order_that_is_not_a_permutation_of_the_rows_is_refused() -> None:
     x = _points(100, 3, seed=1)
-    with pytest.raises(ValueError, match="one entry per point"):
-        rebuild_tree(x, np.arange(99))
+    twice = np.arange(100)
+    twice[7] = 8
+    for order in (np.arange(99), twice, np.arange(1, 101), np.arange(-1, 99)):
+        with pytest.raises(ValueError, match="permutation of the 100 rows"):
+            rebuild_tree(x, order)
 
 
 def test_the_privacy_metrics_rebuild_the_avatarizations_tree(
