@@ -23,6 +23,8 @@ from avatars_server.engine.neighbours import (
 from avatars_server.engine.neighbours import leaf_order as _leaf_order
 from avatars_server.engine.table import FloatArray, IntArray
 
+_ROWS_PER_CHUNK = 1 << 16
+
 
 def _tolerance(distance: FloatArray) -> FloatArray:
     """Two distances are equal when they differ by at most 1e-9·max(1, d) (method.md §4)."""
@@ -99,10 +101,16 @@ def nearest_from_neighbours(distances: FloatArray) -> FloatArray:
     exchanged the nearest point for a tied one of lower label: when the first distance lies
     within the tie window of the k-th. Outside the window the first pair is the search's own,
     so the value is the one a 2-NN search computes (same kernel, same sums)."""
-    first, last = distances[:, 0], distances[:, -1]
-    window = 3.0 * TIE_TOLERANCE * np.maximum(1.0, last)
-    exact = (first == 0.0) | (first < last - window)
-    return np.where(exact, first, np.nan)
+    n = len(distances)
+    nearest = np.empty(n)
+    # In row chunks: the temporaries of whole columns would add about 25 bytes a row just
+    # after the avatarization's search, where its memory peaks.
+    for s in range(0, n, _ROWS_PER_CHUNK):
+        first, last = distances[s : s + _ROWS_PER_CHUNK, 0], distances[s : s + _ROWS_PER_CHUNK, -1]
+        window = 3.0 * TIE_TOLERANCE * np.maximum(1.0, last)
+        exact = (first == 0.0) | (first < last - window)
+        nearest[s : s + _ROWS_PER_CHUNK] = np.where(exact, first, np.nan)
+    return nearest
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from avatars_server.engine.distances import (
 )
 from avatars_server.engine.neighbours import (
     BRUTE_FORCE_DIM,
+    TIE_TOLERANCE,
     build_tree,
     exact_knn,
     nearest_distances,
@@ -53,6 +54,21 @@ def test_the_neighbours_nearest_is_the_searched_one_bit_for_bit(dim: int, k: int
     # With k = 1 the first distance is the k-th: only exact zeros are known.
     assert exact.mean() > (0.5 if k > 1 else 0.1)
     np.testing.assert_array_equal(known[exact], searched[exact])
+
+
+def test_the_nearest_are_read_alike_across_row_chunks() -> None:
+    """Read in row chunks (their temporaries stay small): the same values as the whole-column
+    formula, on more rows than a chunk, with exact zeros and a tie window at the k-th."""
+    rng = np.random.default_rng(9)
+    distances = np.sort(np.round(rng.exponential(size=(150_000, 4)), 2), axis=1)
+    distances[::7, 0] = 0.0
+    distances[3::11] = 0.5  # the first distance is the k-th: within the tie window
+    first, last = distances[:, 0], distances[:, -1]
+    window = 3.0 * TIE_TOLERANCE * np.maximum(1.0, last)
+    expected = np.where((first == 0.0) | (first < last - window), first, np.nan)
+    got = nearest_from_neighbours(distances)
+    assert np.isnan(got).any() and not np.isnan(got).all()
+    np.testing.assert_array_equal(got, expected)
 
 
 def test_closest_searches_only_the_unknown_originals() -> None:

@@ -31,6 +31,33 @@ def test_decimal_count_finds_a_rare_long_value_beyond_the_sample() -> None:
     assert decimal_count(values) == 5
 
 
+def _decimal_count_with_numpy(values: np.ndarray) -> int:
+    """The numpy form the kernel replaced (np.round, np.spacing), as a reference."""
+    observed = values[np.isfinite(values)]
+    for decimals in range(12):
+        with np.errstate(over="ignore", invalid="ignore"):  # the largest floats times 10^d
+            moved = np.abs(np.round(observed, decimals) - observed)
+        if np.all(moved <= 2 * np.spacing(np.abs(observed))):
+            return decimals
+    return 12
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_decimal_count_is_the_numpy_forms(seed: int) -> None:
+    """Magnitudes from 1e-9 to 1e12, every rounding, missing and infinite values, signed
+    zeros, subnormals, the largest floats, and arrays that are strided views."""
+    rng = np.random.default_rng(seed)
+    for trial in range(40):
+        scale = 10.0 ** rng.integers(-9, 13)
+        values = np.round(rng.normal(size=int(rng.integers(1, 3000))) * scale, trial % 14)
+        special = [np.nan, np.inf, -np.inf, -0.0, 5e-324, 1.7e308, -2.5e-310]
+        values[rng.integers(0, len(values), size=3)] = rng.choice(special, size=3)
+        with np.errstate(over="ignore"):
+            single = values.astype(np.float32)  # the largest floats become infinite
+        for view in (values, values[::3], values[values > 0], single):
+            assert decimal_count(view) == _decimal_count_with_numpy(view.astype(np.float64))
+
+
 def test_roles_come_from_dtypes_and_the_override() -> None:
     frame = pd.DataFrame(
         {
