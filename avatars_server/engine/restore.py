@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from avatars_server.engine.jit import jit
 from avatars_server.engine.table import (
     Categorical,
     FloatArray,
@@ -90,20 +91,40 @@ def restore_continuous(
         series = pd.Series(stamps).astype(fmt.dtype)
         series[missing] = pd.NaT
         return series.array
-    # numpy rounds half to even; rounding happens before any integer cast (never truncate).
-    rounded = np.round(values, fmt.decimals)
+    # Rounded half to even, as np.round; rounding happens before any integer cast (never
+    # truncate).
     dtype = fmt.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        rounded = round_or_fill(values, fmt.decimals, missing, 0.0)
         if missing.any():
-            nullable = pd.array(np.where(missing, 0, rounded).astype(np.int64), dtype="Int64")
+            nullable = pd.array(rounded.astype(np.int64), dtype="Int64")
             nullable[missing] = pd.NA
             return nullable
         return rounded.astype(dtype)
     if isinstance(dtype, np.dtype):
-        return np.where(missing, np.nan, rounded).astype(dtype, copy=False)
+        return round_or_fill(values, fmt.decimals, missing, np.nan).astype(dtype, copy=False)
     # Nullable extension dtypes (Int64, Float64, ...): cast then blank.
-    array = pd.array(np.where(missing, 0, rounded), dtype=dtype)
+    array = pd.array(round_or_fill(values, fmt.decimals, missing, 0.0), dtype=dtype)
     return pd.Series(array).where(~missing, pd.NA).array
+
+
+def round_or_fill(
+    values: FloatArray, decimals: int, missing: npt.NDArray[np.bool_], fill: float
+) -> FloatArray:
+    """``np.where(missing, fill, np.round(values, decimals))`` in one pass, bit for bit
+    (np.round is rint(v·10^d)/10^d for d >= 0); no temporary n-sized arrays."""
+    return _round_or_fill(np.asarray(values, dtype=np.float64), decimals, missing, fill)
+
+
+@jit()
+def _round_or_fill(
+    values: FloatArray, decimals: int, missing: npt.NDArray[np.bool_], fill: float
+) -> FloatArray:
+    out = np.empty(values.shape[0])
+    scale = 10.0**decimals
+    for i in range(values.shape[0]):
+        out[i] = fill if missing[i] else np.rint(values[i] * scale) / scale
+    return out
 
 
 def restore_categorical(fmt: ColumnFormat, variable: Categorical, codes: IntArray) -> Any:
