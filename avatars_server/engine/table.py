@@ -22,7 +22,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 _NS_PER_SECOND = 1e9
-# Values per chunk of elementwise checks over a whole column (fits in cache).
 _MAX_DECIMALS = 12
 # encode: continuous columns converted at a time, and rows per block of the copy into the matrix.
 _COLUMN_GROUP = 8
