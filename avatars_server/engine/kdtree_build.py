@@ -93,6 +93,51 @@ def _box_5(points: Any, s: int, e: int, lo: Any, hi: Any, node: int) -> None:
     hi[node, 4] = h4
 
 
+@_jit(inline=True)
+def _node_box(points: Any, s: int, e: int, lo: Any, hi: Any, node: int) -> None:
+    """The bounding box of rows s..e-1 into ``lo[node]``, ``hi[node]``."""
+    dim = points.shape[1]
+    if dim == 5:
+        _box_5(points, s, e, lo, hi, node)
+        return
+    for j in range(dim):
+        lo[node, j] = _INF
+        hi[node, j] = -_INF
+    for p in range(s, e):
+        for j in range(dim):
+            v = points[p, j]
+            lo[node, j] = min(lo[node, j], v)
+            hi[node, j] = max(hi[node, j], v)
+
+
+@_jit(inline=True)
+def _set_children(start: Any, stop: Any, node: int) -> int:
+    """The children's ranges of positions: the node's split at its middle position, which
+    every tree of this module uses (:func:`rebuild` relies on it); returns the middle."""
+    s = start[node]
+    e = stop[node]
+    middle: int = (s + e) // 2
+    start[2 * node + 1] = s
+    stop[2 * node + 1] = middle
+    start[2 * node + 2] = middle
+    stop[2 * node + 2] = e
+    return middle
+
+
+@_jit()
+def _node_arrays(n: int, dim: int, depth: int) -> Any:
+    """Each node's range of positions and box, allocated for 2**depth leaves; the root's range
+    is set (all n positions)."""
+    n_nodes = 2 ** (depth + 1) - 1
+    start = np.empty(n_nodes, dtype=np.int64)
+    stop = np.empty(n_nodes, dtype=np.int64)
+    lo = np.empty((n_nodes, dim))
+    hi = np.empty((n_nodes, dim))
+    start[0] = 0
+    stop[0] = n
+    return start, stop, lo, hi
+
+
 @_jit()
 def _split_node(
     points: Any,
@@ -109,17 +154,7 @@ def _split_node(
     dim = points.shape[1]
     s = start[node]
     e = stop[node]
-    if dim == 5:
-        _box_5(points, s, e, lo, hi, node)
-    else:
-        for j in range(dim):
-            lo[node, j] = _INF
-            hi[node, j] = -_INF
-        for p in range(s, e):
-            for j in range(dim):
-                v = points[p, j]
-                lo[node, j] = min(lo[node, j], v)
-                hi[node, j] = max(hi[node, j], v)
+    _node_box(points, s, e, lo, hi, node)
     if leaf:
         return
     a = 0
@@ -128,13 +163,9 @@ def _split_node(
         if hi[node, j] - lo[node, j] > widest:
             widest = hi[node, j] - lo[node, j]
             a = j
-    middle = (s + e) // 2
+    middle = _set_children(start, stop, node)
     if e - s > 1:
         _nth_element(perm, points, s, e, middle, a)
-    start[2 * node + 1] = s
-    stop[2 * node + 1] = middle
-    start[2 * node + 2] = middle
-    stop[2 * node + 2] = e
 
 
 @_jit(parallel=True)
@@ -153,13 +184,7 @@ def build(points: Any, perm: Any, depth: int, top: int) -> Any:
         child those >=).
     """
     n, dim = points.shape
-    n_nodes = 2 ** (depth + 1) - 1
-    start = np.empty(n_nodes, dtype=np.int64)
-    stop = np.empty(n_nodes, dtype=np.int64)
-    lo = np.empty((n_nodes, dim))
-    hi = np.empty((n_nodes, dim))
-    start[0] = 0
-    stop[0] = n
+    start, stop, lo, hi = _node_arrays(n, dim, depth)
     top = min(top, depth + 1)
     for level in range(top):
         for t in range(2**level):
@@ -188,34 +213,17 @@ def rebuild(data: Any, perm: Any, depth: int) -> Any:
         (points, start, stop, lo, hi), as :func:`build` returns them after ``perm``.
     """
     n, dim = data.shape
-    n_nodes = 2 ** (depth + 1) - 1
     first_leaf = 2**depth - 1
     points = np.empty((n, dim))
     for p in prange(n):
         for j in range(dim):
             points[p, j] = data[perm[p], j]
-    start = np.empty(n_nodes, dtype=np.int64)
-    stop = np.empty(n_nodes, dtype=np.int64)
-    lo = np.empty((n_nodes, dim))
-    hi = np.empty((n_nodes, dim))
-    start[0] = 0
-    stop[0] = n
+    start, stop, lo, hi = _node_arrays(n, dim, depth)
     for node in range(first_leaf):
-        middle = (start[node] + stop[node]) // 2
-        start[2 * node + 1] = start[node]
-        stop[2 * node + 1] = middle
-        start[2 * node + 2] = middle
-        stop[2 * node + 2] = stop[node]
+        _set_children(start, stop, node)
     for t in prange(2**depth):
         node = first_leaf + t
-        for j in range(dim):
-            lo[node, j] = _INF
-            hi[node, j] = -_INF
-        for p in range(start[node], stop[node]):
-            for j in range(dim):
-                v = points[p, j]
-                lo[node, j] = min(lo[node, j], v)
-                hi[node, j] = max(hi[node, j], v)
+        _node_box(points, start[node], stop[node], lo, hi, node)
     for level in range(depth - 1, -1, -1):
         for t in prange(2**level):
             node = 2**level - 1 + t
