@@ -9,7 +9,8 @@ shared material); the modules follow its sections:
 - ``identifiers``: surrogate keys of identifier columns (method-extended.md §0.2);
   ``exclusion``: ``exclude_categorical`` (docs/method.md §3.13).
 - ``imputation`` (§3.3), ``projection`` (§3.4, exact FAMD from the Gram matrix),
-  ``neighbours`` (§3.5, exact KD-tree search), ``avatarize`` (§3.6-3.10), ``random`` (§3.11).
+  ``neighbours`` (§3.5, exact KD-tree search; the tree itself in ``kdtree``), ``avatarize``
+  (§3.6-3.10), ``random`` (§3.11).
 - ``metric_space`` (§4), ``distances`` (§5.1-5.5), ``matching`` (§5.6-5.8),
   ``inference`` (§5.9-5.12), ``privacy`` (the result), ``signal`` (§6).
 - extended tier (``method-extended.md``): ``identifiers`` (§0.2 surrogate keys), ``multitable/``
